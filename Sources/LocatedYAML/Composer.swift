@@ -1,0 +1,176 @@
+import CYAML
+
+/// Turns libyaml events into ``YAMLNode`` trees.
+///
+/// Open collections live on an explicit stack whose frames are mutated in place
+/// (`stack[stack.count - 1].append(...)`), so appending a child never copies its siblings.
+struct Composer {
+    private struct Frame {
+        var isMapping: Bool
+        var mark: Mark
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var entries: [YAMLEntry] = []
+        var pendingKey: (text: String, mark: Mark)?
+        /// Nodes in this collection including itself, with aliases counted expanded.
+        var size = 1
+        /// Entries that came from `<<` merge keys, applied when the mapping closes.
+        var merges: [(node: YAMLNode, mark: Mark)] = []
+    }
+
+    private let maxAliasExpansion: Int
+    private let maxDepth: Int
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var expanded = 0
+    private var root: YAMLNode?
+    private var documents = 0
+    private var issues: [YAMLIssue] = []
+    private(set) var stopped = false
+
+    init(maxAliasExpansion: Int, maxDepth: Int) {
+        self.maxAliasExpansion = maxAliasExpansion
+        self.maxDepth = maxDepth
+    }
+
+    var result: YAMLDocument {
+        YAMLDocument(root: stopped ? nil : root, issues: issues)
+    }
+
+    mutating func fail(_ issue: YAMLIssue) {
+        issues.append(issue)
+        stopped = true
+    }
+
+    mutating func consume(_ event: yaml_event_t) {
+        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents == 2 {
+                issues.append(YAMLIssue(.multipleDocuments, at: mark, "the file holds more than one YAML document; only the first is read"))
+            }
+        case YAML_SCALAR_EVENT:
+            guard documents == 1 else { return }
+            let s = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let tag = coreTag(s.tag, at: mark, expected: ["str", "int", "float", "bool", "null"])
+            let scalar = YAMLScalar(
+                text: text,
+                plain: s.style == YAML_PLAIN_SCALAR_STYLE,
+                tag: tag.flatMap(YAMLScalar.CoreTag.init(rawValue:))
+            )
+            let node = YAMLNode(.scalar(scalar), at: mark)
+            if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
+            add(node, size: 1)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            guard documents == 1 else { return }
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let anchorPtr = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            let tagPtr = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+            _ = coreTag(tagPtr, at: mark, expected: [isMapping ? "map" : "seq"])
+            guard stack.count < maxDepth else {
+                fail(YAMLIssue(.tooDeep, at: mark, "collections nest deeper than \(maxDepth) levels"))
+                return
+            }
+            stack.append(Frame(isMapping: isMapping, mark: mark, anchor: anchorPtr.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard documents == 1, var frame = stack.popLast() else { return }
+            if frame.isMapping { applyMerges(&frame) }
+            let node = YAMLNode(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), at: frame.mark)
+            if let a = frame.anchor { anchors[a] = (node, frame.size) }
+            add(node, size: frame.size)
+        case YAML_ALIAS_EVENT:
+            guard documents == 1 else { return }
+            let name = String(cString: event.data.alias.anchor)
+            guard let (node, size) = anchors[name] else {
+                issues.append(YAMLIssue(.undefinedAlias, at: mark, "undefined alias *\(name): no anchor of that name is defined before it"))
+                add(YAMLNode(.scalar(YAMLScalar(text: "", plain: true)), at: mark), size: 1)
+                return
+            }
+            expanded += size
+            guard expanded <= maxAliasExpansion else {
+                fail(YAMLIssue(.aliasBudgetExceeded, at: mark,
+                               "alias expansion exceeds \(maxAliasExpansion) nodes at *\(name) (a \"billion laughs\" file?)"))
+                return
+            }
+            // Keep the alias's own position so diagnostics point at the use, not the anchor.
+            var copy = node
+            copy.mark = mark
+            add(copy, size: size)
+        default:
+            break
+        }
+    }
+
+    /// Adds a finished node to the open collection, or makes it the root.
+    private mutating func add(_ node: YAMLNode, size: Int) {
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        let top = stack.count - 1
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].pendingKey else {
+            switch node.content {
+            case .scalar(let s):
+                stack[top].pendingKey = (s.text, node.mark)
+            default:
+                issues.append(YAMLIssue(.complexKey, at: node.mark, "mapping keys must be plain scalars, not \(node.kindDescription)"))
+                stack[top].pendingKey = ("", node.mark)
+            }
+            return
+        }
+        stack[top].pendingKey = nil
+        if key.text == "<<" {
+            stack[top].merges.append((node, key.mark))
+            return
+        }
+        if let first = stack[top].entries.first(where: { $0.key == key.text }) {
+            issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
+            return
+        }
+        stack[top].entries.append(YAMLEntry(key: key.text, keyMark: key.mark, value: node))
+    }
+
+    /// Applies `<<` merges: keys written in the mapping itself win, then earlier merge sources.
+    private mutating func applyMerges(_ frame: inout Frame) {
+        for (node, mark) in frame.merges {
+            let sources: [YAMLNode]
+            switch node.content {
+            case .mapping: sources = [node]
+            case .sequence(let items): sources = items
+            case .scalar:
+                issues.append(YAMLIssue(.badMerge, at: mark, "a << merge key takes a mapping or a list of mappings"))
+                continue
+            }
+            for source in sources {
+                guard case .mapping(let entries) = source.content else {
+                    issues.append(YAMLIssue(.badMerge, at: source.mark, "a << merge key takes a mapping or a list of mappings, not \(source.kindDescription)"))
+                    continue
+                }
+                for entry in entries where !frame.entries.contains(where: { $0.key == entry.key }) {
+                    frame.entries.append(entry)
+                }
+            }
+        }
+    }
+
+    /// Checks an explicit tag; returns the core-schema short name (`str`, `int`, …) or `nil` for no tag.
+    private mutating func coreTag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: Mark, expected: Set<String>) -> String? {
+        guard let pointer else { return nil }
+        let tag = String(cString: pointer)
+        if tag == "!" { return nil }
+        let prefix = "tag:yaml.org,2002:"
+        if tag.hasPrefix(prefix), expected.contains(String(tag.dropFirst(prefix.count))) {
+            return String(tag.dropFirst(prefix.count))
+        }
+        let shown = tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
+        issues.append(YAMLIssue(.unsupportedTag, at: mark, "unsupported YAML tag \"\(shown)\""))
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+/// A problem found while reading YAML, located in the source.
+public struct YAMLIssue: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Equatable, Sendable {
+        /// libyaml could not scan or parse the text; reading stopped here.
+        case syntax
+        /// A mapping repeats a key.
+        case duplicateKey
+        /// An alias names no anchor defined before it.
+        case undefinedAlias
+        /// Alias expansion passed the reader's budget ("billion laughs").
+        case aliasBudgetExceeded
+        /// Collections nest deeper than the reader allows.
+        case tooDeep
+        /// A node carries a tag outside the YAML core schema.
+        case unsupportedTag
+        /// A mapping key is a list or a mapping.
+        case complexKey
+        /// A `<<` merge key whose value is not a mapping or a list of mappings.
+        case badMerge
+        /// The input is larger than the reader accepts.
+        case tooLarge
+        /// The file holds more than one document.
+        case multipleDocuments
+        /// The bytes are not UTF-8 text.
+        case encoding
+    }
+
+    /// The kind of problem.
+    public var kind: Kind
+    /// Where it is.
+    public var mark: Mark
+    /// A human-readable explanation, without location.
+    public var message: String
+
+    /// Creates an issue.
+    public init(_ kind: Kind, at mark: Mark, _ message: String) {
+        self.kind = kind
+        self.mark = mark
+        self.message = message
+    }
+
+    /// Whether reading stopped at this issue (no document was produced after it).
+    public var isFatal: Bool {
+        switch kind {
+        case .syntax, .aliasBudgetExceeded, .tooDeep, .tooLarge, .encoding: return true
+        default: return false
+        }
+    }
+
+    public var description: String { "\(mark): \(message)" }
+}
+
+/// The outcome of reading one YAML source: the document (if any could be composed) and every issue found.
+public struct YAMLDocument: Sendable {
+    /// The root node; `nil` for an empty file or when a fatal issue stopped reading.
+    public var root: YAMLNode?
+    /// Every issue, in source order of discovery.
+    public var issues: [YAMLIssue]
+}

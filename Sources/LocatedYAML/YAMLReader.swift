@@ -1,0 +1,82 @@
+import CYAML
+
+/// Reads YAML text through libyaml's event API into located ``YAMLNode`` trees.
+///
+/// The reader is the only place that talks to libyaml. It checks what the event API leaves
+/// to a composer: duplicate keys, undefined aliases, merge keys, tags, and the size of alias
+/// expansion, so that a hostile file can neither crash the process nor exhaust memory.
+public struct YAMLReader: Sendable {
+    /// Largest input accepted, in bytes.
+    public var maxBytes: Int
+    /// Most nodes that alias expansion may add in one document, counted with their descendants.
+    public var maxAliasExpansion: Int
+    /// Deepest nesting of collections accepted.
+    public var maxDepth: Int
+
+    /// Creates a reader with the given limits.
+    public init(maxBytes: Int = 64 << 20, maxAliasExpansion: Int = 1_000_000, maxDepth: Int = 256) {
+        self.maxBytes = maxBytes
+        self.maxAliasExpansion = maxAliasExpansion
+        self.maxDepth = maxDepth
+    }
+
+    /// Reads one YAML document from UTF-8 bytes.
+    ///
+    /// - Parameter bytes: The file's contents.
+    /// - Returns: The composed document and every issue found. Never throws: syntax errors
+    ///   come back as fatal issues with libyaml's location.
+    public func read(_ bytes: [UInt8]) -> YAMLDocument {
+        if bytes.count > maxBytes {
+            let mib = maxBytes >> 20
+            return YAMLDocument(root: nil, issues: [
+                YAMLIssue(.tooLarge, at: .start, "file is larger than \(mib) MiB (\(bytes.count) bytes); refusing to read it"),
+            ])
+        }
+        if let issue = Self.encodingIssue(bytes) {
+            return YAMLDocument(root: nil, issues: [issue])
+        }
+        var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth)
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
+            return YAMLDocument(root: nil, issues: [YAMLIssue(.syntax, at: .start, "could not initialise the YAML parser")])
+        }
+        defer { yaml_parser_delete(parser) }
+        // libyaml asserts on a NULL input pointer; an empty array may not have a base address.
+        let input = bytes.isEmpty ? [0] : bytes
+        input.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(parser, buffer.baseAddress, bytes.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(parser, &event) == 1 else {
+                    composer.fail(Self.syntaxIssue(parser.pointee))
+                    return
+                }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { return }
+                composer.consume(event)
+                if composer.stopped { return }
+            }
+        }
+        return composer.result
+    }
+
+    private static func syntaxIssue(_ p: yaml_parser_t) -> YAMLIssue {
+        let problem = p.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = p.context.map { " (\(String(cString: $0)))" } ?? ""
+        let mark = Mark(line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1)
+        return YAMLIssue(.syntax, at: mark, "syntax error: \(problem)\(context)")
+    }
+
+    /// libyaml accepts UTF-16 with a BOM; vpnform files are UTF-8 only, so say so plainly.
+    private static func encodingIssue(_ b: [UInt8]) -> YAMLIssue? {
+        if b.count >= 2, (b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) {
+            return YAMLIssue(.encoding, at: .start, "file is UTF-16; vpnform reads UTF-8 only")
+        }
+        if let nul = b.firstIndex(of: 0) {
+            let line = b[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            return YAMLIssue(.encoding, at: Mark(line: line, column: 1), "file contains a NUL byte; vpnform reads UTF-8 text only")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,212 @@
+import LocatedYAML
+
+/// Builds a ``DesiredState`` from a YAML document, reporting every shape problem: wrong types,
+/// unknown keys, missing required fields, enum values. Value rules (formats, ranges of lists,
+/// cross-field rules, duplicates) belong to ``Validator``.
+struct DesiredStateDecoder {
+    var d: NodeDecoder
+
+    init(file: String) { d = NodeDecoder(file: file) }
+
+    static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways"]
+    static let gatewayKeys = ["name", "id", "ips", "connections"]
+    static let fieldKeys = ["cgw_id", "style", "peer_subnets", "tunnel_local_address", "tunnel_peer_address",
+                            "enable_nqa", "enable_hub", "psk", "policy_rules", "ikepolicy", "ipsecpolicy",
+                            "ha_role", "tags"]
+    static let connectionKeys = ["name"] + fieldKeys + ["tunnels"]
+    static let ikeKeys = ["ike_version", "phase1_negotiation_mode", "authentication_algorithm", "encryption_algorithm",
+                          "dh_group", "authentication_method", "lifetime_seconds", "local_id_type", "local_id",
+                          "peer_id_type", "peer_id", "dpd"]
+    static let dpdKeys = ["timeout", "interval", "msg"]
+    static let ipsecKeys = ["authentication_algorithm", "encryption_algorithm", "pfs", "transform_protocol",
+                            "lifetime_seconds", "encapsulation_mode"]
+    static let tunnelKeys = ["name", "tunnel_local_address", "tunnel_peer_address", "ha_role"]
+    static let ruleKeys = ["source", "destination"]
+    static let apiOnlyHints = [
+        "vgw_id": "the gateway's `id` sets vgw_id",
+        "vgw_ip": "the gateway's `ips` set vgw_ip",
+        "rule_index": "rule_index is deprecated by the API and not sent; remove it",
+    ]
+
+    mutating func decode(_ root: YAMLNode?) -> DesiredState? {
+        guard let root else {
+            d.error("", .start, "the file is empty; expected a mapping with version and gateways")
+            return nil
+        }
+        guard let top = d.mapping(root, "", allowed: Self.topKeys) else { return nil }
+        var version: Int?
+        if let node = top["version"], let v = d.int(node, "version") {
+            if v.value == 1 { version = 1 } else { d.error("version", node.mark, "unsupported version \(v.value); expected 1") }
+        } else if top["version"] == nil {
+            d.error("version", top.mark, "required field is missing")
+        }
+        let projectID = top["project_id"].flatMap { d.string($0, "project_id") }
+        let region = top["region"].flatMap { d.string($0, "region") }
+        let endpoint = top["endpoint"].flatMap { d.string($0, "endpoint") }
+        var defaults = ConnectionFields()
+        if let node = top["defaults"], let fields = d.mapping(node, "defaults", allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
+            defaults = connectionFields(fields)
+        }
+        var gateways: [Gateway] = []
+        if let node = top["gateways"] {
+            if let items = d.list(node, "gateways") {
+                for (i, item) in items.enumerated() {
+                    if let g = gateway(item, i, defaults: defaults) { gateways.append(g) }
+                }
+            }
+        } else {
+            d.error("gateways", top.mark, "required field is missing")
+        }
+        guard let version else { return nil }
+        return DesiredState(version: version, projectID: projectID, region: region, endpoint: endpoint,
+                            defaults: defaults, gateways: gateways, mark: top.mark)
+    }
+
+    private mutating func required(_ fields: Fields, _ key: String) -> YAMLNode? {
+        if let node = fields[key] { return node }
+        d.error(fields.path(key), fields.mark, "required field is missing")
+        return nil
+    }
+
+    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields) -> Gateway? {
+        let path = "gateways[\(index)]"
+        guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
+        let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
+        let id = required(f, "id").flatMap { d.string($0, f.path("id")) }
+        let ips = required(f, "ips").flatMap { d.strings($0, f.path("ips")) }
+        var connections: [Connection] = []
+        if let node = f["connections"], let items = d.list(node, f.path("connections")) {
+            for (i, item) in items.enumerated() {
+                if let c = connection(item, f.path("connections") + "[\(i)]", index: i, defaults: defaults) { connections.append(c) }
+            }
+        }
+        guard let name, let id, let ips else { return nil }
+        return Gateway(name: name, index: index, id: Located(GatewayID(id.value), at: id.mark), ips: ips, connections: connections, mark: f.mark)
+    }
+
+    private mutating func connection(_ node: YAMLNode, _ path: String, index: Int, defaults: ConnectionFields) -> Connection? {
+        guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
+        let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
+        let fields = connectionFields(f)
+        var tunnels: Located<[Tunnel]>?
+        if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
+            tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path("tunnels") + "[\($0)]") }, at: node.mark)
+        }
+        guard let name else { return nil }
+        return Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults), tunnels: tunnels)
+    }
+
+    private mutating func connectionFields(_ f: Fields) -> ConnectionFields {
+        var c = ConnectionFields()
+        if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
+        c.style = f["style"].flatMap { d.enumValue($0, f.path("style")) }
+        c.peerSubnets = f["peer_subnets"].flatMap { d.strings($0, f.path("peer_subnets")) }
+        c.tunnelLocalAddress = f["tunnel_local_address"].flatMap { d.string($0, f.path("tunnel_local_address")) }
+        c.tunnelPeerAddress = f["tunnel_peer_address"].flatMap { d.string($0, f.path("tunnel_peer_address")) }
+        c.enableNQA = f["enable_nqa"].flatMap { d.bool($0, f.path("enable_nqa")) }
+        c.enableHub = f["enable_hub"].flatMap { d.bool($0, f.path("enable_hub")) }
+        c.psk = f["psk"].flatMap { psk($0, f.path("psk")) }
+        c.haRole = f["ha_role"].flatMap { d.enumValue($0, f.path("ha_role")) }
+        if let node = f["policy_rules"], let items = d.list(node, f.path("policy_rules")) {
+            c.policyRules = Located(items.enumerated().compactMap { policyRule($1, f.path("policy_rules") + "[\($0)]") }, at: node.mark)
+        }
+        c.tags = f["tags"].flatMap { tags($0, f.path("tags")) }
+        c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path("ikepolicy")) }
+        c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path("ipsecpolicy")) }
+        let read: [String: Bool] = [
+            "cgw_id": c.cgwID != nil, "style": c.style != nil, "peer_subnets": c.peerSubnets != nil,
+            "tunnel_local_address": c.tunnelLocalAddress != nil, "tunnel_peer_address": c.tunnelPeerAddress != nil,
+            "enable_nqa": c.enableNQA != nil, "enable_hub": c.enableHub != nil, "psk": c.psk != nil,
+            "policy_rules": c.policyRules != nil, "ikepolicy": c.ikePolicy != nil, "ipsecpolicy": c.ipsecPolicy != nil,
+            "ha_role": c.haRole != nil, "tags": c.tags != nil,
+        ]
+        c.unreadable = Set(f.entries.map(\.key).filter { read[$0] == false })
+        return c
+    }
+
+    private mutating func psk(_ node: YAMLNode, _ path: String) -> Located<SecretReference>? {
+        guard let text = d.string(node, path, secret: true) else { return nil }
+        let v = text.value
+        if v.hasPrefix("${") {
+            let name = v.dropFirst(2).dropLast()
+            guard v.hasSuffix("}"), EnvironmentName.isValid(name) else {
+                d.error(path, node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
+                return nil
+            }
+            return Located(.environment(String(name)), at: node.mark)
+        }
+        d.warning(path, node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
+        return Located(.literal(Secret(v)), at: node.mark)
+    }
+
+    private mutating func policyRule(_ node: YAMLNode, _ path: String) -> PolicyRule? {
+        guard let f = d.mapping(node, path, allowed: Self.ruleKeys, hints: Self.apiOnlyHints) else { return nil }
+        let source = required(f, "source").flatMap { d.string($0, f.path("source")) }
+        let destination = required(f, "destination").flatMap { d.strings($0, f.path("destination")) }
+        return PolicyRule(source: source, destination: destination, mark: f.mark)
+    }
+
+    private mutating func tags(_ node: YAMLNode, _ path: String) -> Located<[Tag]>? {
+        guard case .mapping(let entries) = node.content else {
+            d.error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            return nil
+        }
+        let tags = entries.compactMap { e -> Tag? in
+            guard let value = d.string(e.value, NodeDecoder.join(path, e.key)) else { return nil }
+            return Tag(key: Located(e.key, at: e.keyMark), value: value)
+        }
+        return Located(tags, at: node.mark)
+    }
+
+    private mutating func tunnel(_ node: YAMLNode, _ path: String) -> Tunnel? {
+        guard let f = d.mapping(node, path, allowed: Self.tunnelKeys) else { return nil }
+        var t = Tunnel(mark: f.mark)
+        t.name = f["name"].flatMap { d.string($0, f.path("name")) }
+        t.tunnelLocalAddress = f["tunnel_local_address"].flatMap { d.string($0, f.path("tunnel_local_address")) }
+        t.tunnelPeerAddress = f["tunnel_peer_address"].flatMap { d.string($0, f.path("tunnel_peer_address")) }
+        t.haRole = f["ha_role"].flatMap { d.enumValue($0, f.path("ha_role")) }
+        return t
+    }
+
+    private mutating func ikePolicy(_ node: YAMLNode, _ path: String) -> IKEPolicy? {
+        guard let f = d.mapping(node, path, allowed: Self.ikeKeys, hints: ["pfs": "IKE has no pfs; set ipsecpolicy.pfs"]) else { return nil }
+        var p = IKEPolicy()
+        p.ikeVersion = f["ike_version"].flatMap { d.enumValue($0, f.path("ike_version")) }
+        p.phase1NegotiationMode = f["phase1_negotiation_mode"].flatMap { d.enumValue($0, f.path("phase1_negotiation_mode")) }
+        p.authenticationAlgorithm = f["authentication_algorithm"].flatMap { d.enumValue($0, f.path("authentication_algorithm")) }
+        p.encryptionAlgorithm = f["encryption_algorithm"].flatMap { d.enumValue($0, f.path("encryption_algorithm")) }
+        p.dhGroup = f["dh_group"].flatMap { d.enumValue($0, f.path("dh_group")) }
+        p.authenticationMethod = f["authentication_method"].flatMap { d.enumValue($0, f.path("authentication_method")) }
+        p.lifetimeSeconds = f["lifetime_seconds"].flatMap { d.int($0, f.path("lifetime_seconds"), in: 60...604_800) }
+        p.localIDType = f["local_id_type"].flatMap { d.enumValue($0, f.path("local_id_type")) }
+        p.localID = f["local_id"].flatMap { d.string($0, f.path("local_id")) }
+        p.peerIDType = f["peer_id_type"].flatMap { d.enumValue($0, f.path("peer_id_type")) }
+        p.peerID = f["peer_id"].flatMap { d.string($0, f.path("peer_id")) }
+        if let node = f["dpd"], let g = d.mapping(node, f.path("dpd"), allowed: Self.dpdKeys) {
+            p.dpd = DPD(timeout: g["timeout"].flatMap { d.int($0, g.path("timeout"), in: 2...60) },
+                        interval: g["interval"].flatMap { d.int($0, g.path("interval"), in: 10...3600) },
+                        msg: g["msg"].flatMap { d.enumValue($0, g.path("msg")) })
+        }
+        return p
+    }
+
+    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: String) -> IPsecPolicy? {
+        guard let f = d.mapping(node, path, allowed: Self.ipsecKeys) else { return nil }
+        var p = IPsecPolicy()
+        p.authenticationAlgorithm = f["authentication_algorithm"].flatMap { d.enumValue($0, f.path("authentication_algorithm")) }
+        p.encryptionAlgorithm = f["encryption_algorithm"].flatMap { d.enumValue($0, f.path("encryption_algorithm")) }
+        p.pfs = f["pfs"].flatMap { d.enumValue($0, f.path("pfs")) }
+        p.transformProtocol = f["transform_protocol"].flatMap { d.enumValue($0, f.path("transform_protocol")) }
+        p.lifetimeSeconds = f["lifetime_seconds"].flatMap { d.int($0, f.path("lifetime_seconds"), in: 30...604_800) }
+        p.encapsulationMode = f["encapsulation_mode"].flatMap { d.enumValue($0, f.path("encapsulation_mode")) }
+        return p
+    }
+}
+
+/// The rule for environment variable names in `${NAME}`.
+enum EnvironmentName {
+    static func isValid(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}

@@ -1,0 +1,123 @@
+import LocatedYAML
+
+/// Shape-checking reads of YAML nodes into located values, gathering a diagnostic for every
+/// mismatch instead of stopping at the first.
+struct NodeDecoder {
+    var findings: Findings
+
+    init(file: String) { findings = Findings(file: file) }
+
+    mutating func error(_ path: String, _ mark: Mark, _ message: String) { findings.error(path, mark, message) }
+
+    mutating func warning(_ path: String, _ mark: Mark, _ message: String) { findings.warning(path, mark, message) }
+
+    /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
+    mutating func mapping(_ node: YAMLNode, _ path: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
+        guard case .mapping(let entries) = node.content else {
+            error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            return nil
+        }
+        for entry in entries where !allowed.contains(entry.key) {
+            let extra = hints[entry.key].map { "; \($0)" } ?? Suggestion.hint(for: entry.key, in: allowed)
+            error(Self.join(path, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
+        }
+        return Fields(path: path, mark: node.mark, entries: entries)
+    }
+
+    /// A list's items.
+    mutating func list(_ node: YAMLNode, _ path: String) -> [YAMLNode]? {
+        guard case .sequence(let items) = node.content else {
+            error(path, node.mark, "expected a list, got \(node.kindDescription)")
+            return nil
+        }
+        return items
+    }
+
+    /// A string. Plain scalars that resolve to numbers, booleans or null are refused (quote them).
+    mutating func string(_ node: YAMLNode, _ path: String, secret: Bool = false) -> Located<String>? {
+        guard case .scalar(let s) = node.content else {
+            error(path, node.mark, "expected a string, got \(node.kindDescription)")
+            return nil
+        }
+        guard case .string(let text) = s.value else {
+            let shown = secret ? "" : " (\(Self.clip(s.text)); quote it if it is meant as text)"
+            error(path, node.mark, "expected a string, got \(s.value.kindDescription)\(shown)")
+            return nil
+        }
+        return Located(text, at: node.mark)
+    }
+
+    /// An integer written as a plain number.
+    mutating func int(_ node: YAMLNode, _ path: String) -> Located<Int>? {
+        guard case .scalar(let s) = node.content, case .int(let v) = s.value else {
+            error(path, node.mark, "expected an integer, got \(Self.describe(node))")
+            return nil
+        }
+        return Located(v, at: node.mark)
+    }
+
+    /// An integer within `range`.
+    mutating func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Located<Int>? {
+        guard let v = int(node, path) else { return nil }
+        guard range.contains(v.value) else {
+            error(path, node.mark, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(v.value)")
+            return nil
+        }
+        return v
+    }
+
+    /// `true` or `false`.
+    mutating func bool(_ node: YAMLNode, _ path: String) -> Located<Bool>? {
+        guard case .scalar(let s) = node.content, case .bool(let v) = s.value else {
+            error(path, node.mark, "expected true or false, got \(Self.describe(node))")
+            return nil
+        }
+        return Located(v, at: node.mark)
+    }
+
+    /// One of an enumeration's spellings, with a suggestion on a near miss.
+    mutating func enumValue<E: FieldEnum>(_ node: YAMLNode, _ path: String, _ type: E.Type = E.self) -> Located<E>? {
+        guard let text = string(node, path) else { return nil }
+        guard let value = E(rawValue: text.value) else {
+            let hint = Suggestion.hint(for: text.value, in: E.spellings)
+            error(path, node.mark, "expected one of \(E.spellings.joined(separator: ", ")); got \"\(Self.clip(text.value))\"\(hint)")
+            return nil
+        }
+        return Located(value, at: node.mark)
+    }
+
+    /// A list of strings.
+    mutating func strings(_ node: YAMLNode, _ path: String) -> Located<[Located<String>]>? {
+        guard let items = list(node, path) else { return nil }
+        let values = items.enumerated().compactMap { string($1, "\(path)[\($0)]") }
+        return Located(values, at: node.mark)
+    }
+
+    /// `a.b`, or `b` at the top level.
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// A scalar's kind and text, or a collection's kind: `a string "abc"`, `a list`.
+    static func describe(_ node: YAMLNode) -> String {
+        if case .scalar(let s) = node.content, case .string = s.value { return "a string \"\(clip(s.text))\"" }
+        if case .scalar(let s) = node.content, s.value != .null { return "\(s.value.kindDescription) \(clip(s.text))" }
+        return node.kindDescription
+    }
+
+    /// Long user text shortened for messages.
+    static func clip(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "..."
+    }
+}
+
+/// The entries of one mapping, looked up by key.
+struct Fields {
+    let path: String
+    let mark: Mark
+    let entries: [YAMLEntry]
+
+    subscript(key: String) -> YAMLNode? {
+        entries.first { $0.key == key }?.value
+    }
+
+    func path(_ key: String) -> String { NodeDecoder.join(path, key) }
+}

@@ -1,0 +1,15 @@
+/// Collects diagnostics for one file.
+struct Findings {
+    let file: String
+    private(set) var list: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ path: String, _ mark: Mark, _ message: String) {
+        list.append(Diagnostic(.error, file: file, at: mark, path: path, message))
+    }
+
+    mutating func warning(_ path: String, _ mark: Mark, _ message: String) {
+        list.append(Diagnostic(.warning, file: file, at: mark, path: path, message))
+    }
+}

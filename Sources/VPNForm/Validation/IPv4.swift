@@ -1,0 +1,80 @@
+/// An IPv4 address as a 32-bit number.
+public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The address, most significant octet first.
+    public let value: UInt32
+
+    /// Creates an address from its numeric value.
+    public init(_ value: UInt32) { self.value = value }
+
+    /// Parses dotted-quad text strictly: four decimal octets 0–255, no leading zeros, nothing else.
+    public init?(_ text: some StringProtocol) {
+        var value: UInt32 = 0, octets = 0, current: UInt32 = 0, digits = 0, leadingZero = false
+        for b in text.utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return nil }
+                value = value << 8 | current
+                octets += 1; current = 0; digits = 0
+            } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+                if digits == 1, leadingZero { return nil }
+                if digits == 0 { leadingZero = b == UInt8(ascii: "0") }
+                current = current * 10 + UInt32(b - UInt8(ascii: "0"))
+                digits += 1
+                guard current <= 255, digits <= 3 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard octets == 3, digits > 0 else { return nil }
+        self.value = value << 8 | current
+    }
+
+    public var description: String {
+        "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.value < b.value }
+}
+
+/// An IPv4 block `address/prefix` as written: the address need not be the network address.
+public struct IPv4CIDR: Hashable, Sendable, CustomStringConvertible {
+    /// The address as written.
+    public let address: IPv4Address
+    /// The prefix length, 0–32.
+    public let prefix: Int
+
+    /// Creates a block.
+    public init(address: IPv4Address, prefix: Int) {
+        self.address = address
+        self.prefix = prefix
+    }
+
+    /// Parses `a.b.c.d/n`.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = IPv4Address(parts[0]),
+              !parts[1].isEmpty, parts[1].count <= 2, parts[1].allSatisfy(\.isASCII),
+              let prefix = Int(parts[1]), (0...32).contains(prefix),
+              !(parts[1].count == 2 && parts[1].first == "0")
+        else { return nil }
+        self.init(address: address, prefix: prefix)
+    }
+
+    /// The block's netmask.
+    public var mask: UInt32 { prefix == 0 ? 0 : UInt32.max << (32 - prefix) }
+    /// The first address of the block.
+    public var network: IPv4Address { IPv4Address(address.value & mask) }
+    /// The last address of the block.
+    public var broadcast: IPv4Address { IPv4Address(address.value | ~mask) }
+    /// Whether the written address is the block's network address (no host bits set).
+    public var isNetworkAddress: Bool { address == network }
+    /// The block written with its network address.
+    public var normalized: IPv4CIDR { IPv4CIDR(address: network, prefix: prefix) }
+
+    /// Whether the two blocks share any address.
+    public func overlaps(_ other: IPv4CIDR) -> Bool {
+        let m = prefix < other.prefix ? mask : other.mask
+        return address.value & m == other.address.value & m
+    }
+
+    public var description: String { "\(address)/\(prefix)" }
+}

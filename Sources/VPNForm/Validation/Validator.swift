@@ -1,0 +1,246 @@
+import Foundation
+
+/// Checks a decoded ``DesiredState`` against every rule the Huawei VPN API documents, before any
+/// call is made: formats, list limits, cross-field rules, duplicates and derived API names.
+public struct Validator: Sendable {
+    /// Regions in Huawei's VPN SDK (`VpnRegion`); another region gets a warning, not an error.
+    public static let knownRegions: Set<String> = [
+        "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-southeast-1", "ap-southeast-4", "sa-brazil-1", "la-south-2", "la-north-2", "cn-north-9", "cn-southwest-2",
+        "ae-ad-1", "eu-west-101", "tr-west-1", "na-mexico-1", "me-east-1", "cn-east-5", "af-south-1", "ru-moscow-1",
+        "cn-south-4", "cn-north-12", "cn-east-4", "cn-southwest-3", "cn-south-2", "cn-north-2", "cn-north-11",
+        "ap-southeast-5", "af-north-1",
+    ]
+
+    /// Creates a validator.
+    public init() {}
+
+    /// Every finding about `state`, which was read from `file`.
+    public func validate(_ state: DesiredState, file: String) -> [Diagnostic] {
+        var run = ValidationRun(findings: Findings(file: file))
+        run.check(state)
+        return run.findings.list
+    }
+}
+
+/// One validation pass; collects findings.
+private struct ValidationRun {
+    var findings: Findings
+
+    mutating func error(_ path: String, _ mark: Mark, _ message: String) { findings.error(path, mark, message) }
+    mutating func warning(_ path: String, _ mark: Mark, _ message: String) { findings.warning(path, mark, message) }
+
+    mutating func rule(_ path: String, _ mark: Mark, _ message: String?) {
+        if let message { error(path, mark, message) }
+    }
+
+    mutating func check(_ state: DesiredState) {
+        if let p = state.projectID { rule("project_id", p.mark, FormatRules.projectID(p.value)) }
+        if let r = state.region {
+            if let message = FormatRules.region(r.value) {
+                error("region", r.mark, message)
+            } else if state.endpoint == nil, !Validator.knownRegions.contains(r.value) {
+                warning("region", r.mark, "\"\(r.value)\" is not a region Huawei's VPN SDK lists; set endpoint if https://vpn.\(r.value).myhuaweicloud.com is wrong")
+            }
+        } else if state.endpoint == nil {
+            error("region", state.mark, "required field is missing (or set endpoint)")
+        }
+        if let e = state.endpoint { rule("endpoint", e.mark, EndpointRule.problem(e.value)) }
+        checkOwnFields(state.defaults, "defaults")
+
+        var gatewayNames: [String: Mark] = [:], gatewayIDs: [GatewayID: Mark] = [:], ips: [String: Mark] = [:]
+        for g in state.gateways {
+            let path = g.path
+            if let m = FormatRules.handle(g.name.value) { error("\(path).name", g.name.mark, m) }
+            else if let first = gatewayNames.updateValue(g.name.mark, forKey: g.name.value) {
+                gatewayNames[g.name.value] = first
+                error("\(path).name", g.name.mark, "duplicate gateway name \"\(g.name.value)\" (first at \(first))")
+            }
+            if let m = FormatRules.uuid(g.id.value.rawValue) { error("\(path).id", g.id.mark, m) }
+            else if let first = gatewayIDs.updateValue(g.id.mark, forKey: g.id.value) {
+                gatewayIDs[g.id.value] = first
+                error("\(path).id", g.id.mark, "duplicate gateway id \(g.id.value) (first at \(first))")
+            }
+            if !(1...2).contains(g.ips.value.count) {
+                error("\(path).ips", g.ips.mark, "expected 1 or 2 entries, got \(g.ips.value.count)")
+            }
+            for (i, ip) in g.ips.value.enumerated() {
+                if let m = FormatRules.gatewayIP(ip.value) { error("\(path).ips[\(i)]", ip.mark, m) }
+                else if let first = ips.updateValue(ip.mark, forKey: ip.value.lowercased()) {
+                    ips[ip.value.lowercased()] = first
+                    error("\(path).ips[\(i)]", ip.mark, "duplicate IP \(ip.value) (first at \(first))")
+                }
+            }
+            checkConnections(of: g)
+        }
+    }
+
+    mutating func checkConnections(of g: Gateway) {
+        var names: [String: Mark] = [:], apiNames: [String: Mark] = [:]
+        for c in g.connections {
+            let path = g.path(of: c)
+            if let m = FormatRules.handle(c.name.value) { error("\(path).name", c.name.mark, m) }
+            else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
+                names[c.name.value] = first
+                error("\(path).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
+            }
+            checkOwnFields(c.fields, path)
+            checkSpec(c, of: g, path)
+            guard FormatRules.isHandle(c.name.value), FormatRules.isHandle(g.name.value) else { continue }
+            for (i, apiName) in g.apiNames(of: c).enumerated() {
+                let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
+                let namePath = isOverride ? "\(path).tunnels[\(i)].name" : "\(path).name"
+                if apiName.value.utf8.count > 64 {
+                    error(namePath, apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
+                } else if let m = FormatRules.handle(apiName.value) {
+                    error(namePath, apiName.mark, m)
+                } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
+                    apiNames[apiName.value] = first
+                    error(namePath, apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
+                }
+            }
+        }
+    }
+
+    /// Rules of values as written (on a connection, or once in `defaults`).
+    mutating func checkOwnFields(_ f: ConnectionFields, _ path: String) {
+        if let id = f.cgwID { rule("\(path).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
+        if let subnets = f.peerSubnets {
+            checkSubnetList(subnets, "\(path).peer_subnets", limit: 50)
+        }
+        if let a = f.tunnelLocalAddress { rule("\(path).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+        if let a = f.tunnelPeerAddress { rule("\(path).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+        if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
+        if let rules = f.policyRules {
+            let rpath = "\(path).policy_rules"
+            if rules.value.count > 5 { error(rpath, rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
+            if rules.value.isEmpty { error(rpath, rules.mark, "at least 1 entry required") }
+            var sources: [String: Mark] = [:]
+            for (i, r) in rules.value.enumerated() {
+                if let s = r.source {
+                    if let m = FormatRules.subnet(s.value) { error("\(rpath)[\(i)].source", s.mark, m) }
+                    else if let first = sources.updateValue(s.mark, forKey: s.value) {
+                        sources[s.value] = first
+                        error("\(rpath)[\(i)].source", s.mark, "duplicate policy source \(s.value) (first at \(first))")
+                    }
+                }
+                if let d = r.destination { checkSubnetList(d, "\(rpath)[\(i)].destination", limit: 50) }
+            }
+        }
+        if let tags = f.tags {
+            let tpath = "\(path).tags"
+            if tags.value.count > 20 { error(tpath, tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
+            for t in tags.value {
+                let kpath = "\(tpath).\(t.key.value)"
+                let allowed = "(letters, digits, space and _ . : = + - @)"
+                if !(1...128).contains(t.key.value.count) { error(kpath, t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
+                else if !FormatRules.tagText(t.key.value) { error(kpath, t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
+                if t.value.value.count > 255 { error(kpath, t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
+                else if !FormatRules.tagText(t.value.value) { error(kpath, t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
+            }
+        }
+        if let ike = f.ikePolicy {
+            let ipath = "\(path).ikepolicy"
+            if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
+            if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
+        }
+        if let a = f.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
+            warning("\(path).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
+        }
+    }
+
+    mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: String, limit: Int) {
+        if list.value.count > limit { error(path, list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
+        if list.value.isEmpty { error(path, list.mark, "at least 1 entry required") }
+        var seen: [String: Mark] = [:]
+        for (i, s) in list.value.enumerated() {
+            if let m = FormatRules.subnet(s.value) { error("\(path)[\(i)]", s.mark, m) }
+            else if let first = seen.updateValue(s.mark, forKey: s.value) {
+                seen[s.value] = first
+                error("\(path)[\(i)]", s.mark, "duplicate subnet \(s.value) (first at \(first))")
+            }
+        }
+    }
+
+    /// Cross-field rules of a connection's effective settings (its own fields over `defaults`).
+    mutating func checkSpec(_ c: Connection, of g: Gateway, _ path: String) {
+        let s = c.spec
+        let style = s.effectiveStyle
+        let inherited = " (set in defaults)"
+        func origin(_ own: Any?) -> String { own == nil ? inherited : "" }
+
+        let unreadable = s.unreadable
+        if s.cgwID == nil, !unreadable.contains("cgw_id") { error("\(path).cgw_id", c.mark, "required field is missing") }
+        if s.psk == nil, !unreadable.contains("psk") { error("\(path).psk", c.mark, "required field is missing") }
+        // With an unreadable style every style rule would be a guess; the style error says enough.
+        guard !unreadable.contains("style") else { return }
+        if style == .static, s.peerSubnets == nil, !unreadable.contains("peer_subnets") { error("\(path).peer_subnets", c.mark, "required field is missing (required for style static)") }
+        if let v = s.enableNQA, style != .static {
+            error("\(path).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
+        }
+        if let v = s.enableHub, style != .bgp {
+            error("\(path).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
+        }
+        if style == .policy {
+            if s.policyRules == nil, !unreadable.contains("policy_rules") { error("\(path).policy_rules", c.mark, "required when style is policy") }
+        } else if let rules = s.policyRules {
+            error("\(path).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
+        }
+        if let ike = s.ikePolicy {
+            let ipath = "\(path).ikepolicy"
+            if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
+                warning("\(ipath).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
+            }
+            for (key, id, type) in [("local_id", ike.localID, ike.localIDType), ("peer_id", ike.peerID, ike.peerIDType)] {
+                guard let id else { continue }
+                if (type?.value ?? .ip) == .ip, IPv4Address(id.value) == nil {
+                    error("\(ipath).\(key)", id.mark, "expected an IPv4 address (\(key)_type is ip), got \"\(NodeDecoder.clip(id.value))\"")
+                } else if !(1...255).contains(id.value.count) {
+                    error("\(ipath).\(key)", id.mark, "expected 1-255 characters, got \(id.value.count)")
+                }
+            }
+        }
+        checkTunnels(c, of: g, path, style: style)
+    }
+
+    mutating func checkTunnels(_ c: Connection, of g: Gateway, _ path: String, style: ConnectionStyle) {
+        let s = c.spec
+        let tunnels = c.tunnels?.value ?? []
+        if let t = c.tunnels, t.value.count != g.ips.value.count {
+            let n = g.ips.value.count
+            error("\(path).tunnels", t.mark, "expected \(n) \(n == 1 ? "entry" : "entries"), one per gateway IP, got \(t.value.count)")
+        }
+        for (i, t) in tunnels.enumerated() {
+            let tpath = "\(path).tunnels[\(i)]"
+            if let n = t.name { rule("\(tpath).name", n.mark, FormatRules.handle(n.value)) }
+            if let a = t.tunnelLocalAddress { rule("\(tpath).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+            if let a = t.tunnelPeerAddress { rule("\(tpath).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+        }
+        // The effective address pair of each per-IP connection: the tunnel entry's, else the connection's.
+        let slots: [Tunnel?] = tunnels.isEmpty ? [nil] : tunnels
+        for (i, t) in slots.enumerated() {
+            let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
+            let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
+            let at = t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path).tunnels[\(i)]" : path
+            if style == .policy {
+                if let a = local ?? peer {
+                    let key = local != nil ? "tunnel_local_address" : "tunnel_peer_address"
+                    error("\(at).\(key)", a.mark, "tunnel addresses are only allowed with style static or bgp, not policy")
+                }
+                continue
+            }
+            switch (local, peer) {
+            case let (l?, p?):
+                if FormatRules.tunnelAddress(l.value) == nil, FormatRules.tunnelAddress(p.value) == nil {
+                    rule("\(at).tunnel_peer_address", p.mark, FormatRules.tunnelPair(local: l.value, peer: p.value))
+                }
+            case let (l?, nil):
+                error("\(at).tunnel_local_address", l.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_peer_address is missing")
+            case let (nil, p?):
+                error("\(at).tunnel_peer_address", p.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_local_address is missing")
+            case (nil, nil):
+                break
+            }
+        }
+    }
+}

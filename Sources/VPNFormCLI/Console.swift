@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where the CLI writes, and what it knows of its environment: the seam tests replace.
+public struct Console: Sendable {
+    /// Writes to standard output.
+    public var out: @Sendable (String) -> Void
+    /// Writes to standard error.
+    public var err: @Sendable (String) -> Void
+    /// The process environment.
+    public var environment: [String: String]
+
+    /// Creates a console.
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, environment: [String: String]) {
+        self.out = out
+        self.err = err
+        self.environment = environment
+    }
+
+    /// The real standard output, standard error and environment.
+    public static var live: Console {
+        Console(
+            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            err: { FileHandle.standardError.write(Data($0.utf8)) },
+            environment: ProcessInfo.processInfo.environment
+        )
+    }
+}
+
+/// Exit codes of `vpnform` (design.md §5).
+public enum ExitCode {
+    public static let success: Int32 = 0
+    public static let failure: Int32 = 1
+    public static let changesPresent: Int32 = 2
+    public static let partialApply: Int32 = 3
+    public static let usage: Int32 = 64
+    public static let interrupted: Int32 = 130
+}

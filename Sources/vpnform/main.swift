@@ -1,0 +1,4 @@
+import Foundation
+import VPNFormCLI
+
+exit(await VPNFormCLI.run(Array(CommandLine.arguments.dropFirst())))

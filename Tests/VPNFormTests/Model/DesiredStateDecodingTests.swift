@@ -1,0 +1,91 @@
+import Testing
+import VPNForm
+
+@Suite struct DesiredStateDecodingTests {
+    static let base = """
+        version: 1
+        region: cn-north-4
+        defaults:
+          cgw_id: 12f3577a-cbd8-4602-b68c-ecbf792fcec5
+          psk: ${PSK_DEFAULT}
+          peer_subnets: [192.168.2.0/24]
+          ikepolicy:
+            encryption_algorithm: aes-256
+            dpd: {timeout: 30, msg: seq-notify-hash}
+          ipsecpolicy: {pfs: group16}
+          tags: {team: netops}
+        gateways:
+          - name: hq
+            id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+            ips: [0d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4, 10.0.0.10]
+            connections:
+              - name: a
+              - name: b
+                style: bgp
+                psk: ${PSK_B}
+                ikepolicy:
+                  dh_group: group20
+                  dpd: {interval: 60}
+                tunnels:
+                  - {name: custom-b, tunnel_local_address: 169.254.1.1/30, tunnel_peer_address: 169.254.1.2/30}
+                  - {tunnel_local_address: 169.254.1.5/30, tunnel_peer_address: 169.254.1.6/30, ha_role: slave}
+
+        """
+
+    func load(_ text: String) -> LoadedDesiredState {
+        DesiredStateLoader().load(bytes: Array(text.utf8), file: "t.yaml")
+    }
+
+    @Test("defaults merge into each connection; ikepolicy, ipsecpolicy and dpd key by key")
+    func defaultsMerge() throws {
+        let loaded = load(Self.base)
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let g = try #require(loaded.state?.gateways.first)
+        let a = g.connections[0].spec, b = g.connections[1].spec
+        #expect(a.cgwID?.value.rawValue == "12f3577a-cbd8-4602-b68c-ecbf792fcec5")
+        #expect(a.psk?.value == .environment("PSK_DEFAULT"))
+        #expect(b.psk?.value == .environment("PSK_B"))
+        #expect(a.effectiveStyle == .static && b.effectiveStyle == .bgp)
+        #expect(b.ikePolicy?.encryptionAlgorithm?.value == .aes256)
+        #expect(b.ikePolicy?.dhGroup?.value == .group20)
+        #expect(b.ikePolicy?.dpd?.timeout?.value == 30)
+        #expect(b.ikePolicy?.dpd?.interval?.value == 60)
+        #expect(b.ikePolicy?.dpd?.msg?.value == .seqNotifyHash)
+        #expect(b.ipsecPolicy?.pfs?.value == .group16)
+        #expect(b.tags?.value.map(\.key.value) == ["team"])
+        // A connection's own value wins, and keeps its own location; inherited ones point at defaults.
+        #expect(b.ikePolicy?.dhGroup?.mark.line == 22)
+        #expect(b.ikePolicy?.encryptionAlgorithm?.mark.line == 8)
+    }
+
+    @Test("API names: GATEWAY-CONNECTION-N unless tunnels[i].name overrides")
+    func apiNames() throws {
+        let g = try #require(load(Self.base).state?.gateways.first)
+        #expect(g.apiNames(of: g.connections[0]).map(\.value) == ["hq-a-1", "hq-a-2"])
+        #expect(g.apiNames(of: g.connections[1]).map(\.value) == ["custom-b", "hq-b-2"])
+        #expect(g.address(of: g.connections[1]) == PairAddress(rawValue: "hq/b"))
+    }
+
+    @Test("every mistake of a file is reported in one run, in file order")
+    func allDiagnostics() {
+        let text = Self.base
+            .replacingOccurrences(of: "style: bgp", with: "style: bgq")
+            .replacingOccurrences(of: "group20", with: "group99")
+            .replacingOccurrences(of: "region: cn-north-4", with: "regoin: cn-north-4")
+        let d = load(text).diagnostics
+        #expect(d.map(\.summary) == [
+            "region: required field is missing (or set endpoint)",
+            "regoin: unknown key \"regoin\" (did you mean \"region\"?)",
+            "gateways[0].connections[1].style: expected one of static, bgp, policy; got \"bgq\" (did you mean \"bgp\"?)",
+            "gateways[0].connections[1].ikepolicy.dh_group: expected one of group1, group2, group5, group14, group15, group16, group19, group20, group21; got \"group99\" (did you mean \"group19\"?)",
+        ])
+        #expect(d.map(\.mark) == d.map(\.mark).sorted())
+    }
+
+    @Test("a value written but unreadable is not also reported missing")
+    func noDoubleReport() {
+        let text = Self.base.replacingOccurrences(of: "psk: ${PSK_B}", with: "psk: 12345678")
+        let d = load(text).diagnostics.filter { $0.path.hasPrefix("gateways[0].connections[1].psk") }
+        #expect(d.map(\.message) == ["expected a string, got an integer"])
+    }
+}
