@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import VPNForm
+
+/// Mangled versions of the examples: whatever the bytes, loading ends with diagnostics, never a crash.
+@Suite struct RobustnessTests {
+    /// A small deterministic generator (SplitMix64), so failures reproduce.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let examples = ExamplesTests.examples
+
+    @Test("every truncation of an example loads without crashing", arguments: examples)
+    func truncations(_ path: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
+        for end in stride(from: 0, to: bytes.count, by: 7) {
+            let loaded = DesiredStateLoader().load(bytes: Array(bytes[..<end]), file: path)
+            // A cut file is either still valid (cut at a line end after a complete entry) or says why not.
+            #expect(loaded.isValid || loaded.diagnostics.hasErrors)
+        }
+    }
+
+    @Test("random byte mutations load without crashing", arguments: examples)
+    func mutations(_ path: String) throws {
+        let original = try [UInt8](Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
+        var rng = SplitMix(state: 42)
+        let alphabet = Array("-:[]{},&*!|>'\"#%@` \n\t0123456789abcxyz\u{0}".utf8) + [0xC3, 0xA9, 0xFF]
+        for _ in 0..<300 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[i] = alphabet.randomElement(using: &rng)!
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: i)
+                }
+            }
+            let loaded = DesiredStateLoader().load(bytes: bytes, file: path)
+            #expect(loaded.isValid || loaded.diagnostics.hasErrors)
+            for d in loaded.diagnostics { #expect(d.mark.line >= 1 && d.mark.column >= 1) }
+        }
+    }
+}
