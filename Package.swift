@@ -16,13 +16,20 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "LocatedYAML", dependencies: ["CYAML"]),
-        .target(name: "VPNForm", dependencies: ["LocatedYAML"]),
+        .target(name: "VPNCrypto", dependencies: ["CCrypto"]),
+        .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto"]),
         .target(name: "VPNFormCLI", dependencies: ["VPNForm"]),
+        .target(name: "EstateGenerator"),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .testTarget(
             name: "VPNFormTests",
-            dependencies: ["VPNForm", "LocatedYAML"],
+            dependencies: ["VPNForm", "LocatedYAML", "VPNCrypto", "EstateGenerator"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),

@@ -1,0 +1,79 @@
+/// Renders a plan as a pull-request comment: a summary table, the pairs by action, and the full
+/// text plan folded in `<details>`. Stays under GitHub's 65,536-character comment limit by
+/// dropping the details, then shortening the lists, when the plan is large.
+public struct MarkdownPlanRenderer: Sendable {
+    /// The most characters the comment may have.
+    public var limit: Int
+
+    /// Creates a renderer.
+    public init(limit: Int = 65_536) { self.limit = limit }
+
+    /// The comment's Markdown.
+    public func render(_ plan: Plan, title: String = "vpnform plan") -> String {
+        let details = Self.diffMarkers(TextPlanRenderer(color: false).render(plan))
+        for listLimit in [Int.max, 200, 50, 10, 0] {
+            for withDetails in [true, false] where listLimit == Int.max || !withDetails {
+                let text = compose(plan, title: title, listLimit: listLimit, details: withDetails ? details : nil)
+                if text.count <= limit { return text }
+            }
+        }
+        return String(compose(plan, title: title, listLimit: 0, details: nil).prefix(limit))
+    }
+
+    private func compose(_ plan: Plan, title: String, listLimit: Int, details: String?) -> String {
+        var md = "### \(title)\n\n"
+        guard plan.hasChanges else {
+            md += "**No changes.** The desired file and the state agree (\(plan.count(.noop)) pairs).\n"
+            return md
+        }
+        md += "**\(plan.summaryLine)**\n\n"
+        md += "| Action | Pairs |\n|---|---:|\n"
+        let labels: [(PlanEntry.Action, String)] = [
+            (.create, "➕ create"), (.change, "🔶 change"), (.recover, "❗ recover (interrupted apply)"),
+            (.orphan, "➖ orphaned (not deleted)"), (.noop, "unchanged"),
+        ]
+        for (action, label) in labels { md += "| \(label) | \(plan.count(action)) |\n" }
+        for (action, heading) in [(PlanEntry.Action.create, "Create"), (.change, "Change"), (.recover, "Recover"), (.orphan, "Orphaned")] {
+            let entries = plan.entries.filter { $0.action == action }
+            guard !entries.isEmpty else { continue }
+            md += "\n#### \(heading)\n\n"
+            for e in entries.prefix(listLimit) { md += "- \(line(e))\n" }
+            if entries.count > listLimit {
+                md += "- …and \(entries.count - min(listLimit, entries.count)) more\n"
+            }
+        }
+        if let details {
+            md += "\n<details><summary>Full plan</summary>\n\n```diff\n\(details)```\n\n</details>\n"
+        } else {
+            md += "\n_The full plan is too long for a comment; run `vpnform plan` to see it._\n"
+        }
+        return md
+    }
+
+    /// Moves each line's `+ ~ - !` marker to the first column, where GitHub's `diff` highlighting
+    /// looks for it (`~` and `!` are left as they are: diff has no colour for them).
+    static func diffMarkers(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " }
+            guard let marker = trimmed.first, marker == "+" || marker == "-", trimmed.dropFirst().first == " " else { return String(line) }
+            let indent = line.count - trimmed.count
+            return String(marker) + String(repeating: " ", count: indent) + trimmed.dropFirst()
+        }.joined(separator: "\n")
+    }
+
+    private func line(_ e: PlanEntry) -> String {
+        let a = "`\(e.address.rawValue)`"
+        switch e.action {
+        case .create:
+            let style = e.desired?.spec.attributes["style"]?.display ?? ""
+            return "\(a): \(e.desired?.connections.count ?? 0) connections, style \(style.replacingOccurrences(of: "\"", with: ""))"
+        case .change:
+            let names = e.changes.prefix(5).map { "`\($0.attribute)`" }.joined(separator: ", ")
+            return "\(a): \(names)\(e.changes.count > 5 ? " and \(e.changes.count - 5) more" : "")"
+        case .recover:
+            return "\(a): left pending by an interrupted apply"
+        case .orphan, .noop:
+            return a
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Diffs the desired state against the state file. Pure and O(n) in pairs.
+public enum Planner {
+    /// The plan that brings `state` to `desired`.
+    /// - Parameters:
+    ///   - desired: A valid desired state.
+    ///   - state: The state file's contents.
+    public static func plan(desired: DesiredState, state: StateFile) -> Plan {
+        var entries: [PlanEntry] = []
+        entries.reserveCapacity(max(desired.pairCount, state.pairs.count))
+        var seen = Set<PairAddress>()
+        seen.reserveCapacity(desired.pairCount)
+        for gateway in desired.gateways {
+            for connection in gateway.connections {
+                let address = gateway.address(of: connection)
+                seen.insert(address)
+                let want = DesiredPair(gateway: gateway, connection: connection)
+                guard let have = state.pairs[address] else {
+                    entries.append(PlanEntry(address: address, action: .create, desired: want, current: nil))
+                    continue
+                }
+                switch have.status {
+                case .pending:
+                    entries.append(PlanEntry(address: address, action: .recover, desired: want, current: have))
+                case .created where have.specDigest == want.digest:
+                    entries.append(PlanEntry(address: address, action: .noop, desired: want, current: have))
+                case .created:
+                    entries.append(PlanEntry(address: address, action: .change, desired: want, current: have,
+                                             changes: have.spec.changes(to: want.spec)))
+                }
+            }
+        }
+        for (address, have) in state.pairs where !seen.contains(address) {
+            entries.append(PlanEntry(address: address, action: have.status == .pending ? .recover : .orphan, desired: nil, current: have))
+        }
+        entries.sort { $0.address.rawValue.utf8.lexicographicallyPrecedes($1.address.rawValue.utf8) }
+        return Plan(entries: entries)
+    }
+}

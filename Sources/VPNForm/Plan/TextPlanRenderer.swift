@@ -1,0 +1,100 @@
+/// Renders a plan as text that reads like Terraform's: `+ ~ - !` markers, attribute lines, and a
+/// closing `Plan: …` line.
+public struct TextPlanRenderer: Sendable {
+    /// Whether to colour markers with ANSI escapes (only on a terminal, never with `NO_COLOR`).
+    public var color: Bool
+
+    /// Creates a renderer.
+    public init(color: Bool) { self.color = color }
+
+    /// Whether colour is wanted: standard output is a terminal and `NO_COLOR` is unset or empty.
+    public static func wantsColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    /// The whole plan as text.
+    public func render(_ plan: Plan) -> String {
+        var out = ""
+        let shown = plan.entries.filter { $0.action != .noop }
+        if shown.isEmpty {
+            out += "No changes. The desired file and the state agree (\(plan.count(.noop)) pair\(plan.count(.noop) == 1 ? "" : "s")).\n"
+            return out
+        }
+        out += "vpnform will perform the following actions:\n"
+        for entry in shown {
+            out += "\n" + render(entry)
+        }
+        out += "\n" + paint(plan.summaryLine, "1") + "\n"
+        return out
+    }
+
+    /// One entry: a comment line saying what happens, then the attributes that matter.
+    public func render(_ e: PlanEntry) -> String {
+        let a = e.address.rawValue
+        var lines: [(String, String, String)] = []  // (marker, name, value)
+        let comment: String
+        switch e.action {
+        case .create:
+            comment = "\(a) will be created"
+            for (k, v) in sorted(e.desired?.spec.attributes ?? [:]) { lines.append(("+", k, v.display)) }
+        case .change:
+            comment = "\(a) has changed since it was created"
+            for c in e.changes {
+                switch (c.old, c.new) {
+                case let (old?, new?): lines.append(("~", c.attribute, "\(old.display) -> \(new.display)"))
+                case let (nil, new?): lines.append(("+", c.attribute, new.display))
+                case let (old?, nil): lines.append(("-", c.attribute, "\(old.display) -> (unset)"))
+                case (nil, nil): break
+                }
+            }
+            lines.append((" ", "ids", idList(e.current)))
+        case .recover:
+            comment = e.desired == nil
+                ? "\(a) was left pending by an interrupted apply and is no longer in the file: apply adopts what it finds, creates nothing"
+                : "\(a) was left pending by an interrupted apply: apply looks for its connections by name before creating any"
+            for c in e.current?.connections ?? [] {
+                lines.append((" ", "connection", "\"\(c.name)\" on \(c.vgwIP)\(c.id.map { " (\($0))" } ?? "")"))
+            }
+        case .orphan:
+            comment = "\(a) is in the state but not in the file: orphaned (vpnform does not delete connections)"
+            lines.append((" ", "ids", idList(e.current)))
+        case .noop:
+            comment = "\(a) is unchanged"
+        }
+        let width = lines.map(\.1.count).max() ?? 0
+        var out = "  # \(comment)\n"
+        out += "  \(paint(e.action.marker, color(e.action))) pair \"\(a)\" {\n"
+        for (marker, name, value) in lines {
+            let pad = String(repeating: " ", count: width - name.count)
+            let m = marker == " " ? " " : paint(marker, color(for: marker))
+            out += "      \(m) \(name)\(pad) = \(value)\n"
+        }
+        out += "    }\n"
+        return out
+    }
+
+    private func idList(_ state: PairState?) -> String {
+        let ids = state?.connections.compactMap { $0.id?.rawValue } ?? []
+        return "[" + ids.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+    }
+
+    private func sorted(_ d: [String: JSONValue]) -> [(String, JSONValue)] {
+        JSONWriter.sortedKeys(d).map { ($0, d[$0]!) }
+    }
+
+    private func color(_ action: PlanEntry.Action) -> String { color(for: action.marker) }
+
+    private func color(for marker: String) -> String {
+        switch marker {
+        case "+": return "32"
+        case "~": return "33"
+        case "-": return "31"
+        case "!": return "35"
+        default: return "0"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

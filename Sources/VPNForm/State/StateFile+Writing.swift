@@ -1,0 +1,62 @@
+extension StateFile {
+    /// The file's bytes: keys sorted, two-space indent, one connection per line, one spec attribute
+    /// per line, trailing newline. The same state always gives the same bytes.
+    public func serialized() -> [UInt8] {
+        var w = JSONWriter(style: .inline)
+        w.raw("{\n  \"format\": ")
+        w.string(Self.format)
+        w.raw(",\n  \"lineage\": ")
+        w.string(lineage)
+        w.raw(",\n  \"pairs\": {")
+        let addresses = pairs.keys.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+        for (i, address) in addresses.enumerated() {
+            w.raw(i == 0 ? "\n    " : ",\n    ")
+            w.string(address.rawValue)
+            w.raw(": ")
+            pairs[address]!.write(to: &w)
+        }
+        w.raw(addresses.isEmpty ? "},\n" : "\n  },\n")
+        w.raw("  \"version\": \(Self.version)\n}\n")
+        return w.bytes
+    }
+}
+
+extension PairState {
+    /// Writes the pair's object at the fixed indentation of the state file (level 2).
+    func write(to w: inout JSONWriter) {
+        w.raw("{\n      \"cgw_id\": ")
+        w.string(cgwID.rawValue)
+        w.raw(",\n      \"connections\": [")
+        for (i, c) in connections.enumerated() {
+            w.raw(i == 0 ? "\n        " : ",\n        ")
+            w.write(c.json)
+        }
+        w.raw(connections.isEmpty ? "],\n" : "\n      ],\n")
+        w.raw("      \"gateway_id\": ")
+        w.string(gatewayID.rawValue)
+        w.raw(",\n      \"spec\": {")
+        let keys = JSONWriter.sortedKeys(spec.attributes)
+        for (i, key) in keys.enumerated() {
+            w.raw(i == 0 ? "\n        " : ",\n        ")
+            w.string(key)
+            w.raw(": ")
+            w.write(spec.attributes[key]!)
+        }
+        w.raw(keys.isEmpty ? "},\n" : "\n      },\n")
+        w.raw("      \"spec_digest\": ")
+        w.string(specDigest.rawValue)
+        w.raw(",\n      \"status\": ")
+        w.string(status.rawValue)
+        w.raw("\n    }")
+    }
+}
+
+extension ConnectionRecord {
+    /// `{"created_at": …, "id": …, "name": …, "vgw_ip": …}`; id and created_at only when known.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["name": .string(name), "vgw_ip": .string(vgwIP)]
+        if let id { o["id"] = .string(id.rawValue) }
+        if let createdAt { o["created_at"] = .string(createdAt) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,79 @@
+/// The state file: what vpnform has created, committed to git beside the desired-state file.
+///
+/// It has no serial and no timestamp that change on every write: the bytes depend only on the
+/// pairs, so two branches that touch different pairs differ only in those pairs' lines.
+public struct StateFile: Sendable, Equatable {
+    /// The value of `format`.
+    public static let format = "vpnform-state"
+    /// The only version this vpnform reads and writes.
+    public static let version = 1
+
+    /// Identifies one state's history: a saved plan records it, and a state of another lineage is refused.
+    public var lineage: String
+    /// Every pair vpnform knows of, by address.
+    public var pairs: [PairAddress: PairState]
+
+    /// Creates a state.
+    public init(lineage: String, pairs: [PairAddress: PairState] = [:]) {
+        self.lineage = lineage
+        self.pairs = pairs
+    }
+
+    /// An empty state with a new random lineage: what a missing state file means.
+    public static func empty() -> StateFile {
+        StateFile(lineage: UUIDText.random())
+    }
+}
+
+/// What the state records of one pair.
+public struct PairState: Sendable, Equatable {
+    /// Whether the pair's batch-create has completed.
+    public enum Status: String, Sendable, CaseIterable {
+        /// A batch-create was (or may have been) sent and its answer is not recorded: an
+        /// interrupted apply. The next apply looks for the connections before creating them.
+        case pending
+        /// The API returned the connections' IDs, recorded in ``PairState/connections``.
+        case created
+    }
+
+    /// The gateway's `vgw_id`.
+    public var gatewayID: GatewayID
+    /// The customer gateway's id.
+    public var cgwID: CustomerGatewayID
+    /// One record per gateway IP: expected names while pending, IDs once created.
+    public var connections: [ConnectionRecord]
+    /// The digest of ``spec``.
+    public var specDigest: SpecDigest
+    /// The spec the pair was created from (non-secret), so a plan can show what changed.
+    public var spec: PairSpec
+    /// Pending or created.
+    public var status: Status
+
+    public init(gatewayID: GatewayID, cgwID: CustomerGatewayID, connections: [ConnectionRecord], specDigest: SpecDigest, spec: PairSpec, status: Status) {
+        self.gatewayID = gatewayID
+        self.cgwID = cgwID
+        self.connections = connections
+        self.specDigest = specDigest
+        self.spec = spec
+        self.status = status
+    }
+}
+
+/// One API connection of a pair.
+public struct ConnectionRecord: Sendable, Equatable {
+    /// The id the API returned; `nil` while the pair is pending.
+    public var id: ConnectionID?
+    /// The connection's API name (how an interrupted apply finds it).
+    public var name: String
+    /// The gateway IP (EIP id or private IP) it is on.
+    public var vgwIP: String
+    /// The API's `created_at`, as returned.
+    public var createdAt: String?
+
+    public init(id: ConnectionID?, name: String, vgwIP: String, createdAt: String?) {
+        self.id = id
+        self.name = name
+        self.vgwIP = vgwIP
+        self.createdAt = createdAt
+    }
+}

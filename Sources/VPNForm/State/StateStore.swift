@@ -1,0 +1,44 @@
+/// Where the state lives on disk, and the only code that reads or replaces it.
+public struct StateStore: Sendable {
+    /// The state file's path.
+    public let path: String
+
+    /// Creates a store for the file at `path`.
+    public init(path: String) { self.path = path }
+
+    /// The default state path for a desired-state file: its extension replaced by `.state.json`
+    /// (`vpn.yaml` → `vpn.state.json`).
+    public static func defaultPath(forDesired desired: String) -> String {
+        let slash = desired.lastIndex(of: "/").map { desired.index(after: $0) } ?? desired.startIndex
+        let base = desired[slash...]
+        let stem = base.lastIndex(of: ".").flatMap { $0 == base.startIndex ? nil : $0 }.map { desired[..<$0] } ?? desired[...]
+        return stem + ".state.json"
+    }
+
+    /// What is on disk: the state and its exact bytes, or an empty state (new lineage) and `nil`
+    /// bytes when there is no file yet.
+    /// - Throws: ``StateError`` when the file exists but cannot be read or is not a valid state.
+    public func load() throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
+        let kind = POSIXFile.kind(path)
+        guard kind.exists else { return (StateFile.empty(), nil) }
+        if kind.isSymlink { throw .unreadable(path: path, reason: "it is a symbolic link; vpnform replaces state files atomically and will not follow links") }
+        if kind.isDirectory { throw .unreadable(path: path, reason: "it is a directory") }
+        let bytes: [UInt8]
+        do { bytes = try POSIXFile.readAll(path) } catch { throw .unreadable(path: path, reason: error.message) }
+        return (try StateFile.parse(bytes, path: path), bytes)
+    }
+
+    /// Replaces the file with `state`, atomically.
+    /// - Throws: ``StateError/writeFailed(path:reason:)``; the previous file is then unchanged.
+    public func save(_ state: StateFile) throws(StateError) {
+        do { try POSIXFile.writeAtomically(state.serialized(), to: path) } catch { throw .writeFailed(path: path, reason: error.message) }
+    }
+}
+
+extension StateStore {
+    /// Writes any file atomically (temporary file, fsync, rename), e.g. a saved plan.
+    /// - Throws: A description of what failed.
+    public static func writeFile(_ bytes: [UInt8], to path: String) throws(StateError) {
+        do { try POSIXFile.writeAtomically(bytes, to: path) } catch { throw .writeFailed(path: path, reason: error.message) }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import VPNForm
+
+/// Pieces several commands share: file options, loading the desired file, the lock timeout.
+enum CommandSupport {
+    static let fileOption = OptionSpec(["-f", "--file"], value: "FILE", help: "Desired-state file (default: ./vpnform.yaml).")
+    static let stateOption = OptionSpec(["--state"], value: "PATH", help: "State file (default: FILE with extension .state.json).")
+    static let lockTimeoutOption = OptionSpec(["--lock-timeout"], value: "DURATION", help: "Wait this long for the state lock (e.g. 30s, 2m; default 0s).")
+
+    static func desiredPath(_ args: ParsedArguments) -> String { args.value("--file") ?? "vpnform.yaml" }
+
+    static func statePath(_ args: ParsedArguments) -> String {
+        args.value("--state") ?? StateStore.defaultPath(forDesired: desiredPath(args))
+    }
+
+    /// Loads and validates the desired file; prints its diagnostics to stderr.
+    /// - Returns: The loaded file when it is valid, else `nil` (the caller exits 1).
+    static func loadDesired(_ path: String, console: Console) -> (state: DesiredState, sha256: String)? {
+        do {
+            let loaded = try DesiredStateLoader().load(path: path)
+            console.err(DiagnosticFormat.text.render(loaded.diagnostics))
+            guard loaded.isValid, let state = loaded.state else {
+                let errors = loaded.diagnostics.filter { $0.severity == .error }.count
+                console.err("\(path): \(errors) error\(errors == 1 ? "" : "s"); nothing was planned\n")
+                return nil
+            }
+            return (state, loaded.sha256)
+        } catch {
+            console.err("\(error)\n")
+            return nil
+        }
+    }
+
+    /// Parses `30s`, `2m`, `500ms`, `1h` or a plain number of seconds.
+    static func duration(_ text: String) throws(UsageError) -> Double {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let v = Double(text.dropLast(suffix.count)), v >= 0 { return v * factor }
+        }
+        if let v = Double(text), v >= 0 { return v }
+        throw UsageError("invalid duration \"\(text)\"; expected e.g. 30s, 2m, 500ms")
+    }
+
+    /// Whether standard output is a terminal.
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+}

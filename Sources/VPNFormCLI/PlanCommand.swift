@@ -1,0 +1,70 @@
+import Foundation
+import VPNCrypto
+import VPNForm
+
+enum PlanCommand {
+    static let usage = "vpnform plan [-f FILE] [--state PATH] [--out PLANFILE] [--json | --markdown] [--detailed-exitcode] [--lock-timeout DURATION]"
+
+    static let spec = CommandSpec(
+        name: "plan",
+        summary: "Show what apply would change: the desired file against the state file.",
+        usage: usage,
+        options: [
+            CommandSupport.fileOption, CommandSupport.stateOption,
+            OptionSpec(["--out"], value: "PLANFILE", help: "Also save the plan (JSON, no secrets) for `vpnform apply PLANFILE`."),
+            OptionSpec(["--json"], help: "Print the plan as JSON (schemas/plan.schema.json)."),
+            OptionSpec(["--markdown"], help: "Print the plan as Markdown for a pull-request comment."),
+            OptionSpec(["--detailed-exitcode"], help: "Exit 0 when nothing changes, 2 when something does, 1 on error."),
+            CommandSupport.lockTimeoutOption,
+        ],
+        details: """
+        Entries: + create (desired, not in state), ~ change (spec differs from the state's), ! recover (left
+        pending by an interrupted apply), - orphan (in state, not desired; never deleted), and unchanged pairs.
+        Colour only on a terminal, never with NO_COLOR set.
+        """
+    ) { args, console in
+        if args.flag("--json"), args.flag("--markdown") {
+            console.err("error: --json and --markdown exclude each other\n\nUSAGE: \(usage)\n")
+            return ExitCode.usage
+        }
+        let timeout: Double
+        do { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
+            console.err("error: \(error)\n")
+            return ExitCode.usage
+        }
+        let desiredPath = CommandSupport.desiredPath(args)
+        let statePath = CommandSupport.statePath(args)
+        guard let (desired, desiredSHA) = CommandSupport.loadDesired(desiredPath, console: console) else { return ExitCode.failure }
+
+        let loaded: (state: StateFile, bytes: [UInt8]?)
+        do {
+            let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
+            defer { lock.release() }
+            loaded = try StateStore(path: statePath).load()
+        } catch {
+            console.err("\(error)\n")
+            return ExitCode.failure
+        }
+        let plan = Planner.plan(desired: desired, state: loaded.state)
+        let document = PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredSHA, statePath: statePath,
+                                    stateSHA256: loaded.bytes.map { SHA256.hex($0) }, lineage: loaded.state.lineage)
+        if let out = args.value("--out") {
+            do {
+                try StateStore.writeFile(Array(document.rendered().utf8), to: out)
+            } catch {
+                console.err("\(out): error: could not save the plan: \(error)\n")
+                return ExitCode.failure
+            }
+        }
+        if args.flag("--json") {
+            console.out(document.rendered())
+        } else if args.flag("--markdown") {
+            console.out(MarkdownPlanRenderer().render(plan))
+        } else {
+            let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
+            console.out(TextPlanRenderer(color: color).render(plan))
+            if let out = args.value("--out") { console.out("\nSaved the plan to \(out); apply exactly this plan with `vpnform apply \(out)`.\n") }
+        }
+        return args.flag("--detailed-exitcode") && plan.hasChanges ? ExitCode.changesPresent : ExitCode.success
+    }
+}

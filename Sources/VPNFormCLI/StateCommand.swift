@@ -1,0 +1,96 @@
+import Foundation
+import VPNForm
+
+enum StateCommand {
+    static let usage = "vpnform state list | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
+
+    static let spec = CommandSpec(
+        name: "state",
+        summary: "Inspect the state file, or merge two versions of it (a git merge driver).",
+        usage: usage,
+        options: [CommandSupport.fileOption, CommandSupport.stateOption],
+        maxPositionals: 4,
+        details: """
+        state list              every pair in the state, with its status and connection ids
+        state show ADDRESS      one pair (GATEWAY/CONNECTION) in full
+        state merge O A B       three-way merge by pair, as a git merge driver (writes the result to A):
+                                  .gitattributes:  *.state.json merge=vpnform
+                                  git config merge.vpnform.driver 'vpnform state merge %O %A %B'
+        """
+    ) { args, console in
+        switch args.positionals.first {
+        case "list" where args.positionals.count == 1: return list(args, console)
+        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console)
+        case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), console)
+        default:
+            console.err("error: expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`\n\nUSAGE: \(usage)\n")
+            return ExitCode.usage
+        }
+    }
+
+    static func load(_ args: ParsedArguments, _ console: Console) -> StateFile? {
+        let path = CommandSupport.statePath(args)
+        do {
+            let (state, bytes) = try StateStore(path: path).load()
+            if bytes == nil { console.err("\(path): no state file yet (nothing has been applied)\n") }
+            return state
+        } catch {
+            console.err("\(error)\n")
+            return nil
+        }
+    }
+
+    static func list(_ args: ParsedArguments, _ console: Console) -> Int32 {
+        guard let state = load(args, console) else { return ExitCode.failure }
+        for address in state.pairs.keys.sorted() {
+            let pair = state.pairs[address]!
+            let ids = pair.connections.map { $0.id?.rawValue ?? "-" }.joined(separator: ",")
+            console.out("\(address)\t\(pair.status.rawValue)\t\(ids)\n")
+        }
+        return ExitCode.success
+    }
+
+    static func show(_ address: String, _ args: ParsedArguments, _ console: Console) -> Int32 {
+        guard let state = load(args, console) else { return ExitCode.failure }
+        guard let pair = state.pairs[PairAddress(rawValue: address)] else {
+            let hint = Suggestion.hint(for: address, in: state.pairs.keys.map(\.rawValue))
+            console.err("error: no pair \"\(address)\" in the state\(hint)\n")
+            return ExitCode.failure
+        }
+        var lines: [(String, String)] = [
+            ("address", address), ("status", pair.status.rawValue), ("gateway_id", pair.gatewayID.rawValue),
+            ("cgw_id", pair.cgwID.rawValue), ("spec_digest", pair.specDigest.rawValue),
+        ]
+        for (i, c) in pair.connections.enumerated() {
+            lines.append(("connections[\(i)]", "\(c.name) on \(c.vgwIP): \(c.id?.rawValue ?? "(no id yet)")\(c.createdAt.map { ", created \($0)" } ?? "")"))
+        }
+        for key in JSONWriter.sortedKeys(pair.spec.attributes) {
+            lines.append(("spec." + key, pair.spec.attributes[key]!.display))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        for (k, v) in lines { console.out("\(k)\(String(repeating: " ", count: width - k.count))  \(v)\n") }
+        return ExitCode.success
+    }
+
+    static func merge(_ paths: [String], _ console: Console) -> Int32 {
+        let (basePath, oursPath, theirsPath) = (paths[0], paths[1], paths[2])
+        do {
+            let ours = try StateStore(path: oursPath).load().state
+            let theirs = try StateStore(path: theirsPath).load().state
+            // git hands an empty base file when the state was added on both sides.
+            let baseIsEmpty = (try? Data(contentsOf: URL(fileURLWithPath: basePath)))?.isEmpty ?? true
+            let base = baseIsEmpty ? nil : try StateStore(path: basePath).load().state
+            switch StateMerge.merge(base: base, ours: ours, theirs: theirs) {
+            case .merged(let state):
+                try StateStore(path: oursPath).save(state)
+                return ExitCode.success
+            case .conflict(let reasons):
+                console.err("vpnform state merge: conflict in \(oursPath):\n" + reasons.map { "  \($0)\n" }.joined())
+                return ExitCode.failure
+            }
+        } catch {
+            console.err("vpnform state merge: \(error)\n")
+            return ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import VPNForm
+
+@Suite struct StateLockTests {
+    @Test("a second acquirer waits for the timeout, then fails naming the holder")
+    func contention() throws {
+        let scratch = Scratch()
+        let state = scratch.path("s.json")
+        let lock = try StateLock.acquire(statePath: state, command: "apply", timeout: 0)
+        defer { lock.release() }
+        let start = Date()
+        do {
+            _ = try StateLock.acquire(statePath: state, command: "plan", timeout: 0.3)
+            Issue.record("acquired a held lock")
+        } catch {
+            let waited = Date().timeIntervalSince(start)
+            #expect(waited >= 0.3)
+            guard case .locked(_, let holder, _) = error else { Issue.record("\(error)"); return }
+            #expect(holder.pid == getpid())
+            #expect(holder.command == "apply")
+            #expect(!holder.isStale)
+            #expect(error.description.contains("held by pid \(getpid()) on host"))
+        }
+    }
+
+    @Test("released locks can be taken again; a waiter gets the lock once it is released")
+    func release() async throws {
+        let scratch = Scratch()
+        let state = scratch.path("s.json")
+        let first = try StateLock.acquire(statePath: state, command: "apply", timeout: 0)
+        Task.detached {
+            try? await Task.sleep(for: .milliseconds(200))
+            first.release()
+        }
+        let second = try StateLock.acquire(statePath: state, command: "plan", timeout: 5)
+        second.release()
+        #expect(!FileManager.default.fileExists(atPath: StateLock.lockPath(forState: state)))
+    }
+
+    @Test("a lock left by a dead process is reported as stale, with the way out")
+    func stale() throws {
+        let scratch = Scratch()
+        let state = scratch.path("s.json")
+        let host = ProcessInfo.processInfo.hostName
+        _ = scratch.write("s.json.lock", "{\"command\": \"apply\", \"host\": \"\(host)\", \"pid\": 2147483000, \"time\": \"2026-01-01T00:00:00Z\"}\n")
+        #expect { try StateLock.acquire(statePath: state, command: "plan", timeout: 0) } throws: { error in
+            "\(error)".contains("no longer running") && "\(error)".contains("force-unlock")
+        }
+        let (removed, holder) = StateLock.forceRemove(statePath: state)
+        #expect(removed && holder?.pid == 2147483000 && holder?.isStale == true)
+        try StateLock.acquire(statePath: state, command: "plan", timeout: 0).release()
+    }
+
+    @Test("a lock file with garbage in it is a clear error")
+    func garbage() {
+        let scratch = Scratch()
+        _ = scratch.write("s.json.lock", "\u{0}\u{1}garbage")
+        #expect { try StateLock.acquire(statePath: scratch.path("s.json"), command: "plan", timeout: 0) } throws: { error in
+            "\(error)".contains("cannot be read") && "\(error)".contains("force-unlock")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import EstateGenerator
+import VPNForm
+
+/// A temporary folder removed at the end of a test.
+final class Scratch {
+    let url: URL
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func write(_ name: String, _ text: String) -> String {
+        let p = path(name)
+        try! text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    func bytes(_ name: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path(name)).map { [UInt8]($0) }
+    }
+}
+
+/// Loads YAML text that must be valid.
+func desired(_ text: String) -> DesiredState {
+    let loaded = DesiredStateLoader().load(bytes: Array(text.utf8), file: "test.yaml")
+    precondition(loaded.isValid, "\(loaded.diagnostics)")
+    return loaded.state!
+}
+
+/// A generated estate of `pairs` pairs.
+func generated(_ pairs: Int, seed: UInt64 = 7) -> DesiredState {
+    desired(EstateGenerator(pairs: pairs, connectionsPerGateway: 7, seed: seed).yaml())
+}
+
+/// The state apply would leave after creating every pair of the plan, with made-up ids.
+func applyingCreates(_ plan: Plan, to state: StateFile) -> StateFile {
+    var s = state
+    for (n, e) in plan.entries.enumerated() where e.action == .create {
+        let pair = e.desired!
+        let records = pair.connections.enumerated().map { i, c in
+            ConnectionRecord(id: ConnectionID(EstateGenerator.uuid(0xf, n * 2 + i)), name: c.name, vgwIP: c.vgwIP,
+                             createdAt: "2026-01-01T00:00:00.000Z")
+        }
+        s.recordCreated(e.address, pair, connections: records)
+    }
+    return s
+}
