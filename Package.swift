@@ -24,12 +24,19 @@ let package = Package(
         .target(name: "LocatedYAML", dependencies: ["CYAML"]),
         .target(name: "VPNCrypto", dependencies: ["CCrypto"]),
         .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto"]),
+        .target(name: "VPNAPI", dependencies: ["VPNCrypto"]),
         .target(name: "VPNFormCLI", dependencies: ["VPNForm"]),
         .target(name: "EstateGenerator"),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
+        .executableTarget(name: "vpnform-bench", dependencies: ["VPNForm", "EstateGenerator"]),
         .testTarget(
             name: "VPNFormTests",
             dependencies: ["VPNForm", "LocatedYAML", "VPNCrypto", "EstateGenerator"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VPNAPITests",
+            dependencies: ["VPNAPI", "VPNCrypto"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),

@@ -1,3 +1,5 @@
+@_exported import struct VPNCrypto.Secret
+
 /// Where a pre-shared key comes from. Its value is never printed.
 public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
     /// `${NAME}`: read from the environment variable NAME when `apply` needs it.
@@ -11,17 +13,4 @@ public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
         case .literal: return "(literal, redacted)"
         }
     }
-}
-
-/// A secret string whose description, debug description and reflection never show it.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The secret itself: read it only to send it where it belongs.
-    public let revealed: String
-
-    /// Wraps a secret value.
-    public init(_ value: String) { revealed = value }
-
-    public var description: String { "(redacted)" }
-    public var debugDescription: String { "(redacted)" }
-    public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -1,0 +1,266 @@
+import Foundation
+import VPNCrypto
+
+/// Where and as whom the client talks.
+public struct ClientConfiguration: Sendable {
+    /// The API base URL, e.g. `https://vpn.cn-north-4.myhuaweicloud.com`.
+    public var endpoint: URL
+    /// The project id substituted into every path and sent as `X-Project-Id`.
+    public var projectID: String
+    /// AK/SK (and token).
+    public var credentials: Credentials
+    /// Retries of refused or (for reads) failed requests.
+    public var retry: RetryPolicy
+    /// Upper bound on one attempt, whatever the transport's idle timeout does.
+    public var attemptDeadline: Duration
+
+    public init(endpoint: URL, projectID: String, credentials: Credentials, retry: RetryPolicy = RetryPolicy(), attemptDeadline: Duration = .seconds(120)) {
+        self.endpoint = endpoint
+        self.projectID = projectID
+        self.credentials = credentials
+        self.retry = retry
+        self.attemptDeadline = attemptDeadline
+    }
+
+    /// `https://vpn.{region}.myhuaweicloud.com`.
+    public static func endpoint(forRegion region: String) -> URL {
+        URL(string: "https://vpn.\(region).myhuaweicloud.com")!
+    }
+}
+
+/// A client of the Huawei Cloud VPN API (v5): batch-create, list, show and delete connections,
+/// each request signed with `SDK-HMAC-SHA256`.
+///
+/// It retries only what the API refused (nothing was created) and, for reads, transport failures.
+/// A batch-create whose answer is lost is never sent again: it fails with
+/// ``VPNAPIError/outcomeUnknown(_:)`` and the caller looks for the connections.
+public struct VPNClient: Sendable {
+    /// Effects the client uses, replaceable in tests.
+    public struct Environment: Sendable {
+        /// The current time, for `X-Sdk-Date`.
+        public var now: @Sendable () -> Date
+        /// Waits; tests pass one that records and returns at once.
+        public var sleep: @Sendable (Double) async throws -> Void
+        /// A number in 0…1 for backoff jitter.
+        public var random: @Sendable () -> Double
+        /// Receives the `--debug` HTTP trace, already redacted; `nil` for none.
+        public var trace: (@Sendable (String) -> Void)?
+
+        public init(now: @escaping @Sendable () -> Date = Date.init,
+                    sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) },
+                    random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+                    trace: (@Sendable (String) -> Void)? = nil) {
+            self.now = now
+            self.sleep = sleep
+            self.random = random
+            self.trace = trace
+        }
+    }
+
+    public let configuration: ClientConfiguration
+    private let transport: any HTTPTransport
+    private let environment: Environment
+    private let signer: Signer
+    /// Shared by every call of this client (and its copies).
+    public let throttle: Throttle
+
+    /// Creates a client.
+    /// - Throws: ``VPNAPIError/insecureEndpoint(_:)`` for plain http to anything but a loopback host.
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport, environment: Environment = Environment(),
+                throttle: Throttle = Throttle()) throws(VPNAPIError) {
+        let url = configuration.endpoint
+        let scheme = url.scheme?.lowercased()
+        guard scheme == "https" || (scheme == "http" && Self.isLoopback(url.host ?? "")) else {
+            throw .insecureEndpoint(url.absoluteString)
+        }
+        self.configuration = configuration
+        self.transport = transport
+        self.environment = environment
+        self.throttle = throttle
+        signer = Signer(accessKey: configuration.credentials.accessKey, secretKey: configuration.credentials.secretKey)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+
+    private var projectPath: String { "/v5/\(Signer.encode(configuration.projectID))" }
+
+    // MARK: Operations
+
+    /// `POST /v5/{project_id}/vpn-connections/batch-create`: creates the one or two connections of a pair.
+    /// - Throws: ``VPNAPIError``; ``VPNAPIError/outcomeUnknown(_:)`` when the answer was lost.
+    public func batchCreate(_ request: BatchCreateRequest) async throws(VPNAPIError) -> BatchCreateResponse {
+        let body = Self.encode(request)
+        let response = try await send("POST", "\(projectPath)/vpn-connections/batch-create", body: body,
+                                      traceBody: Self.redactedBody(request), idempotent: false)
+        return try decode(BatchCreateResponse.self, response)
+    }
+
+    /// `GET /v5/{project_id}/vpn-connection?vgw_id=…`, following `marker` pages to the end.
+    public func listConnections(vgwID: String, pageSize: Int = 200) async throws(VPNAPIError) -> [VPNConnection] {
+        var all: [VPNConnection] = []
+        var marker: String?
+        for _ in 0..<100_000 {
+            var query = [QueryItem("vgw_id", vgwID), QueryItem("limit", String(pageSize))]
+            if let marker { query.append(QueryItem("marker", marker)) }
+            let response = try await send("GET", "\(projectPath)/vpn-connection", query: query, idempotent: true)
+            let page = try decode(ListConnectionsResponse.self, response)
+            all += page.vpnConnections
+            guard let next = page.pageInfo?.nextMarker, !next.isEmpty, page.vpnConnections.count >= pageSize, next != marker else { break }
+            marker = next
+        }
+        return all
+    }
+
+    /// `GET /v5/{project_id}/vpn-connection/{id}`.
+    public func showConnection(id: String) async throws(VPNAPIError) -> VPNConnection {
+        let response = try await send("GET", "\(projectPath)/vpn-connection/\(Signer.encode(id))", idempotent: true)
+        return try decode(ShowConnectionResponse.self, response).vpnConnection
+    }
+
+    /// `DELETE /v5/{project_id}/vpn-connection/{id}` (204).
+    public func deleteConnection(id: String) async throws(VPNAPIError) {
+        _ = try await send("DELETE", "\(projectPath)/vpn-connection/\(Signer.encode(id))", idempotent: true)
+    }
+
+    // MARK: Requests
+
+    private func send(_ method: String, _ path: String, query: [QueryItem] = [], body: [UInt8] = [],
+                      traceBody: String? = nil, idempotent: Bool) async throws(VPNAPIError) -> HTTPResponseMessage {
+        let policy = configuration.retry
+        var attempt = 0
+        while true {
+            attempt += 1
+            let pause = await throttle.wait()
+            if pause > .zero { try? await environment.sleep(Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
+            let message = signed(method, path, query: query, body: body)
+            let started = Date()
+            trace("→ \(method) \(message.url.absoluteString)", message.headers, traceBody)
+            let outcome: Result<HTTPResponseMessage, TransportFailure> = await attemptWithDeadline(message)
+            let failure: VPNAPIError
+            var retryAfter: Double?
+            switch outcome {
+            case .success(let response):
+                trace("← \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms, request id \(response.headers["x-request-id"] ?? "-")", nil, nil)
+                if (200..<300).contains(response.status) { return response }
+                let error = ErrorBodyParser.parse(status: response.status, body: response.body, headers: response.headers)
+                failure = .api(error)
+                retryAfter = error.retryAfter
+                if response.status == 429 { await throttle.hold(for: retryAfter ?? policy.delay(retry: attempt, jitter: 1, retryAfter: nil)) }
+                let retryable = failure.isRetryableRefusal || (idempotent && response.status >= 500)
+                guard retryable, attempt < policy.maxAttempts else { throw failure }
+            case .failure(.notSent(let detail)):
+                trace("× not sent: \(detail)", nil, nil)
+                guard attempt < policy.maxAttempts else { throw .notSent(detail) }
+            case .failure(.lost(let detail)):
+                trace("× answer lost: \(detail)", nil, nil)
+                guard idempotent else { throw .outcomeUnknown(detail) }
+                guard attempt < policy.maxAttempts else { throw .transport(detail) }
+            }
+            let delay = policy.delay(retry: attempt, jitter: environment.random(), retryAfter: retryAfter)
+            do { try await environment.sleep(delay) } catch {
+                throw idempotent ? .transport("cancelled") : .notSent("cancelled before retrying")
+            }
+        }
+    }
+
+    /// One attempt, bounded by the configuration's deadline (URLSession's timeout is an idle timer).
+    private func attemptWithDeadline(_ message: HTTPRequestMessage) async -> Result<HTTPResponseMessage, TransportFailure> {
+        let transport = self.transport
+        let deadline = configuration.attemptDeadline
+        return await withTaskGroup(of: Result<HTTPResponseMessage, TransportFailure>?.self) { group in
+            group.addTask {
+                do throws(TransportFailure) { return .success(try await transport.send(message)) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: deadline)
+                return Task.isCancelled ? nil : .failure(.lost("no answer within \(deadline)"))
+            }
+            var result: Result<HTTPResponseMessage, TransportFailure> = .failure(.lost("no answer"))
+            for await outcome in group {
+                if let outcome {
+                    result = outcome
+                    break
+                }
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// The request with its signing headers. Only headers the client controls are signed.
+    func signed(_ method: String, _ path: String, query: [QueryItem], body: [UInt8]) -> HTTPRequestMessage {
+        let url = configuration.endpoint
+        let host = (url.host ?? "") + (url.port.map { ":\($0)" } ?? "")
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("Host", host),
+            ("X-Project-Id", configuration.projectID),
+            ("X-Sdk-Date", Self.sdkDate(environment.now())),
+        ]
+        if let token = configuration.credentials.securityToken { headers.append(("X-Security-Token", token.revealed)) }
+        let signature = signer.sign(SigningInput(method: method, path: path, query: query, headers: headers, body: body))
+        headers.append(("Authorization", signature.authorization))
+        // URLSession sets Host itself, to the same value.
+        headers.removeAll { $0.name == "Host" }
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
+        components.percentEncodedPath = (components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath) + path
+        let q = Signer.canonicalQuery(query)
+        components.percentEncodedQuery = q.isEmpty ? nil : q
+        return HTTPRequestMessage(method: method, url: components.url!, headers: headers, body: body)
+    }
+
+    static func sdkDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        // Encoding these plain models cannot fail.
+        (try? [UInt8](encoder.encode(value))) ?? []
+    }
+
+    /// The request body for the trace, with every pre-shared key replaced.
+    static func redactedBody(_ request: BatchCreateRequest) -> String {
+        var copy = request
+        for i in copy.vpnConnections.indices where copy.vpnConnections[i].psk != nil {
+            copy.vpnConnections[i].psk = Secret("(redacted)")
+        }
+        return String(decoding: encode(copy), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponseMessage) throws(VPNAPIError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw .invalidResponse(status: response.status, detail: "\(T.self): \(error)", requestID: response.headers["x-request-id"])
+        }
+    }
+
+    private func trace(_ line: String, _ headers: [(name: String, value: String)]?, _ body: String?) {
+        guard let sink = environment.trace else { return }
+        var text = line + "\n"
+        for (name, value) in headers ?? [] {
+            let shown: String
+            switch name.lowercased() {
+            case "authorization": shown = value.components(separatedBy: ", Signature=").first.map { "\($0), Signature=(redacted)" } ?? "(redacted)"
+            case "x-security-token": shown = "(redacted)"
+            default: shown = value
+            }
+            text += "  \(name): \(shown)\n"
+        }
+        if let body { text += "  \(body)\n" }
+        sink(text)
+    }
+}
