@@ -116,6 +116,15 @@ private struct StateReader {
         guard digest == spec.digest else {
             throw fail(digestNode.mark, "\(what).spec_digest does not match its spec (was the file edited by hand?)")
         }
+        // The fields beside the spec repeat it; a hand edit of one without the other is refused.
+        let repeated: [(String, JSONValue?, String)] = [("gateway_id", spec.attributes["gateway_id"], gatewayID), ("cgw_id", spec.attributes["cgw_id"], cgwID)]
+            + connections.enumerated().flatMap { i, c in
+                [("connections[\(i)].name", spec.attributes["connections[\(i)].name"], c.name),
+                 ("connections[\(i)].vgw_ip", spec.attributes["connections[\(i)].vgw_ip"], c.vgwIP)]
+            }
+        for (key, inSpec, value) in repeated where inSpec != .string(value) {
+            throw fail(node.mark, "\(what).\(key) does not agree with its spec (was the file edited by hand?)")
+        }
         return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: connections,
                          specDigest: digest, spec: spec, status: status)
     }

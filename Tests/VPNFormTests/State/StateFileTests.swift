@@ -56,6 +56,7 @@ import VPNForm
         ("malformed id", { $0.replacingOccurrences(of: "\"id\": \"0000000f", with: "\"id\": \"zz00000f") }, "expected a UUID"),
         ("duplicate key", { $0.replacingOccurrences(of: "\"format\": \"vpnform-state\",", with: "\"format\": \"vpnform-state\", \"format\": \"x\",") }, "duplicate key \"format\""),
         ("edited spec", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": \"bgp\"") }, "spec_digest does not match"),
+        ("edited connection name", { $0.replacingOccurrences(of: "\"name\": \"gw0-site1-1\"", with: "\"name\": \"renamed\"") }, "does not agree with its spec"),
         ("wrong format", { $0.replacingOccurrences(of: "vpnform-state", with: "terraform-state") }, "format: expected"),
         ("empty", { _ in "" }, "the file is empty"),
     ]

@@ -25,14 +25,15 @@ import VPNForm
     }
 
     @Test("released locks can be taken again; a waiter gets the lock once it is released")
-    func release() async throws {
+    func release() throws {
         let scratch = Scratch()
         let state = scratch.path("s.json")
         let first = try StateLock.acquire(statePath: state, command: "apply", timeout: 0)
-        Task.detached {
-            try? await Task.sleep(for: .milliseconds(200))
+        // A real thread: blocking waits must not depend on the (small) concurrency pool.
+        Thread {
+            usleep(200_000)
             first.release()
-        }
+        }.start()
         let second = try StateLock.acquire(statePath: state, command: "plan", timeout: 5)
         second.release()
         #expect(!FileManager.default.fileExists(atPath: StateLock.lockPath(forState: state)))

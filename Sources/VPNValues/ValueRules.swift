@@ -1,0 +1,65 @@
+/// Predicates of the values the Huawei VPN API documents, shared by the desired-state validator
+/// and the API emulator (which phrase their findings differently).
+public enum ValueRules {
+    /// `8-4-4-4-12` hex digits.
+    public static func isUUID(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 36 else { return false }
+        for (i, c) in b.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                if c != UInt8(ascii: "-") { return false }
+            } else if !isHex(c) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `0-9 a-f A-F`.
+    public static func isHex(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f"))
+            || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F"))
+    }
+
+    /// 1–64 of `A-Z a-z 0-9 _ . -`: local handles and API connection names.
+    public static func isHandle(_ s: String) -> Bool {
+        let b = s.utf8
+        return (1...64).contains(b.count) && b.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+        }
+    }
+
+    /// Blocks the VPC service reserves; peer subnets may not overlap them.
+    public static let reservedBlocks: [IPv4CIDR] = ["100.64.0.0/10", "214.0.0.0/8"].compactMap { IPv4CIDR($0) }
+    /// Blocks that are not unicast networks.
+    public static let nonUnicastBlocks: [IPv4CIDR] = ["0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"].compactMap { IPv4CIDR($0) }
+    /// Tunnel interface addresses live here …
+    public static let linkLocal = IPv4CIDR("169.254.0.0/16")!
+    /// … but not here.
+    public static let reservedTunnelBlock = IPv4CIDR("169.254.195.0/24")!
+
+    /// Special characters the API allows in a pre-shared key.
+    public static let pskSpecials = Set("~!@#$%^()-_+={ },./:;")
+
+    /// What is wrong with a pre-shared key, in words that never contain it; `nil` when it is fine.
+    public static func pskProblem(_ key: String) -> String? {
+        guard (8...128).contains(key.count) else { return "pre-shared key must be 8-128 characters (it has \(key.count))" }
+        var upper = false, lower = false, digit = false, special = false
+        for c in key {
+            if c.isASCII, c.isUppercase { upper = true }
+            else if c.isASCII, c.isLowercase { lower = true }
+            else if c.isASCII, c.isNumber { digit = true }
+            else if pskSpecials.contains(c) { special = true }
+            else { return "pre-shared key contains a character that is not allowed (allowed: A-Z a-z 0-9 and ~!@#$%^()-_+={ },./:;)" }
+        }
+        let classes = [upper, lower, digit, special].filter { $0 }.count
+        return classes >= 3 ? nil : "pre-shared key must use at least 3 of: upper case, lower case, digits, special characters"
+    }
+
+    /// Letters of any script, digits, space and `_ . : = + - @`: tag keys and values.
+    public static func isTagText(_ s: String) -> Bool {
+        s.allSatisfy { $0.isLetter || $0.isNumber || " _.:=+-@".contains($0) }
+    }
+}

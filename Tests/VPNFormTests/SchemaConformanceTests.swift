@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import VPNForm
+
+/// What vpnform writes validates against the JSON Schemas it publishes (checked by Python's
+/// jsonschema, which `.ci/run` installs).
+@Suite struct SchemaConformanceTests {
+    func check(schema: String, files: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Schema/check_outputs.py").path,
+                       repositoryRoot.appendingPathComponent("schemas/\(schema)").path] + files
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    @Test("produced state files and plans validate against schemas/state.schema.json and plan.schema.json")
+    func conformance() throws {
+        let scratch = Scratch()
+        let d = desired(MixedPlan.yaml)
+        let state = MixedPlan.state(for: d)
+        let statePath = scratch.path("mixed.state.json")
+        try StateStore(path: statePath).save(state)
+        let generatedState = applyingCreates(Planner.plan(desired: generated(40), state: StateFile(lineage: MixedPlan.lineage)),
+                                             to: StateFile(lineage: MixedPlan.lineage))
+        let bigPath = scratch.path("generated.state.json")
+        try StateStore(path: bigPath).save(generatedState)
+        let emptyPath = scratch.path("empty.state.json")
+        try StateStore(path: emptyPath).save(StateFile(lineage: MixedPlan.lineage))
+        let (stateStatus, stateOutput) = try check(schema: "state.schema.json", files: [statePath, bigPath, emptyPath])
+        #expect(stateStatus == 0, "\(stateOutput)")
+
+        let planPath = scratch.write("plan.json", PlanDocument(
+            plan: Planner.plan(desired: d, state: state), desiredPath: "vpn.yaml", desiredSHA256: String(repeating: "a", count: 64),
+            statePath: statePath, stateSHA256: nil, lineage: MixedPlan.lineage).rendered())
+        let (planStatus, planOutput) = try check(schema: "plan.schema.json", files: [planPath])
+        #expect(planStatus == 0, "\(planOutput)")
+    }
+
+    @Test("the schemas reject what vpnform must never write: a key in the spec")
+    func rejects() throws {
+        let scratch = Scratch()
+        let text = String(decoding: MixedPlan.state(for: desired(MixedPlan.yaml)).serialized(), as: UTF8.self)
+            .replacingOccurrences(of: "\"psk\": \"${PSK}\"", with: "\"psk\": \"Actual-Secret-1\"")
+        let (status, _) = try check(schema: "state.schema.json", files: [scratch.write("leak.json", text)])
+        #expect(status == 1)
+    }
+}
