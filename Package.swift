@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "VPNValues"),
         .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto", "VPNValues"]),
         .target(name: "VPNAPI", dependencies: ["VPNCrypto"]),
+        .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues"]),
         .target(name: "VPNFormCLI", dependencies: ["VPNForm"]),
         .target(name: "EstateGenerator"),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: ["VPNAPI", "VPNCrypto"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "VPNEmulatorTests", dependencies: ["VPNEmulator", "VPNAPI", "VPNCrypto"]),
         .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),
     ]
 )

@@ -1,0 +1,360 @@
+import Foundation
+import Synchronization
+import VPNAPI
+import VPNCrypto
+import VPNValues
+
+/// How an emulator behaves.
+public struct EmulatorConfiguration: Sendable {
+    /// The AK requests must be signed with.
+    public var accessKey: String
+    /// The SK requests must be signed with.
+    public var secretKey: Secret
+    /// Delay added to every answer.
+    public var latency: Duration
+    /// Faults to inject.
+    public var faults: [FaultRule]
+    /// Seed of the fault draws.
+    public var seed: UInt64
+    /// Most connections one gateway may have; `nil` for no limit.
+    public var quotaPerGateway: Int?
+    /// A JSON file holding the connections across restarts; `nil` for memory only.
+    public var dataFile: String?
+    /// Largest clock skew of `X-Sdk-Date` accepted.
+    public var maxClockSkew: TimeInterval
+
+    public init(accessKey: String, secretKey: Secret, latency: Duration = .zero, faults: [FaultRule] = [], seed: UInt64 = 1,
+                quotaPerGateway: Int? = nil, dataFile: String? = nil, maxClockSkew: TimeInterval = 15 * 60) {
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.latency = latency
+        self.faults = faults
+        self.seed = seed
+        self.quotaPerGateway = quotaPerGateway
+        self.dataFile = dataFile
+        self.maxClockSkew = maxClockSkew
+    }
+
+    /// A fresh random AK/SK pair for a throwaway emulator.
+    public static func randomCredentials() -> (accessKey: String, secretKey: Secret) {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let ak = "EMU" + String((0..<17).map { _ in alphabet.randomElement()! })
+        let sk = Hex.encode((0..<20).map { _ in UInt8.random(in: 0...255) })
+        return (ak, Secret(sk))
+    }
+}
+
+/// An emulator of the Huawei Cloud VPN API's connection endpoints, faithful to the reference:
+/// it verifies `SDK-HMAC-SHA256` signatures and clock skew, validates batch-create bodies, answers
+/// in the documented shapes with server defaults filled in, pages lists by `marker`, and injects
+/// faults (latency, 429 with `Retry-After`, 5xx, connections dropped before or after commit).
+public final class VPNEmulator: Sendable {
+    private struct State {
+        var store: EmulatorStore
+        var random: SplitMix
+        var faults: [FaultRule]
+        var requestCount = 0
+    }
+
+    private let configuration: EmulatorConfiguration
+    private let state: Mutex<State>
+    private let signer: Signer
+
+    /// Creates an emulator, loading its data file if there is one.
+    /// - Throws: When the data file exists but cannot be read.
+    public init(configuration: EmulatorConfiguration) throws {
+        self.configuration = configuration
+        let store = try EmulatorStore(dataFile: configuration.dataFile)
+        state = Mutex(State(store: store, random: SplitMix(seed: configuration.seed), faults: configuration.faults))
+        signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
+    }
+
+    /// Replaces the faults (tests inject and clear them while the emulator runs).
+    public func setFaults(_ faults: [FaultRule]) {
+        state.withLock { $0.faults = faults }
+    }
+
+    /// Every stored connection of a project (or of all projects), oldest first.
+    public func connections(project: String? = nil) -> [VPNConnection] {
+        state.withLock { s in
+            s.store.connections.values.filter { project == nil || $0.projectID == project }
+                .sorted { $0.createdMillis < $1.createdMillis }.map(\.connection)
+        }
+    }
+
+    /// Requests handled so far.
+    public var requestCount: Int { state.withLock { $0.requestCount } }
+
+    // MARK: Handling
+
+    /// Answers one request. Safe to call from many threads at once.
+    public func handle(_ request: EmulatorRequest) -> EmulatorReply {
+        let requestID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        state.withLock { $0.requestCount += 1 }
+        if configuration.latency > .zero {
+            let c = configuration.latency.components
+            Thread.sleep(forTimeInterval: Double(c.seconds) + Double(c.attoseconds) / 1e18)
+        }
+        if let failure = authenticate(request) {
+            return error(401, "APIGW.0301", "Incorrect IAM authentication information: \(failure)", requestID)
+        }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // "", "v5", project, collection, [id | "batch-create"]
+        guard segments.count >= 4, segments[0].isEmpty, segments[1] == "v5", !segments[2].isEmpty else {
+            return error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
+        }
+        let project = Signer.percentDecode(segments[2])
+        if let header = request.header("X-Project-Id"), header != project {
+            return error(400, "VPN.0001", "invalid request: X-Project-Id does not match the project in the path", requestID)
+        }
+        switch (request.method, Array(segments.dropFirst(3))) {
+        case ("POST", ["vpn-connections", "batch-create"]):
+            return withFault(.batchCreate, requestID) { commit in batchCreate(request, project, requestID, commit: commit) }
+        case ("GET", ["vpn-connection"]):
+            return withFault(.list, requestID) { _ in list(request, project, requestID) }
+        case ("GET", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
+            return withFault(.show, requestID) { _ in show(Signer.percentDecode(rest[1]), project, requestID) }
+        case ("DELETE", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
+            return withFault(.delete, requestID) { _ in delete(Signer.percentDecode(rest[1]), project, requestID) }
+        default:
+            return error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
+        }
+    }
+
+    /// Draws the faults of `operation`; runs `body` unless a fault replaces it. `body`'s argument
+    /// says whether the answer will be dropped after the work is done.
+    private func withFault(_ operation: FaultRule.Operation, _ requestID: String, _ body: (Bool) -> EmulatorReply) -> EmulatorReply {
+        let fault: FaultRule.Kind? = state.withLock { s in
+            for rule in s.faults where rule.operation == operation {
+                if s.random.nextUnit() < rule.rate { return rule.kind }
+            }
+            return nil
+        }
+        switch fault {
+        case .status(429)?:
+            return .respond(status: 429, headers: ["Retry-After": "1", "X-Request-Id": requestID, "Content-Type": "application/json"],
+                            body: Self.errorBody("VPN.0429", "Too many requests, please retry later", requestID))
+        case .status(504)?:
+            return error(504, "VPN.0014", "System busy, please retry later", requestID)
+        case .status(let status)?:
+            return error(status, "VPN.0002", "Server error", requestID)
+        case .dropBeforeCommit?:
+            return .drop
+        case .dropAfterCommit?:
+            let reply = body(true)
+            return reply.status.map { (200..<300).contains($0) } == true ? .drop : reply
+        case nil:
+            return body(false)
+        }
+    }
+
+    // MARK: Authentication
+
+    /// `nil` when the request is signed with this emulator's AK/SK within the allowed skew.
+    private func authenticate(_ request: EmulatorRequest) -> String? {
+        guard let authorization = request.header("Authorization") else { return "no Authorization header" }
+        let prefix = Signer.algorithm + " "
+        guard authorization.hasPrefix(prefix) else { return "unsupported signing algorithm" }
+        var parts: [String: String] = [:]
+        for item in authorization.dropFirst(prefix.count).components(separatedBy: ", ") {
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 { parts[kv[0]] = kv[1] }
+        }
+        guard let access = parts["Access"], let signedHeaders = parts["SignedHeaders"], let signature = parts["Signature"] else {
+            return "malformed Authorization header"
+        }
+        guard access == configuration.accessKey else { return "unknown access key" }
+        let names = signedHeaders.split(separator: ";").map(String.init)
+        guard names.contains("x-sdk-date"), names.contains("host") else { return "SignedHeaders must include host and x-sdk-date" }
+        var headers: [(name: String, value: String)] = []
+        for name in names {
+            guard let value = request.header(name) else { return "signed header \(name) is missing" }
+            headers.append((name, value))
+        }
+        guard let dateText = request.header("X-Sdk-Date"), let date = Self.sdkDateFormatter.date(from: dateText) else {
+            return "X-Sdk-Date is missing or malformed"
+        }
+        guard abs(date.timeIntervalSinceNow) <= configuration.maxClockSkew else { return "request time skew is too large" }
+        let query = request.rawQuery.split(separator: "&").map { item -> QueryItem in
+            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            return QueryItem(Signer.percentDecode(kv[0]), kv.count > 1 ? Signer.percentDecode(kv[1]) : "")
+        }
+        let expected = signer.sign(SigningInput(method: request.method, path: request.path, query: query, headers: headers, body: request.body))
+        guard Self.constantTimeEqual(expected.signature, signature) else { return "verify aksk signature fail" }
+        return nil
+    }
+
+    static let sdkDateFormatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f
+    }()
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    // MARK: Operations
+
+    private static let itemKeys: Set<String> = [
+        "name", "vgw_id", "vgw_ip", "style", "cgw_id", "peer_subnets", "tunnel_local_address", "tunnel_peer_address",
+        "enable_nqa", "enable_hub", "psk", "policy_rules", "ikepolicy", "ipsecpolicy", "ha_role", "tags",
+    ]
+
+    private func batchCreate(_ request: EmulatorRequest, _ project: String, _ requestID: String, commit: Bool) -> EmulatorReply {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+              let items = object["vpn_connections"] as? [[String: Any]] else {
+            return error(400, "VPN.0001", "invalid request: the body must be an object with a vpn_connections list", requestID)
+        }
+        for (i, item) in items.enumerated() {
+            if let unknown = item.keys.sorted().first(where: { !Self.itemKeys.contains($0) }) {
+                return error(400, "VPN.0013", "unsupported attribute: vpn_connections[\(i)].\(unknown)", requestID)
+            }
+        }
+        let body: BatchCreateRequest
+        do {
+            body = try JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body))
+        } catch {
+            return self.error(400, "VPN.0001", "invalid request: \(Self.decodingProblem(error))", requestID)
+        }
+        if let problem = RequestRules.problem(body) {
+            return error(400, "VPN.0001", "invalid request: \(problem)", requestID)
+        }
+        let now = Date()
+        let created: [VPNConnection]? = state.withLock { s in
+            if let quota = configuration.quotaPerGateway {
+                let used = s.store.connections.values.filter { $0.projectID == project && $0.connection.vgwID == body.vpnConnections[0].vgwID }.count
+                if used + body.vpnConnections.count > quota { return nil }
+            }
+            var made: [VPNConnection] = []
+            for item in body.vpnConnections {
+                let millis = s.store.nextMillis(project: project, now: now)
+                var tunnel = (item.tunnelLocalAddress, item.tunnelPeerAddress)
+                if tunnel.0 == nil, (item.style ?? "static") != "policy" {
+                    let pair = s.store.nextTunnelPair()
+                    tunnel = (pair.0, pair.1)
+                }
+                let connection = ConnectionDefaults.response(for: item, id: UUID().uuidString.lowercased(), createdMillis: millis,
+                                                             tunnel: tunnel, random: &s.random)
+                s.store.insert(StoredConnection(projectID: project, connection: connection, createdMillis: millis))
+                made.append(connection)
+            }
+            try? s.store.persist()
+            return made
+        }
+        guard let created else {
+            return error(400, "VPN.0001", "invalid request: quota exceeded: gateway \(body.vpnConnections[0].vgwID) may have at most \(configuration.quotaPerGateway ?? 0) connections", requestID)
+        }
+        // The create answer has no status field (CreateResponseVpnConnection).
+        let shown = created.map { c -> VPNConnection in var c = c; c.status = nil; return c }
+        return json(201, BatchCreateResponse(vpnConnections: shown, requestID: requestID), requestID)
+    }
+
+    private func list(_ request: EmulatorRequest, _ project: String, _ requestID: String) -> EmulatorReply {
+        var filters: [String: [String]] = [:]
+        for item in request.rawQuery.split(separator: "&") {
+            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { Signer.percentDecode(String($0)) }
+            filters[kv[0], default: []].append(kv.count > 1 ? kv[1] : "")
+        }
+        var limit = 2000
+        if let text = filters["limit"]?.last {
+            guard let l = Int(text), (0...2000).contains(l) else { return error(400, "VPN.0001", "invalid request: limit must be 0-2000", requestID) }
+            limit = l == 0 ? 2000 : l
+        }
+        if filters["marker"] != nil, filters["limit"] == nil {
+            return error(400, "VPN.0001", "invalid request: marker must be sent together with limit", requestID)
+        }
+        let markerMillis = filters["marker"]?.last.flatMap(ConnectionDefaults.parseMillis)
+        if filters["marker"] != nil, markerMillis == nil { return error(400, "VPN.0001", "invalid request: marker is not a valid creation time", requestID) }
+        let matching: [StoredConnection] = state.withLock { s in
+            s.store.connections.values.filter { c in
+                c.projectID == project
+                    && (filters["vgw_id"].map { $0.contains(c.connection.vgwID ?? "") } ?? true)
+                    && (filters["vgw_ip"].map { $0.contains(c.connection.vgwIP ?? "") } ?? true)
+                    && (filters["vpn_id"].map { $0.contains(c.connection.id) } ?? true)
+            }.sorted { $0.createdMillis < $1.createdMillis }
+        }
+        let after = matching.filter { markerMillis == nil || $0.createdMillis > markerMillis! }
+        let page = Array(after.prefix(limit))
+        // next_marker is the creation time of the page's last item; a short page is the last one.
+        let info = PageInfo(nextMarker: page.last.map { ConnectionDefaults.timestamp($0.createdMillis) }, currentCount: page.count)
+        return json(200, ListConnectionsResponse(vpnConnections: page.map(\.connection), pageInfo: info,
+                                                 totalCount: matching.count, requestID: requestID), requestID)
+    }
+
+    private func show(_ id: String, _ project: String, _ requestID: String) -> EmulatorReply {
+        let found = state.withLock { $0.store.connections[id] }
+        guard let found, found.projectID == project else {
+            return error(404, "VPN.0004", "The VPN connection \(id) does not exist", requestID)
+        }
+        return json(200, ShowConnectionResponse(vpnConnection: found.connection, requestID: requestID), requestID)
+    }
+
+    private func delete(_ id: String, _ project: String, _ requestID: String) -> EmulatorReply {
+        let removed: Bool = state.withLock { s in
+            guard s.store.connections[id]?.projectID == project else { return false }
+            _ = s.store.remove(id)
+            try? s.store.persist()
+            return true
+        }
+        guard removed else { return error(404, "VPN.0004", "The VPN connection \(id) does not exist", requestID) }
+        return .respond(status: 204, headers: ["X-Request-Id": requestID], body: [])
+    }
+
+    // MARK: Answers
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    private func json<T: Encodable>(_ status: Int, _ value: T, _ requestID: String) -> EmulatorReply {
+        let body = (try? Self.encoder.encode(value)).map { [UInt8]($0) } ?? []
+        return .respond(status: status, headers: ["Content-Type": "application/json", "X-Request-Id": requestID], body: body)
+    }
+
+    private func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> EmulatorReply {
+        .respond(status: status, headers: ["Content-Type": "application/json", "X-Request-Id": requestID],
+                 body: Self.errorBody(code, message, requestID))
+    }
+
+    static func errorBody(_ code: String, _ message: String, _ requestID: String) -> [UInt8] {
+        let object: [String: String] = ["error_code": code, "error_msg": message, "request_id": requestID]
+        return (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))) ?? []
+    }
+
+    /// A decoding error as "field: problem", without values (a psk value must never be echoed).
+    static func decodingProblem(_ error: any Error) -> String {
+        guard let e = error as? DecodingError else { return "malformed JSON" }
+        func path(_ c: [any CodingKey]) -> String {
+            c.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch e {
+        case .typeMismatch(let type, let ctx): return "\(path(ctx.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let ctx): return "\(path(ctx.codingPath)): expected \(type), got null"
+        case .keyNotFound(let key, let ctx): return "\(path(ctx.codingPath + [key])): is required"
+        case .dataCorrupted(let ctx): return ctx.codingPath.isEmpty ? "malformed JSON" : "\(path(ctx.codingPath)): invalid value"
+        @unknown default: return "malformed request"
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for fault draws.
+struct SplitMix: Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A number in [0, 1).
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
