@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto", "VPNValues"]),
         .target(name: "VPNAPI", dependencies: ["VPNCrypto"]),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues"]),
-        .target(name: "VPNFormCLI", dependencies: ["VPNForm"]),
+        .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI"]),
+        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator"]),
         .target(name: "EstateGenerator"),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .executableTarget(name: "vpnform-bench", dependencies: ["VPNForm", "EstateGenerator"]),
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: ["VPNAPI", "VPNCrypto"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "VPNApplyTests", dependencies: ["VPNApply", "VPNEmulator", "VPNAPI", "VPNForm", "EstateGenerator"]),
         .testTarget(name: "VPNEmulatorTests", dependencies: ["VPNEmulator", "VPNAPI", "VPNCrypto"]),
         .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),
     ]

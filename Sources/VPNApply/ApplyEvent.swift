@@ -1,0 +1,60 @@
+import VPNForm
+
+/// What happened to one pair during an apply.
+public struct PairOutcome: Sendable, Equatable {
+    /// How it ended.
+    public enum Result: Sendable, Equatable {
+        /// Its connections were created (and, after a lost answer, found again).
+        case created
+        /// An interrupted earlier attempt was found and adopted: nothing new was created.
+        case adopted
+        /// Some connections were found and adopted, the missing ones created.
+        case completed(adopted: Int, created: Int)
+        /// A pending pair no longer in the file: what was found was kept in the state, nothing created.
+        case recoveredOrphan(found: Int)
+        /// Not created; the state holds no trace of it.
+        case failed(String)
+        /// Not attempted: the run was interrupted first.
+        case skipped
+    }
+
+    public var address: PairAddress
+    public var result: Result
+    /// Connections the pair has now (with ids).
+    public var connections: [ConnectionRecord]
+    /// Seconds spent on the pair.
+    public var seconds: Double
+
+    public var succeeded: Bool {
+        switch result {
+        case .created, .adopted, .completed, .recoveredOrphan: return true
+        case .failed, .skipped: return false
+        }
+    }
+
+    /// `hq/shanghai created: 2 connections in 0.41 s`.
+    public var summary: String {
+        let time = String(format: "%.2f s", seconds)
+        let n = connections.count
+        switch result {
+        case .created: return "\(address) created: \(n) connection\(n == 1 ? "" : "s") in \(time)"
+        case .adopted: return "\(address) recovered: adopted \(n) existing connection\(n == 1 ? "" : "s") in \(time)"
+        case let .completed(adopted, created): return "\(address) recovered: adopted \(adopted), created \(created) in \(time)"
+        case .recoveredOrphan(let found): return "\(address) recovered: kept \(found) connection\(found == 1 ? "" : "s") found for a pair no longer in the file"
+        case .failed(let reason): return "\(address) failed: \(reason)"
+        case .skipped: return "\(address) skipped: the apply was interrupted"
+        }
+    }
+}
+
+/// The outcome of a whole apply.
+public struct ApplyReport: Sendable {
+    public var outcomes: [PairOutcome]
+    /// Whether the run stopped early (SIGINT/SIGTERM).
+    public var interrupted: Bool
+    public var seconds: Double
+
+    public var succeeded: Int { outcomes.filter(\.succeeded).count }
+    public var failed: Int { outcomes.filter { if case .failed = $0.result { return true } else { return false } }.count }
+    public var skipped: Int { outcomes.filter { $0.result == .skipped }.count }
+}

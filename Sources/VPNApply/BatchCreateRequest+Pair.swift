@@ -1,0 +1,66 @@
+import VPNAPI
+import VPNForm
+
+extension BatchCreateRequest {
+    /// The batch-create request of a pair: one item per gateway IP, from the connection's
+    /// effective fields, with the resolved pre-shared key.
+    /// - Parameter indices: Which of the gateway's IPs to include (all by default; recovery may
+    ///   create only the ones it did not find).
+    public init(gateway: Gateway, connection: Connection, psk: Secret, indices: [Int]? = nil) {
+        let s = connection.spec
+        let names = gateway.apiNames(of: connection)
+        let tunnels = connection.tunnels?.value ?? []
+        let style = s.effectiveStyle
+        self.init(vpnConnections: (indices ?? Array(gateway.ips.value.indices)).map { i in
+            let t = i < tunnels.count ? tunnels[i] : nil
+            return CreateVPNConnection(
+                name: names[i].value,
+                vgwID: gateway.id.value.rawValue,
+                vgwIP: gateway.ips.value[i].value,
+                style: style.rawValue,
+                cgwID: s.cgwID?.value.rawValue ?? "",
+                peerSubnets: s.peerSubnets?.value.map(\.value),
+                tunnelLocalAddress: (t?.tunnelLocalAddress ?? s.tunnelLocalAddress)?.value,
+                tunnelPeerAddress: (t?.tunnelPeerAddress ?? s.tunnelPeerAddress)?.value,
+                enableNQA: style == .static ? s.enableNQA?.value : nil,
+                enableHub: style == .bgp ? s.enableHub?.value : nil,
+                psk: psk,
+                policyRules: s.policyRules?.value.map { PolicyRule(source: $0.source?.value, destination: $0.destination?.value.map(\.value)) },
+                ikepolicy: s.ikePolicy.map(Self.ike),
+                ipsecpolicy: s.ipsecPolicy.map(Self.ipsec),
+                haRole: (t?.haRole ?? s.haRole)?.value.rawValue,
+                tags: s.tags?.value.map { ResourceTag(key: $0.key.value, value: $0.value.value) }
+            )
+        })
+    }
+
+    static func ike(_ p: VPNForm.IKEPolicy) -> VPNAPI.IKEPolicy {
+        var r = VPNAPI.IKEPolicy()
+        r.ikeVersion = p.ikeVersion?.value.rawValue
+        r.phase1NegotiationMode = p.phase1NegotiationMode?.value.rawValue
+        r.authenticationAlgorithm = p.authenticationAlgorithm?.value.rawValue
+        r.encryptionAlgorithm = p.encryptionAlgorithm?.value.rawValue
+        r.dhGroup = p.dhGroup?.value.rawValue
+        r.authenticationMethod = p.authenticationMethod?.value.rawValue
+        r.lifetimeSeconds = p.lifetimeSeconds?.value
+        r.localIDType = p.localIDType?.value.rawValue
+        r.localID = p.localID?.value
+        r.peerIDType = p.peerIDType?.value.rawValue
+        r.peerID = p.peerID?.value
+        if let d = p.dpd {
+            r.dpd = DPD(timeout: d.timeout?.value, interval: d.interval?.value, msg: d.msg?.value.rawValue)
+        }
+        return r
+    }
+
+    static func ipsec(_ p: VPNForm.IPsecPolicy) -> VPNAPI.IPsecPolicy {
+        var r = VPNAPI.IPsecPolicy()
+        r.authenticationAlgorithm = p.authenticationAlgorithm?.value.rawValue
+        r.encryptionAlgorithm = p.encryptionAlgorithm?.value.rawValue
+        r.pfs = p.pfs?.value.rawValue
+        r.transformProtocol = p.transformProtocol?.value.rawValue
+        r.lifetimeSeconds = p.lifetimeSeconds?.value
+        r.encapsulationMode = p.encapsulationMode?.value.rawValue
+        return r
+    }
+}

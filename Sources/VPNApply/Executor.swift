@@ -1,0 +1,209 @@
+import Foundation
+import Synchronization
+import VPNAPI
+import VPNForm
+
+/// Carries out the create and recover entries of a plan through batch-create, with the state as a
+/// journal: a pair is recorded `pending` (with the names of its connections) before its call and
+/// `created` (with the returned ids) after. Whatever fails, no returned id is lost and no pair is
+/// created twice: a lost answer, a server error or an interrupted earlier run is resolved by
+/// listing the gateway's connections and adopting those with the expected names.
+public struct Executor: Sendable {
+    /// How the executor runs.
+    public struct Options: Sendable {
+        /// Calls in flight at most.
+        public var parallelism: Int
+        /// Create attempts per pair when each attempt's outcome turns out to be "nothing was created".
+        public var maxCreateAttempts: Int
+
+        public init(parallelism: Int = 4, maxCreateAttempts: Int = 3) {
+            self.parallelism = max(1, parallelism)
+            self.maxCreateAttempts = max(1, maxCreateAttempts)
+        }
+    }
+
+    let client: VPNClient
+    let desired: DesiredState
+    let psks: [PairAddress: Secret]
+    let writer: StateWriter
+    let options: Options
+
+    /// Creates an executor.
+    /// - Parameters:
+    ///   - psks: The resolved pre-shared key of every pair to create.
+    public init(client: VPNClient, desired: DesiredState, psks: [PairAddress: Secret], writer: StateWriter, options: Options) {
+        self.client = client
+        self.desired = desired
+        self.psks = psks
+        self.writer = writer
+        self.options = options
+    }
+
+    /// Runs the plan's create and recover entries.
+    /// - Parameters:
+    ///   - plan: The plan (other entries are ignored).
+    ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
+    ///   - progress: Called once per finished pair, in completion order.
+    public func run(_ plan: Plan, shouldStop: @escaping @Sendable () -> Bool = { false },
+                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in }) async -> ApplyReport {
+        let started = Date()
+        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
+        let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
+        let next = Locked(0)
+        let results = Locked<[PairOutcome]>([])
+        let stopped = Locked(false)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(options.parallelism, max(work.count, 1)) {
+                group.addTask {
+                    while true {
+                        let i: Int? = next.withLock { n in
+                            guard n < work.count else { return nil }
+                            defer { n += 1 }
+                            return n
+                        }
+                        guard let i else { return }
+                        let entry = work[i]
+                        if shouldStop() {
+                            stopped.withLock { $0 = true }
+                            results.withLock { $0.append(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0)) }
+                            continue
+                        }
+                        let outcome = await process(entry, model: index[entry.address])
+                        results.withLock { $0.append(outcome) }
+                        progress(outcome)
+                    }
+                }
+            }
+        }
+        return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// One pair, from its journal entry to `created` (or a clean failure).
+    func process(_ entry: PlanEntry, model: (Gateway, Connection)?) async -> PairOutcome {
+        let started = Date()
+        func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = []) -> PairOutcome {
+            PairOutcome(address: entry.address, result: result, connections: connections, seconds: Date().timeIntervalSince(started))
+        }
+        let address = entry.address
+        // A pending pair that is no longer desired: adopt what exists, create nothing.
+        guard let (gateway, connection) = model, let pair = entry.desired else {
+            guard let pending = entry.current else { return outcome(.failed("not in the desired file")) }
+            do {
+                let found = try await find(pending.connections, gatewayID: pending.gatewayID.rawValue)
+                let kept = found.compactMap { $0 }
+                try await writer.update { state in
+                    if kept.isEmpty {
+                        state.pairs[address] = nil
+                    } else {
+                        var p = state.pairs[address]!
+                        p.connections = kept
+                        p.status = .created
+                        state.pairs[address] = p
+                    }
+                }
+                return outcome(.recoveredOrphan(found: kept.count), kept)
+            } catch {
+                return outcome(.failed("could not look for its connections: \(error)"))
+            }
+        }
+        guard let psk = psks[address] else { return outcome(.failed("no pre-shared key resolved")) }
+        let all = Array(pair.connections.indices)
+        // A pending entry means an earlier attempt may have created some connections: look first.
+        var mustLook = entry.action == .recover
+        var earlierNames = entry.current?.connections ?? []
+        for _ in 0..<options.maxCreateAttempts {
+            var have: [ConnectionRecord] = []
+            var missing = all
+            if mustLook {
+                let found: [ConnectionRecord?]
+                do {
+                    found = try await find(pair.connections, gatewayID: pair.gatewayID.rawValue, alsoNamed: earlierNames)
+                } catch {
+                    return outcome(.failed("could not look for its connections: \(error); it stays pending and the next apply looks again"))
+                }
+                earlierNames = []
+                have = found.compactMap { $0 }
+                missing = all.filter { found[$0] == nil }
+                if missing.isEmpty {
+                    if let failure = await record(address, pair, have) { return outcome(.failed(failure)) }
+                    return outcome(entry.action == .recover ? .adopted : .created, have)
+                }
+            }
+            // Journal first: once this returns, an interrupted run knows what to look for.
+            do {
+                try await writer.update { $0.recordPending(address, pair) }
+            } catch {
+                return outcome(.failed("could not record the pair before creating it: \(error); nothing was sent"))
+            }
+            switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
+            case .created(let made):
+                let records = mergeInOrder(pair.connections, have + made)
+                if let failure = await record(address, pair, records) { return outcome(.failed(failure)) }
+                return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records)
+            case .refused(let reason) where have.isEmpty:
+                // The API refused it and nothing exists: drop the journal entry.
+                try? await writer.update { $0.pairs[address] = nil }
+                return outcome(.failed(reason))
+            case .refused(let reason):
+                return outcome(.failed("found \(have.count) of its connections but could not create the rest: \(reason); it stays pending"))
+            case .uncertain:
+                mustLook = true
+            }
+        }
+        return outcome(.failed("no attempt ended with a clear answer; it stays pending and the next apply looks for its connections"))
+    }
+
+    enum CreateResult {
+        case created([ConnectionRecord])
+        case refused(String)
+        case uncertain
+    }
+
+    func create(_ gateway: Gateway, _ connection: Connection, _ psk: Secret, indices: [Int]?) async -> CreateResult {
+        let request = BatchCreateRequest(gateway: gateway, connection: connection, psk: psk, indices: indices)
+        do {
+            let response = try await client.batchCreate(request)
+            let records = response.vpnConnections.map {
+                ConnectionRecord(id: ConnectionID($0.id), name: $0.name ?? "", vgwIP: $0.vgwIP ?? "", createdAt: $0.createdAt)
+            }
+            return .created(records)
+        } catch {
+            switch error {
+            case .api(let body) where body.status < 500:
+                return .refused(error.description)
+            case .notSent:
+                return .refused(error.description)
+            default:
+                // 5xx, lost answer, unreadable answer: the connections may exist.
+                return .uncertain
+            }
+        }
+    }
+
+    /// Looks up the gateway's connections by name and IP, in the order of `expected`.
+    func find(_ expected: [ConnectionRecord], gatewayID: String, alsoNamed other: [ConnectionRecord] = []) async throws(VPNAPIError) -> [ConnectionRecord?] {
+        let existing = try await client.listConnections(vgwID: gatewayID)
+        return expected.enumerated().map { i, want in
+            let names = [want.name] + (i < other.count ? [other[i].name] : [])
+            let match = existing.filter { names.contains($0.name ?? "") && $0.vgwIP == want.vgwIP }
+                .min { ($0.createdAt ?? "") < ($1.createdAt ?? "") }
+            return match.map { ConnectionRecord(id: ConnectionID($0.id), name: $0.name ?? want.name, vgwIP: want.vgwIP, createdAt: $0.createdAt) }
+        }
+    }
+
+    /// Records the pair as created; returns a failure message when the state could not be written.
+    func record(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) async -> String? {
+        do {
+            try await writer.update { $0.recordCreated(address, pair, connections: records) }
+            return nil
+        } catch {
+            let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")
+            return "created (ids \(ids)) but the state could not be written: \(error); the pair stays pending in the state on disk and the next apply adopts it"
+        }
+    }
+
+    /// Records in the order of the expected connections (by IP).
+    func mergeInOrder(_ expected: [ConnectionRecord], _ records: [ConnectionRecord]) -> [ConnectionRecord] {
+        expected.compactMap { want in records.first { $0.vgwIP == want.vgwIP } } + records.filter { r in !expected.contains { $0.vgwIP == r.vgwIP } }
+    }
+}

@@ -1,0 +1,152 @@
+import EstateGenerator
+import Foundation
+import Testing
+import VPNAPI
+@testable import VPNApply
+import VPNCrypto
+import VPNEmulator
+import VPNForm
+
+/// The executor against the real emulator logic (in process, no sockets): journal, recovery and
+/// exactly-once creation under faults.
+@Suite struct ExecutorTests {
+    static let project = "0123456789abcdef0123456789abcdef"
+
+    struct Rig {
+        let emulator: VPNEmulator
+        let client: VPNClient
+        let desired: DesiredState
+        let store: StateStore
+        let dir: URL
+
+        func run(parallelism: Int = 4, stopAfter: Int? = nil) async throws -> (ApplyReport, StateFile) {
+            let state = try store.load().state
+            let plan = Planner.plan(desired: desired, state: state)
+            let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
+            guard case .success(let (psks, _)) = PSKResolver.resolve(work: work, desired: desired, environment: [:], throwaway: true) else {
+                throw CancellationError()
+            }
+            let writer = StateWriter(store: store, state: state)
+            let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: .init(parallelism: parallelism))
+            let started = Locked(0)
+            let report = await executor.run(plan, shouldStop: {
+                guard let stopAfter else { return false }
+                return started.withLock { $0 += 1; return $0 } > stopAfter
+            })
+            return (report, try store.load().state)
+        }
+    }
+
+    static func rig(pairs: Int, faults: [FaultRule] = [], seed: UInt64 = 3, quota: Int? = nil) throws -> Rig {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let emulator = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk, faults: faults, seed: seed, quotaPerGateway: quota))
+        let client = try VPNClient(
+            configuration: ClientConfiguration(endpoint: URL(string: "http://127.0.0.1:1")!, projectID: project,
+                                               credentials: Credentials(accessKey: ak, secretKey: sk),
+                                               retry: RetryPolicy(maxAttempts: 8, baseDelay: 0.001, maxDelay: 0.01)),
+            transport: InProcessTransport(emulator: emulator),
+            environment: VPNClient.Environment(sleep: { _ in }))
+        let yaml = EstateGenerator(pairs: pairs, connectionsPerGateway: 10, seed: seed).yaml()
+        let loaded = DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "gen.yaml")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-exec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return Rig(emulator: emulator, client: client, desired: loaded.state!, store: StateStore(path: dir.appendingPathComponent("s.json").path), dir: dir)
+    }
+
+    /// Exactly one emulator connection per desired (pair, IP), and the state records exactly those.
+    static func expectConverged(_ rig: Rig, _ state: StateFile) {
+        let all = rig.emulator.connections()
+        var expected: [String: String] = [:]  // "vgw/vgw_ip/name" -> address
+        for g in rig.desired.gateways {
+            for c in g.connections {
+                for (i, name) in g.apiNames(of: c).enumerated() {
+                    expected["\(g.id.value)/\(g.ips.value[i].value)/\(name.value)"] = g.address(of: c).rawValue
+                }
+            }
+        }
+        let actual = all.map { "\($0.vgwID!)/\($0.vgwIP!)/\($0.name!)" }
+        #expect(actual.count == Set(actual).count, "duplicates on the emulator")
+        #expect(Set(actual) == Set(expected.keys), "emulator holds \(actual.count), expected \(expected.count)")
+        #expect(state.pairs.count == rig.desired.pairCount)
+        #expect(state.pairs.values.allSatisfy { $0.status == .created })
+        let stateIDs = Set(state.pairs.values.flatMap { $0.connections.compactMap { $0.id?.rawValue } })
+        #expect(stateIDs == Set(all.map(\.id)), "state ids differ from the emulator's")
+    }
+
+    @Test("a clean run creates every pair once and records every id")
+    func clean() async throws {
+        let rig = try Self.rig(pairs: 30)
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        let (report, state) = try await rig.run()
+        #expect(report.failed == 0 && report.succeeded == 30)
+        Self.expectConverged(rig, state)
+        #expect(!Planner.plan(desired: rig.desired, state: state).hasChanges)
+    }
+
+    @Test("429 storms, 5xx, and answers dropped before or after commit: still exactly once", arguments: [1, 2, 3] as [UInt64])
+    func faults(seed: UInt64) async throws {
+        let rig = try Self.rig(pairs: 60, faults: [
+            FaultRule(operation: .batchCreate, kind: .status(429), rate: 0.3),
+            FaultRule(operation: .batchCreate, kind: .status(500), rate: 0.1),
+            FaultRule(operation: .batchCreate, kind: .dropAfterCommit, rate: 0.15),
+            FaultRule(operation: .batchCreate, kind: .dropBeforeCommit, rate: 0.05),
+            FaultRule(operation: .list, kind: .status(503), rate: 0.1),
+        ], seed: seed)
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        var (report, state) = try await rig.run(parallelism: 8)
+        // Pairs that stayed pending (every attempt uncertain) are finished by the next run.
+        for _ in 0..<5 where report.failed > 0 {
+            (report, state) = try await rig.run(parallelism: 8)
+        }
+        #expect(report.failed == 0)
+        #expect(rig.emulator.requestCount > 70, "faults were injected and retried: \(rig.emulator.requestCount) requests for 60 pairs")
+        Self.expectConverged(rig, state)
+    }
+
+    @Test("an interrupted run leaves pending pairs that the next run adopts without duplicates")
+    func interruptedThenRecovered() async throws {
+        let rig = try Self.rig(pairs: 20, faults: [FaultRule(operation: .batchCreate, kind: .dropAfterCommit, rate: 1)])
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        // Every answer is lost and listing fails: the pairs stay pending, although created.
+        rig.emulator.setFaults([FaultRule(operation: .batchCreate, kind: .dropAfterCommit, rate: 1), FaultRule(operation: .list, kind: .status(503), rate: 1)])
+        let (first, pendingState) = try await rig.run()
+        #expect(first.failed == 20)
+        #expect(pendingState.pairs.values.allSatisfy { $0.status == .pending })
+        #expect(rig.emulator.connections().count == rig.desired.apiConnectionCount)
+        let plan = Planner.plan(desired: rig.desired, state: pendingState)
+        #expect(plan.count(.recover) == 20)
+        rig.emulator.setFaults([])
+        let (second, state) = try await rig.run()
+        #expect(second.outcomes.allSatisfy { $0.result == .adopted })
+        Self.expectConverged(rig, state)
+    }
+
+    @Test("a partial find (one of two connections) is adopted and only the missing one is created")
+    func partial() async throws {
+        let rig = try Self.rig(pairs: 1)
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        let g = rig.desired.gateways[0], c = g.connections[0]
+        let pair = DesiredPair(gateway: g, connection: c)
+        // An earlier run created only the first connection, then died with the pair pending.
+        var state = StateFile(lineage: "6c7f1c2e-4c39-4a0e-9d5e-1f0a9a3b7d21")
+        state.recordPending(g.address(of: c), pair)
+        try rig.store.save(state)
+        _ = try await rig.client.batchCreate(BatchCreateRequest(gateway: g, connection: c, psk: Secret("Abcdefgh123"), indices: [0]))
+        let (report, after) = try await rig.run()
+        #expect(report.outcomes.first?.result == .completed(adopted: 1, created: 1))
+        Self.expectConverged(rig, after)
+    }
+
+    @Test("a refused create leaves no trace in the state; the others succeed (partial apply)")
+    func refused() async throws {
+        // Two connections per gateway: the first pair of each two-IP gateway fits, the rest are refused.
+        let rig = try Self.rig(pairs: 12, quota: 2)
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        let (report, state) = try await rig.run(parallelism: 1)
+        #expect(report.succeeded > 0 && report.failed > 0)
+        #expect(report.outcomes.filter { if case .failed(let why) = $0.result { return why.contains("quota") } else { return false } }.count == report.failed)
+        #expect(state.pairs.count == report.succeeded)
+        #expect(state.pairs.values.allSatisfy { $0.status == .created })
+        #expect(Set(state.pairs.values.flatMap { $0.connections.compactMap { $0.id?.rawValue } }) == Set(rig.emulator.connections().map(\.id)))
+    }
+}
