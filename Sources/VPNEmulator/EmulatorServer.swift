@@ -1,0 +1,33 @@
+import Foundation
+import LoopbackHTTP
+
+/// An emulator served over real HTTP/1.1 on 127.0.0.1.
+public final class EmulatorServer: Sendable {
+    /// The emulator behind the server.
+    public let emulator: VPNEmulator
+    private let server: LoopbackServer
+
+    /// Starts serving `emulator` on `port` (0: any free port).
+    /// - Throws: ``LoopbackServerError`` when the socket cannot be set up.
+    public init(emulator: VPNEmulator, port: UInt16 = 0) throws {
+        self.emulator = emulator
+        server = try LoopbackServer(port: port) { request in
+            let reply = emulator.handle(EmulatorRequest(method: request.method, target: request.target, headers: request.headers, body: request.body))
+            switch reply {
+            case .drop:
+                return .resetConnection
+            case let .respond(status, headers, body):
+                return .respond(HTTPResponse(status: status, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, body: body))
+            }
+        }
+    }
+
+    /// The port it listens on.
+    public var port: UInt16 { server.port }
+
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    /// Stops listening.
+    public func stop() { server.stop() }
+}

@@ -1,0 +1,106 @@
+import Dispatch
+import Foundation
+import VPNCrypto
+import VPNEmulator
+
+enum EmulatorCommand {
+    static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] [--quota N]"
+
+    static let spec = CommandSpec(
+        name: "emulator",
+        summary: "Serve an emulator of the Huawei Cloud VPN API on 127.0.0.1 (for tests and trying vpnform out).",
+        usage: usage,
+        options: [
+            OptionSpec(["--port"], value: "N", help: "Port to listen on (default: any free port)."),
+            OptionSpec(["--data"], value: "FILE", help: "Keep the connections in this JSON file across restarts."),
+            OptionSpec(["--latency"], value: "MS", help: "Delay every answer by MS milliseconds."),
+            OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
+            OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
+            OptionSpec(["--quota"], value: "N", help: "Most connections per gateway."),
+        ],
+        details: """
+        Requests must be signed with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK from the emulator's environment; with
+        none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`.
+        It serves any project id. Operations: batch-create, list, show, delete. Fault kinds: 429, 500, 502, 503,
+        504, drop (no answer, nothing done), drop-after-commit (created, then no answer).
+        Stops on SIGINT or SIGTERM.
+        """
+    ) { args, console in
+        func usageError(_ message: String) -> Int32 {
+            console.err("error: \(message)\n\nUSAGE: \(usage)\n")
+            return ExitCode.usage
+        }
+        guard let port = UInt16(args.value("--port") ?? "0") else { return usageError("--port must be 0-65535") }
+        guard let latency = Int(args.value("--latency") ?? "0"), latency >= 0 else { return usageError("--latency must be milliseconds, 0 or more") }
+        guard let seed = UInt64(args.value("--seed") ?? "1") else { return usageError("--seed must be a whole number") }
+        var quota: Int?
+        if let q = args.value("--quota") {
+            guard let n = Int(q), n > 0 else { return usageError("--quota must be a whole number above 0") }
+            quota = n
+        }
+        var faults: [FaultRule] = []
+        for spec in args.values("--fault") {
+            switch FaultRule.parse(spec) {
+            case .success(let rule): faults.append(rule)
+            case .failure(let error): return usageError("--fault: \(error)")
+            }
+        }
+        var credentials = (console.environment["HUAWEICLOUD_SDK_AK"], console.environment["HUAWEICLOUD_SDK_SK"].map(Secret.init))
+        var generated = false
+        if credentials.0 == nil || credentials.1 == nil {
+            let random = EmulatorConfiguration.randomCredentials()
+            credentials = (random.accessKey, random.secretKey)
+            generated = true
+        }
+        let config = EmulatorConfiguration(accessKey: credentials.0!, secretKey: credentials.1!, latency: .milliseconds(latency),
+                                           faults: faults, seed: seed, quotaPerGateway: quota, dataFile: args.value("--data"))
+        let server: EmulatorServer
+        do {
+            server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port)
+        } catch {
+            console.err("error: could not start the emulator: \(error)\n")
+            return ExitCode.failure
+        }
+        console.out("listening on \(server.baseURL.absoluteString)\n")
+        if generated {
+            // Printing the generated pair is the point: a client in another shell needs it.
+            console.out("export HUAWEICLOUD_SDK_AK=\(config.accessKey)\nexport HUAWEICLOUD_SDK_SK=\(config.secretKey.revealed)\n")
+        }
+        await waitForTermination()
+        server.stop()
+        return ExitCode.success
+    }
+
+    /// Suspends until SIGINT or SIGTERM.
+    static func waitForTermination() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            var sources: [any DispatchSourceSignal] = []
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { if once.claim() { continuation.resume() } }
+                source.resume()
+                sources.append(source)
+            }
+            // The sources must outlive this closure.
+            EmulatorCommand.keepAlive(sources)
+        }
+    }
+
+    nonisolated(unsafe) private static var retained: [any DispatchSourceSignal] = []
+    private static func keepAlive(_ s: [any DispatchSourceSignal]) { retained = s }
+}
+
+/// True exactly once.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
+}

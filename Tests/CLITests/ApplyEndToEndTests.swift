@@ -1,0 +1,155 @@
+import EstateGenerator
+import Foundation
+import Testing
+
+/// `vpnform apply` end to end: the real binary against a real emulator process over loopback HTTP.
+@Suite(.serialized) struct ApplyEndToEndTests {
+    final class Workspace {
+        let dir: URL
+        init() throws {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(at: dir) }
+        func url(_ name: String) -> URL { dir.appendingPathComponent(name) }
+        func write(_ name: String, _ text: String) throws { try text.write(to: url(name), atomically: true, encoding: .utf8) }
+        func read(_ name: String) -> String { (try? String(contentsOf: url(name), encoding: .utf8)) ?? "" }
+    }
+
+    /// Pre-shared keys for generated estates: `PSK_SITE0` … `PSK_SITE49`, each a canary.
+    static let psks: [String: String] = Dictionary(uniqueKeysWithValues: (0..<50).map { ("PSK_SITE\($0)", "Canary-Psk-\($0)-Xy") })
+
+    /// (id, name, vgw_ip) of every connection a state file records.
+    static func stateConnections(_ text: String) throws -> [(id: String, name: String, vgwIP: String)] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let pairs = object["pairs"] as! [String: [String: Any]]
+        return pairs.values.flatMap { pair in
+            (pair["connections"] as! [[String: Any]]).map { ($0["id"] as? String ?? "", $0["name"] as! String, $0["vgw_ip"] as! String) }
+        }
+    }
+
+    /// Nothing secret in any output or file.
+    static func expectNoSecrets(_ texts: [String], extra: [String] = []) {
+        let secrets = Array(psks.values) + extra
+        for text in texts {
+            for s in secrets { #expect(!text.contains(s), "a secret leaked") }
+        }
+    }
+
+    @Test("the README quickstart: apply --emulator --auto-approve, then plan shows no changes")
+    func quickstart() throws {
+        let ws = try Workspace()
+        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
+        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], in: ws.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("[2/2]"))
+        #expect(r.stderr.contains("Apply complete: 2 pairs applied, 0 failed"))
+        let state = ws.read("quickstart.emulator.state.json")
+        #expect(try Self.stateConnections(state).filter { !$0.id.isEmpty }.count == 4)
+        let plan = try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--state", "quickstart.emulator.state.json", "--detailed-exitcode"], in: ws.dir)
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("No changes"))
+    }
+
+    @Test("plan, apply against a standalone emulator, plan again: no changes, and the state holds every id it issued")
+    func standalone() throws {
+        let ws = try Workspace()
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        try ws.write("vpn.yaml", EstateGenerator(pairs: 25, connectionsPerGateway: 10, seed: 5).yaml())
+        let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
+        let planned = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--out", "plan.json"], environment: env, in: ws.dir)
+        #expect(planned.status == 0)
+        let applied = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint, "--parallelism", "8"], environment: env, in: ws.dir)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let state = ws.read("vpn.state.json")
+        let recorded = try Self.stateConnections(state)
+        let issued = try emulator.connections()
+        #expect(issued.count == 50)  // 25 pairs on three two-IP gateways
+        #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)))
+        #expect(Set(issued.map(\.name)).count == issued.count, "no duplicates")
+        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--detailed-exitcode"], environment: env, in: ws.dir)
+        #expect(again.status == 0)
+        // The saved plan is now stale: apply refuses it.
+        let stale = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("changed since the plan was saved"))
+        Self.expectNoSecrets([planned.stdout, planned.stderr, applied.stdout, applied.stderr, state, ws.read("plan.json")], extra: [emulator.secretKey])
+    }
+
+    @Test("faults over 200 pairs (429 storms, 5xx, latency, answers dropped after commit): exactly one connection per (pair, IP)")
+    func faults() throws {
+        let ws = try Workspace()
+        let emulator = try EmulatorProcess(arguments: [
+            "--seed", "42", "--latency", "5",
+            "--fault", "batch-create:429:0.25", "--fault", "batch-create:503:0.05", "--fault", "batch-create:500:0.05",
+            "--fault", "batch-create:drop-after-commit:0.1", "--fault", "list:503:0.05",
+        ], dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        try ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
+        let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
+        var outputs: [String] = []
+        var status: Int32 = -1
+        for _ in 0..<5 where status != 0 {
+            let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "16", "--quiet"],
+                                         environment: env, in: ws.dir)
+            outputs += [r.stdout, r.stderr]
+            status = r.status
+            #expect([0, 3].contains(r.status), "\(r.stderr)")
+        }
+        #expect(status == 0)
+        let issued = try emulator.connections()
+        #expect(issued.count == 400)
+        #expect(Set(issued.map { "\($0.vgwIP)/\($0.name)" }).count == 400, "no duplicates")
+        let recorded = try Self.stateConnections(ws.read("vpn.state.json"))
+        #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)))
+        Self.expectNoSecrets(outputs + [ws.read("vpn.state.json")], extra: [emulator.secretKey])
+    }
+
+    @Test("two applies on one state: the second fails naming the holder, and nothing is lost")
+    func concurrent() throws {
+        let ws = try Workspace()
+        let emulator = try EmulatorProcess(arguments: ["--latency", "100"], dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        try ws.write("vpn.yaml", EstateGenerator(pairs: 20, connectionsPerGateway: 10, seed: 9).yaml())
+        let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
+        let first = Process()
+        first.executableURL = BinaryRunner.executable
+        first.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "1", "--quiet"]
+        first.currentDirectoryURL = ws.dir
+        first.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let lock = ws.url("vpn.state.json.lock").path
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: lock) { usleep(20_000) }
+        let second = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.dir)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("the state is locked"))
+        #expect(second.stderr.contains("(apply)"))
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let recorded = try Self.stateConnections(ws.read("vpn.state.json"))
+        #expect(Set(recorded.map(\.id)) == Set(try emulator.connections().map(\.id)))
+        #expect(recorded.count == 40)
+    }
+
+    @Test("a missing pre-shared key or missing credentials stop the apply before any call")
+    func preflight() throws {
+        let ws = try Workspace()
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        try ws.write("vpn.yaml", EstateGenerator(pairs: 5, connectionsPerGateway: 5, seed: 2).yaml())
+        var env = emulator.clientEnvironment.merging(Self.psks) { $1 }
+        env["PSK_SITE3"] = ""
+        let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("PSK_SITE3"))
+        #expect(r.stderr.contains("nothing was sent"))
+        let noTTY = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        #expect(noTTY.status == 1)
+        #expect(noTTY.stderr.contains("without --auto-approve"))
+        #expect(try emulator.connections().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: ws.url("vpn.state.json").path))
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Kill test: `vpnform apply` on 200 pairs against a standalone emulator (--data FILE) is killed
+with SIGKILL at random moments, restarted, and killed again, at least 20 times; then it is let
+finish. Afterwards the state must match the emulator exactly, with no duplicate connection.
+
+Usage: kill_test.py [VPNFORM_BINARY] [BENCH_BINARY]   (defaults: .build/debug/vpnform, .build/debug/vpnform-bench)
+Bounded: at most 60 rounds, and every wait has a timeout. Prints `N passed, N failed` last.
+"""
+import json, os, random, shutil, signal, subprocess, sys, tempfile, time
+
+vpnform = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/vpnform")
+bench = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/debug/vpnform-bench")
+work = tempfile.mkdtemp(prefix="vpnform-kill-")
+rng = random.Random(20261127)
+AK, SK = "KILLTESTACCESSKEY01", "kill-test-secret-key-0123456789"
+PSKS = {f"PSK_SITE{i}": f"Kill-Canary-{i}-Xy" for i in range(50)}
+checks = {"passed": 0, "failed": 0}
+
+
+def check(ok, what):
+    checks["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+
+
+def main():
+    subprocess.run([bench, "generate", "200", work, "--desired-only"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+    desired = os.path.join(work, "estate-200.yaml")
+    state = os.path.join(work, "estate-200.state.json")
+    data = os.path.join(work, "emulator.json")
+    env = dict(os.environ, HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK=SK, **PSKS)
+    emu = subprocess.Popen([vpnform, "emulator", "--data", data, "--latency", "20"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = emu.stdout.readline()
+        endpoint = line.strip().split()[-1]
+        check(endpoint.startswith("http://127.0.0.1:"), f"emulator up at {endpoint}")
+        apply = [vpnform, "apply", "-f", desired, "--endpoint", endpoint, "--auto-approve", "--parallelism", "8", "--quiet"]
+        kills, rounds, final = 0, 0, None
+        outputs = []
+        while rounds < 60:
+            rounds += 1
+            p = subprocess.Popen(apply, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if kills < 20:
+                time.sleep(rng.uniform(0.05, 0.6))
+                if p.poll() is None:
+                    p.send_signal(signal.SIGKILL)
+                    kills += 1
+                out, err = p.communicate(timeout=30)
+                outputs += [out, err]
+                # A killed run leaves its lock behind; it is stale, and force-unlock removes it.
+                if os.path.exists(state + ".lock"):
+                    subprocess.run([vpnform, "force-unlock", "--state", state], stdout=subprocess.DEVNULL, timeout=30)
+                continue
+            out, err = p.communicate(timeout=300)
+            outputs += [out, err]
+            final = p.returncode
+            if final == 0:
+                break
+            print(f"apply exited {final}: {err.strip().splitlines()[-1:]}", flush=True)
+        check(kills >= 20, f"killed apply {kills} times with SIGKILL")
+        check(final == 0, f"the last apply completed (exit {final}) after {rounds} rounds")
+
+        with open(state) as f:
+            st = json.load(f)
+        with open(data) as f:
+            emulated = [c["connection"] for c in json.load(f)["connections"]]
+        recorded = [c for pair in st["pairs"].values() for c in pair["connections"]]
+        check(all(p["status"] == "created" for p in st["pairs"].values()), "every pair in the state is created")
+        check(len(st["pairs"]) == 200, f"the state has all 200 pairs ({len(st['pairs'])})")
+        names = [(c["vgw_ip"], c["name"]) for c in emulated]
+        check(len(names) == len(set(names)), f"no duplicate connection on the emulator ({len(names)} connections)")
+        check(sorted(c["id"] for c in recorded) == sorted(c["id"] for c in emulated),
+              f"state ids == emulator ids ({len(recorded)} recorded, {len(emulated)} on the emulator)")
+        plan = subprocess.run([vpnform, "plan", "-f", desired, "--detailed-exitcode"], env=env, capture_output=True, text=True, timeout=60)
+        check(plan.returncode == 0, "plan afterwards shows no changes")
+        everything = "".join(outputs) + open(state).read() + plan.stdout + plan.stderr
+        check(not any(v in everything for v in list(PSKS.values()) + [SK]), "no pre-shared key or SK in any output or the state")
+    finally:
+        emu.send_signal(signal.SIGTERM)
+        try:
+            emu.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            emu.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{checks['passed']} passed, {checks['failed']} failed")
+    return 1 if checks["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
