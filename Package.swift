@@ -44,6 +44,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VPNApplyTests", dependencies: ["VPNApply", "VPNEmulator", "VPNAPI", "VPNForm", "EstateGenerator"]),
+        .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP"]),
         .testTarget(name: "VPNEmulatorTests", dependencies: ["VPNEmulator", "VPNAPI", "VPNCrypto"]),
         .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),
     ]

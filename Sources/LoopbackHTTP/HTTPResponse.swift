@@ -32,7 +32,8 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// A response whose content is JSON text, with `Content-Type: application/json; charset=utf-8`.
+    /// A response whose content is JSON text, with `Content-Type: application/json; charset=utf-8`
+    /// unless `headers` names another `Content-Type`.
     /// - Parameters:
     ///   - status: The status code.
     ///   - body: The JSON text; sent as UTF-8 without checking that it parses.
@@ -43,9 +44,10 @@ public struct HTTPResponse: Sendable {
         _ body: String,
         headers: [(name: String, value: String)] = []
     ) -> HTTPResponse {
-        HTTPResponse(
+        let namesType = headers.contains { $0.name.asciiCaseInsensitiveEquals("content-type") }
+        return HTTPResponse(
             status: status,
-            headers: [("Content-Type", "application/json; charset=utf-8")] + headers,
+            headers: (namesType ? [] : [("Content-Type", "application/json; charset=utf-8")]) + headers,
             body: Array(body.utf8)
         )
     }

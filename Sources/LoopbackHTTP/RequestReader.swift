@@ -50,8 +50,8 @@ struct RequestReader {
             }
         }
 
+        guard let end = headEnd else { return .abandoned }
         do throws(RequestRejection) {
-            let end = headEnd!
             let head = try RequestHead.parse(buffer[..<end])
             let framing = try BodyFraming(of: head, maxContentLength: limits.maxContentLength)
             let bodyStart = end + Self.headTerminator.count

@@ -19,6 +19,7 @@ final class ServerCore: Sendable {
     let maxConnections: Int
     let handler: @Sendable (HTTPRequest) -> HTTPAction
     let state = Mutex(State())
+    private let stopGate = Mutex(false)
 
     /// Written without reading the request, from the accept thread, so it must never block.
     private static let overCapacity = HTTPResponse(
@@ -92,16 +93,22 @@ final class ServerCore: Sendable {
     }
 
     /// Stops accepting and waits for the accept thread to end. Idempotent.
+    ///
+    /// The whole sequence runs under `stopGate`, so a second, concurrent caller returns only once the
+    /// listener is really closed. It is a separate lock from `state` because the accept thread takes
+    /// `state` while being joined here.
     func stop() {
-        let thread: pthread_t?? = state.withLock { state in
-            guard !state.stopping else { return .none }
-            state.stopping = true
-            return .some(state.acceptThread)
+        stopGate.withLock { stopped in
+            guard !stopped else { return }
+            stopped = true
+            let acceptThread = state.withLock { state in
+                state.stopping = true
+                return state.acceptThread
+            }
+            listener.shutDown()
+            if let acceptThread { OSThread.join(acceptThread) }
+            listener.close()
         }
-        guard case .some(let acceptThread) = thread else { return }
-        listener.shutDown()
-        if let acceptThread { OSThread.join(acceptThread) }
-        listener.close()
     }
 
     var activeConnections: Int {
