@@ -430,7 +430,10 @@ def run(args, report):
             diffs.append("status %r is not documented" % conn.status)
         if ok and (not isinstance(resp.request_id, str) or not resp.request_id):
             diffs.append("request_id %r" % resp.request_id)
-        report.check(name + ": 200, ShowVpnConnectionResponse equal to the create and list answers",
+        body = raw_json(resp)
+        if ok and (body is None or "psk" in set(keys_anywhere(body))):
+            diffs.append("raw answer is not JSON or has a psk key")
+        report.check(name + ": 200, ShowVpnConnectionResponse equal to the create and list answers, no psk",
                      ok and not diffs, "; ".join(diffs) if ok else "got %s status %s: %r"
                      % (type(resp).__name__, resp.status_code, resp))
 
