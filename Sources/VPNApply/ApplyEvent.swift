@@ -53,6 +53,9 @@ public struct ApplyReport: Sendable {
     /// Whether the run stopped early (SIGINT/SIGTERM).
     public var interrupted: Bool
     public var seconds: Double
+    /// Set when the final write of the state failed: the journal beside it still holds every
+    /// change, and the next command that reads the state replays it.
+    public var stateError: String?
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.filter { if case .failed = $0.result { return true } else { return false } }.count }

@@ -75,7 +75,10 @@ public struct Executor: Sendable {
                 }
             }
         }
-        return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started))
+        var stateError: String?
+        do { try await writer.finish() } catch { stateError = error.description }
+        return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
+                           stateError: stateError)
     }
 
     /// One pair, from its journal entry to `created` (or a clean failure).
@@ -91,16 +94,10 @@ public struct Executor: Sendable {
             do {
                 let found = try await find(pending.connections, gatewayID: pending.gatewayID.rawValue)
                 let kept = found.compactMap { $0 }
-                try await writer.update { state in
-                    if kept.isEmpty {
-                        state.pairs[address] = nil
-                    } else {
-                        var p = state.pairs[address]!
-                        p.connections = kept
-                        p.status = .created
-                        state.pairs[address] = p
-                    }
-                }
+                var adopted = pending
+                adopted.connections = kept
+                adopted.status = .created
+                try await writer.put(address, kept.isEmpty ? nil : adopted)
                 return outcome(.recoveredOrphan(found: kept.count), kept)
             } catch {
                 return outcome(.failed("could not look for its connections: \(error)"))
@@ -131,7 +128,7 @@ public struct Executor: Sendable {
             }
             // Journal first: once this returns, an interrupted run knows what to look for.
             do {
-                try await writer.update { $0.recordPending(address, pair) }
+                try await writer.put(address, .pending(pair))
             } catch {
                 return outcome(.failed("could not record the pair before creating it: \(error); nothing was sent"))
             }
@@ -142,7 +139,7 @@ public struct Executor: Sendable {
                 return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records)
             case .refused(let reason) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
-                try? await writer.update { $0.pairs[address] = nil }
+                try? await writer.put(address, nil)
                 return outcome(.failed(reason))
             case .refused(let reason):
                 return outcome(.failed("found \(have.count) of its connections but could not create the rest: \(reason); it stays pending"))
@@ -194,7 +191,7 @@ public struct Executor: Sendable {
     /// Records the pair as created; returns a failure message when the state could not be written.
     func record(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) async -> String? {
         do {
-            try await writer.update { $0.recordCreated(address, pair, connections: records) }
+            try await writer.put(address, .created(pair, connections: records))
             return nil
         } catch {
             let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")

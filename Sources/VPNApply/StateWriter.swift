@@ -1,34 +1,43 @@
 import VPNForm
 
-/// The one writer of the state during an apply. Every change is written atomically before the
-/// call that records it returns; changes that arrive while a write is under way share the next
-/// write (group commit), so the number of writes does not grow with the parallelism.
+/// The one writer of the state during an apply.
+///
+/// Each change is on disk before ``put(_:_:)`` returns: the first write creates the state file;
+/// later ones append to the state's journal and flush it (a fraction of a millisecond), and
+/// changes that arrive while a write is under way share the next one (group commit). ``finish()``
+/// folds the journal into the state file, atomically.
 public actor StateWriter {
     private let store: StateStore
+    private let journal: StateJournal
     private var state: StateFile
-    private var generation = 0
-    private var written = 0
+    private var stateFileWritten: Bool
+    private var queue: [StateJournal.Entry] = []
+    private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var writing = false
-    private var waiters: [(generation: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var journalled = 0
+    /// Past this many journal entries the state file is rewritten instead, bounding replay time.
+    private let compactAfter = 20_000
 
-    /// Creates a writer over `state`, which `store` holds.
-    public init(store: StateStore, state: StateFile) {
+    /// Creates a writer over `state`, which `store` holds (`stateFileExists`: whether the file
+    /// is on disk already, or only in memory as a new state).
+    public init(store: StateStore, state: StateFile, stateFileExists: Bool) {
         self.store = store
+        self.journal = StateJournal(statePath: store.path)
         self.state = state
+        self.stateFileWritten = stateFileExists
     }
 
-    /// The state as it is now (every returned ``update(_:)`` is on disk).
+    /// The state as it is now.
     public var current: StateFile { state }
 
-    /// Applies `change` and returns once a write that includes it has completed.
-    /// - Throws: ``StateError`` when the write fails; the file then holds an earlier state.
-    public func update(_ change: @Sendable (inout StateFile) -> Void) async throws(StateError) {
-        change(&state)
-        generation += 1
-        let mine = generation
+    /// Records `pair` (or removes the address, for `nil`) and returns once that is on disk.
+    /// - Throws: ``StateError`` when it could not be written.
+    public func put(_ address: PairAddress, _ pair: PairState?) async throws(StateError) {
+        state.pairs[address] = pair
+        queue.append(StateJournal.Entry(address: address, pair: pair))
         do {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                waiters.append((mine, c))
+                waiting.append(c)
                 if !writing {
                     writing = true
                     Task { await self.writeLoop() }
@@ -42,25 +51,49 @@ public actor StateWriter {
     }
 
     private func writeLoop() async {
-        while written < generation {
-            let snapshot = state, target = generation
-            let store = self.store
+        while !queue.isEmpty {
+            let batch = queue, waiters = waiting, snapshot = state
+            queue.removeAll()
+            waiting.removeAll()
+            let rewrite = !stateFileWritten || journalled + batch.count > compactAfter
+            let (store, journal) = (self.store, self.journal)
             let failure = await Task.detached { () -> StateError? in
-                do throws(StateError) { try store.save(snapshot) } catch { return error }
+                do throws(StateError) {
+                    if rewrite {
+                        try store.save(snapshot)
+                        journal.remove()
+                    } else {
+                        try journal.append(batch)
+                    }
+                } catch {
+                    return error
+                }
                 return nil
             }.value
             if let failure {
-                let failed = waiters
-                waiters.removeAll()
-                for w in failed { w.continuation.resume(throwing: failure) }
-                written = generation
-                break
+                for w in waiters { w.resume(throwing: failure) }
+                continue
             }
-            written = target
-            let done = waiters.filter { $0.generation <= target }
-            waiters.removeAll { $0.generation <= target }
-            for w in done { w.continuation.resume() }
+            if rewrite {
+                stateFileWritten = true
+                journalled = 0
+            } else {
+                journalled += batch.count
+            }
+            for w in waiters { w.resume() }
         }
         writing = false
+    }
+
+    /// Waits for pending writes, then writes the whole state atomically and removes the journal.
+    /// - Throws: ``StateError`` when the state file cannot be written (the journal then stays,
+    ///   and the next reader replays it).
+    public func finish() async throws(StateError) {
+        while writing { await Task.yield() }
+        guard stateFileWritten || !state.pairs.isEmpty else { return }
+        try store.save(state)
+        journal.remove()
+        stateFileWritten = true
+        journalled = 0
     }
 }

@@ -203,6 +203,8 @@ public final class VPNEmulator: Sendable {
     private static let itemKeys: Set<String> = [
         "name", "vgw_id", "vgw_ip", "style", "cgw_id", "peer_subnets", "tunnel_local_address", "tunnel_peer_address",
         "enable_nqa", "enable_hub", "psk", "policy_rules", "ikepolicy", "ipsecpolicy", "ha_role", "tags",
+        // In Huawei's SDK models, undocumented or partial in the reference: accepted and ignored.
+        "enable_health_check", "peer_subnets_v6", "policy_rules_v6",
     ]
 
     private func batchCreate(_ request: EmulatorRequest, _ project: String, _ requestID: String, commit: Bool) -> EmulatorReply {

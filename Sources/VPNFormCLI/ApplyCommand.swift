@@ -174,13 +174,15 @@ struct ApplyRun {
         }
 
         let interrupt = InterruptHandler(console: console)
-        let writer = StateWriter(store: StateStore(path: statePath), state: state)
+        let writer = StateWriter(store: StateStore(path: statePath), state: state,
+                                 stateFileExists: FileManager.default.fileExists(atPath: statePath))
         let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: Executor.Options(parallelism: parallelism))
         let output = ApplyOutput(console: console, total: work.count, json: json, quiet: quiet)
         if !quiet && !json { console.err("\n") }
         let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
         interrupt.disarm()
         output.close(report, statePath: statePath)
+        if let stateError = report.stateError { console.err("error: \(stateError)\n") }
         if report.interrupted { return ExitCode.interrupted }
         if report.failed == 0 && report.skipped == 0 { return ExitCode.success }
         return report.succeeded > 0 ? ExitCode.partialApply : ExitCode.failure

@@ -27,7 +27,8 @@ struct AbuseTests {
         }
 
         #expect(status == 200)
-        #expect(elapsed < 2, "took \(elapsed) s; the stalled connection would hold it for the 5 s idle timeout")
+        // Not a speed test: only "before the stalled connection's 5 s idle timeout", with room for a loaded machine.
+        #expect(elapsed < 4.5, "took \(elapsed) s; the stalled connection would hold it for the 5 s idle timeout")
         #expect(server.activeConnections >= 1, "the stalled connection is still being held")
     }
 

@@ -26,7 +26,7 @@ import VPNForm
             guard case .success(let (psks, _)) = PSKResolver.resolve(work: work, desired: desired, environment: [:], throwaway: true) else {
                 throw CancellationError()
             }
-            let writer = StateWriter(store: store, state: state)
+            let writer = StateWriter(store: store, state: state, stateFileExists: FileManager.default.fileExists(atPath: store.path))
             let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: .init(parallelism: parallelism))
             let started = Locked(0)
             let report = await executor.run(plan, shouldStop: {

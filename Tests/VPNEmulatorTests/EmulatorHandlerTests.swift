@@ -102,6 +102,7 @@ import VPNCrypto
         let e = try emulator()
         let other = Self.item(ip: "1fb97767-d780-4d8b-83bb-6f878f662005").replacingOccurrences(of: Self.gateway, with: "9030f6d6-32a8-4d20-a7f8-50a7a826e2f8")
         #expect(try json(e.handle(Self.create(Self.item(), other)))["error_msg"] as? String == "invalid request: vpn_connections: both connections must have the same vgw_id")
+        #expect(e.handle(Self.create(Self.item(extra: ", \"enable_health_check\": false"))).status == 201, "an SDK field is accepted")
         let unknown = e.handle(Self.create(Self.item(extra: ", \"enable_magic\": true")))
         #expect(unknown.status == 400)
         #expect(try json(unknown)["error_code"] as? String == "VPN.0013")

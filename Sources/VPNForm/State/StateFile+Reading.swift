@@ -15,7 +15,7 @@ extension StateFile {
 
 /// Reads a state file through the YAML reader (JSON is a subset of YAML), which gives every value
 /// a location and rejects duplicate keys.
-private struct StateReader {
+struct StateReader {
     let path: String
 
     func fail(_ mark: Mark, _ message: String) -> StateError {

@@ -51,6 +51,20 @@ extension PairState {
     }
 }
 
+extension PairState {
+    /// The pair as one JSON value (a journal line holds it compactly).
+    public var json: JSONValue {
+        .object([
+            "cgw_id": .string(cgwID.rawValue),
+            "connections": .array(connections.map(\.json)),
+            "gateway_id": .string(gatewayID.rawValue),
+            "spec": .object(spec.attributes),
+            "spec_digest": .string(specDigest.rawValue),
+            "status": .string(status.rawValue),
+        ])
+    }
+}
+
 extension ConnectionRecord {
     /// `{"created_at": …, "id": …, "name": …, "vgw_ip": …}`; id and created_at only when known.
     public var json: JSONValue {

@@ -15,17 +15,27 @@ public struct StateStore: Sendable {
         return stem + ".state.json"
     }
 
-    /// What is on disk: the state and its exact bytes, or an empty state (new lineage) and `nil`
-    /// bytes when there is no file yet.
+    /// What is on disk: the state (with its journal replayed, if an apply left one) and the exact
+    /// bytes it was read from (state file, then journal), or an empty state (new lineage) and
+    /// `nil` bytes when there is neither.
     /// - Throws: ``StateError`` when the file exists but cannot be read or is not a valid state.
     public func load() throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
         let kind = POSIXFile.kind(path)
-        guard kind.exists else { return (StateFile.empty(), nil) }
+        guard kind.exists else {
+            // A first apply killed before its first compaction leaves only a journal.
+            let journal = StateJournal(statePath: path)
+            guard let entries = try journal.contents() else { return (StateFile.empty(), nil) }
+            return (try StateJournal.replay(entries, onto: StateFile.empty(), path: journal.path), entries)
+        }
         if kind.isSymlink { throw .unreadable(path: path, reason: "it is a symbolic link; vpnform replaces state files atomically and will not follow links") }
         if kind.isDirectory { throw .unreadable(path: path, reason: "it is a directory") }
         let bytes: [UInt8]
         do { bytes = try POSIXFile.readAll(path) } catch { throw .unreadable(path: path, reason: error.message) }
-        return (try StateFile.parse(bytes, path: path), bytes)
+        let state = try StateFile.parse(bytes, path: path)
+        // An apply that was killed leaves its journal: what it recorded counts.
+        let journal = StateJournal(statePath: path)
+        guard let entries = try journal.contents() else { return (state, bytes) }
+        return (try StateJournal.replay(entries, onto: state, path: journal.path), bytes + entries)
     }
 
     /// Replaces the file with `state`, atomically.

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LocatedYAML
+
+/// The journal beside a state file during an apply (`STATE.journal`): one JSON line per change
+/// of a pair, appended and flushed to disk (`fdatasync`) before the change counts. Appending a
+/// line costs a fraction of a millisecond where rewriting the whole state costs more the larger
+/// it grows; apply folds the journal into the state file when it ends.
+///
+/// Whoever reads the state replays the journal after it, so a run killed at any moment leaves
+/// nothing behind that the next run does not see. A torn last line (a crash inside a write) is
+/// ignored; a damaged line elsewhere is an error.
+public struct StateJournal: Sendable {
+    /// One change: the pair's new record, or `nil` when it is removed.
+    public struct Entry: Sendable, Equatable {
+        public var address: PairAddress
+        public var pair: PairState?
+        public init(address: PairAddress, pair: PairState?) {
+            self.address = address
+            self.pair = pair
+        }
+
+        /// `{"address": …, "pair": {…} | null}` and a newline.
+        var line: [UInt8] {
+            Array((JSONValue.object(["address": .string(address.rawValue), "pair": pair?.json ?? .null]).canonical + "\n").utf8)
+        }
+    }
+
+    /// The journal's path.
+    public let path: String
+
+    /// The journal of a state file.
+    public init(statePath: String) { path = statePath + ".journal" }
+
+    /// Appends entries and flushes them to disk.
+    /// - Throws: ``StateError/writeFailed(path:reason:)``; the entries may then be partly written
+    ///   (a torn last line, which replay ignores).
+    public func append(_ entries: [Entry]) throws(StateError) {
+        do throws(POSIXFile.Failure) {
+            let fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_APPEND)
+            defer { close(fd) }
+            try POSIXFile.writeAll(fd, entries.flatMap(\.line))
+            while fdatasync(fd) != 0 {
+                if errno != EINTR { throw POSIXFile.Failure("fdatasync \(path)") }
+            }
+        } catch {
+            throw .writeFailed(path: path, reason: error.message)
+        }
+    }
+
+    /// Removes the journal (after its entries are in the state file).
+    public func remove() {
+        unlink(path)
+    }
+
+    /// The journal's bytes, or `nil` when there is none.
+    func contents() throws(StateError) -> [UInt8]? {
+        guard POSIXFile.kind(path).exists else { return nil }
+        do { return try POSIXFile.readAll(path) } catch { throw .unreadable(path: path, reason: error.message) }
+    }
+
+    /// `state` with the journal's complete lines applied in order.
+    static func replay(_ bytes: [UInt8], onto state: StateFile, path: String) throws(StateError) -> StateFile {
+        var state = state
+        var reader = StateReader(path: path)
+        var lineNumber = 0
+        var start = 0
+        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            lineNumber += 1
+            let line = Array(bytes[start..<newline])
+            start = newline + 1
+            let document = YAMLReader().read(line)
+            guard document.issues.isEmpty, let root = document.root, case .mapping(let entries) = root.content,
+                  let addressNode = entries.first(where: { $0.key == "address" })?.value,
+                  case .scalar(let a) = addressNode.content, case .string(let address) = a.value,
+                  let pairNode = entries.first(where: { $0.key == "pair" })?.value
+            else {
+                throw .malformed(path: path, mark: Mark(line: lineNumber, column: 1), message: "journal line \(lineNumber) is not a journal entry")
+            }
+            if case .scalar(let s) = pairNode.content, s.value == .null {
+                state.pairs[PairAddress(rawValue: address)] = nil
+            } else {
+                state.pairs[PairAddress(rawValue: address)] = try reader.pair(pairNode, "journal line \(lineNumber)")
+            }
+        }
+        // Bytes after the last newline are a write the crash cut short: it never counted.
+        return state
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import VPNForm
+
+@Suite struct StateJournalTests {
+    func pairs() -> [(PairAddress, DesiredPair)] {
+        let plan = Planner.plan(desired: generated(6), state: StateFile(lineage: MixedPlan.lineage))
+        return plan.entries.map { ($0.address, $0.desired!) }
+    }
+
+    @Test("a reader replays the journal an interrupted apply left, ignoring a torn last line")
+    func replay() throws {
+        let scratch = Scratch()
+        let store = StateStore(path: scratch.path("s.json"))
+        let p = pairs()
+        var base = StateFile(lineage: MixedPlan.lineage)
+        base.recordPending(p[0].0, p[0].1)
+        try store.save(base)
+        let journal = StateJournal(statePath: store.path)
+        let created = PairState.created(p[0].1, connections: p[0].1.connections.map {
+            ConnectionRecord(id: ConnectionID("00000000-0000-4000-8000-000000000001"), name: $0.name, vgwIP: $0.vgwIP, createdAt: nil)
+        })
+        try journal.append([.init(address: p[0].0, pair: created), .init(address: p[1].0, pair: .pending(p[1].1))])
+        try journal.append([.init(address: p[1].0, pair: nil), .init(address: p[2].0, pair: .pending(p[2].1))])
+        // A crash inside the next write: half a line, no newline.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal.path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"address\": \"gw0/site9\", \"pa".utf8))
+        try handle.close()
+
+        let (state, bytes) = try store.load()
+        #expect(state.pairs[p[0].0] == created)
+        #expect(state.pairs[p[1].0] == nil)
+        #expect(state.pairs[p[2].0]?.status == .pending)
+        #expect(state.pairs.count == 2)
+        #expect(state.lineage == MixedPlan.lineage)
+        #expect((bytes?.count ?? 0) > base.serialized().count, "the digest covers the journal too")
+        // The state file itself was not touched by reading.
+        #expect(try StateFile.parse(scratch.bytes("s.json")!, path: "s") == base)
+    }
+
+    @Test("a damaged journal line that is not the last is an error, located")
+    func damaged() throws {
+        let scratch = Scratch()
+        let store = StateStore(path: scratch.path("s.json"))
+        try store.save(StateFile(lineage: MixedPlan.lineage))
+        _ = scratch.write("s.json.journal", "garbage\n{\"address\": \"a/b\", \"pair\": null}\n")
+        #expect { try store.load() } throws: { "\($0)".contains("s.json.journal:1:1") && "\($0)".contains("not a journal entry") }
+    }
+}
