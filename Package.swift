@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator"]),
         .target(name: "EstateGenerator"),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
-        .executableTarget(name: "vpnform-bench", dependencies: ["VPNForm", "EstateGenerator"]),
+        .executableTarget(name: "vpnform-bench", dependencies: ["CYAML", "VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "EstateGenerator"]),
         .testTarget(
             name: "VPNFormTests",
             dependencies: ["VPNForm", "LocatedYAML", "VPNCrypto", "EstateGenerator"],

@@ -5,7 +5,7 @@ import CYAML
 /// Open collections live on an explicit stack whose frames are mutated in place
 /// (`stack[stack.count - 1].append(...)`), so appending a child never copies its siblings.
 struct Composer {
-    private struct Frame {
+    fileprivate struct Frame {
         var isMapping: Bool
         var mark: Mark
         var anchor: String?
@@ -16,6 +16,8 @@ struct Composer {
         var size = 1
         /// Entries that came from `<<` merge keys, applied when the mapping closes.
         var merges: [(node: YAMLNode, mark: Mark)] = []
+        /// The keys seen, once a mapping is large enough for hashing to beat a linear scan.
+        var keyIndex: [String: Int]?
     }
 
     private let maxAliasExpansion: Int
@@ -130,11 +132,16 @@ struct Composer {
             stack[top].merges.append((node, key.mark))
             return
         }
-        if let first = stack[top].entries.first(where: { $0.key == key.text }) {
+        if let first = stack[top].firstEntry(withKey: key.text) {
             issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
             return
         }
         stack[top].entries.append(YAMLEntry(key: key.text, keyMark: key.mark, value: node))
+        if stack[top].keyIndex != nil {
+            stack[top].keyIndex![key.text] = stack[top].entries.count - 1
+        } else if stack[top].entries.count == 16 {
+            stack[top].keyIndex = Dictionary(stack[top].entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
     /// Applies `<<` merges: keys written in the mapping itself win, then earlier merge sources.
@@ -172,5 +179,13 @@ struct Composer {
         let shown = tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
         issues.append(YAMLIssue(.unsupportedTag, at: mark, "unsupported YAML tag \"\(shown)\""))
         return nil
+    }
+}
+
+extension Composer.Frame {
+    /// The entry with `key`: a linear scan for small mappings, a hash lookup for large ones.
+    func firstEntry(withKey key: String) -> YAMLEntry? {
+        if let index = keyIndex { return index[key].map { entries[$0] } }
+        return entries.first { $0.key == key }
     }
 }

@@ -20,8 +20,11 @@ public struct Credentials: Sendable, CustomStringConvertible {
     public static func fromEnvironment(_ env: [String: String]) -> Credentials? {
         func value(_ names: String...) -> String? { names.lazy.compactMap { env[$0] }.first { !$0.isEmpty } }
         guard let ak = value("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"), let sk = value("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY") else { return nil }
-        return Credentials(accessKey: ak, secretKey: Secret(sk),
-                           securityToken: value("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN").map(Secret.init))
+        let credentials = Credentials(accessKey: ak, secretKey: Secret(sk),
+                                      securityToken: value("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN").map(Secret.init))
+        SecretCanary.register(credentials.secretKey)
+        if let token = credentials.securityToken { SecretCanary.register(token) }
+        return credentials
     }
 
     public var description: String { "Credentials(AK \(accessKey), SK (redacted)\(securityToken == nil ? "" : ", token (redacted)"))" }

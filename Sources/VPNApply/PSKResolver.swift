@@ -34,6 +34,7 @@ public enum PSKResolver {
             }
         }
         if !missing.isEmpty { return .failure(MissingKeys(names: missing.sorted())) }
+        for key in keys.values { SecretCanary.register(key) }
         return .success((keys, generated.sorted()))
     }
 

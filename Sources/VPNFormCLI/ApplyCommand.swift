@@ -97,11 +97,15 @@ struct ApplyRun {
             }
         }
         let json = args.flag("--json"), quiet = args.flag("--quiet")
+        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
+        // Load every secret before printing anything, so the canary knows them all.
+        var environment = console.environment
+        _ = Credentials.fromEnvironment(environment)
+        let resolution = PSKResolver.resolve(work: work, desired: desired, environment: environment, throwaway: emulator)
         if !json && !quiet {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
             console.out(TextPlanRenderer(color: color).render(plan))
         }
-        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
         for e in plan.entries where e.action == .change {
             console.err("warning: \(e.address) differs from the state (\(e.changes.map(\.attribute).joined(separator: ", "))); vpnform creates missing pairs only and does not update existing connections\n")
         }
@@ -123,7 +127,6 @@ struct ApplyRun {
         }
 
         // Everything needed before the first call: PSKs, credentials, endpoint, project.
-        var environment = console.environment
         var server: EmulatorServer?
         defer { server?.stop() }
         if emulator {
@@ -137,7 +140,7 @@ struct ApplyRun {
             if !quiet && !json { console.err("emulator: listening on \(server!.baseURL.absoluteString) with throwaway credentials\n") }
         }
         let psks: [PairAddress: Secret]
-        switch PSKResolver.resolve(work: work, desired: desired, environment: environment, throwaway: emulator) {
+        switch resolution {
         case .failure(let missing):
             return fail("pre-shared keys missing from the environment: \(missing.names.joined(separator: ", ")); nothing was sent")
         case .success(let (resolved, generated)):

@@ -1,4 +1,5 @@
 import Foundation
+import VPNCrypto
 
 /// Where the CLI writes, and what it knows of its environment: the seam tests replace.
 public struct Console: Sendable {
@@ -16,13 +17,24 @@ public struct Console: Sendable {
         self.environment = environment
     }
 
-    /// The real standard output, standard error and environment.
+    /// The real standard output, standard error and environment. Every write passes the secret
+    /// canary first; a write that would reveal a loaded secret stops the process instead.
     public static var live: Console {
         Console(
-            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            err: { FileHandle.standardError.write(Data($0.utf8)) },
+            out: { write($0, to: .standardOutput, channel: "standard output") },
+            err: { write($0, to: .standardError, channel: "standard error") },
             environment: ProcessInfo.processInfo.environment
         )
+    }
+
+    private static func write(_ text: String, to handle: FileHandle, channel: String) {
+        do {
+            try SecretCanary.check(text, channel: channel)
+            handle.write(Data(text.utf8))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(ExitCode.failure)
+        }
     }
 }
 

@@ -153,3 +153,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: ws.url("vpn.state.json").path))
     }
 }
+
+/// The secret canary in the real binary.
+@Suite struct SecretCanaryEndToEndTests {
+    @Test("a pre-shared key that shows up in a name stops the write that would print it")
+    func injectedIntoAName() throws {
+        let ws = try ApplyEndToEndTests.Workspace()
+        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
+        // The key equals an API connection name, which the plan prints.
+        let env = ["PSK_SHANGHAI": "hq-shanghai-1", "PSK_GUANGZHOU": "Guangzhou-Key-1"]
+        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], environment: env, in: ws.dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("refusing to write to standard output: the output contains a secret"))
+        #expect(!r.stdout.contains("hq-shanghai-1"))
+        // With the plan not printed, the journal write is what would reveal it: refused, nothing sent.
+        let quiet = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--quiet"], environment: env, in: ws.dir)
+        #expect(quiet.status == 3)
+        #expect(quiet.stderr.contains("hq/shanghai failed: could not record the pair before creating it"))
+        #expect(quiet.stderr.contains("refusing to write to"))
+        #expect(!(quiet.stdout + quiet.stderr).contains("hq-shanghai-1"))
+        let state = ws.read("quickstart.emulator.state.json")
+        #expect(!state.contains("hq-shanghai-1"))
+        #expect(state.contains("hq-guangzhou-1"))
+    }
+
+    @Test("no normal path trips it: validate, plan and apply with real keys")
+    func normalPaths() throws {
+        let ws = try ApplyEndToEndTests.Workspace()
+        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
+        let env = ["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": "Guangzhou-Key-2024"]
+        for args in [["validate", "-f", "quickstart.yaml"], ["plan", "-f", "quickstart.yaml", "--out", "p.json"],
+                     ["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--debug"]] {
+            let r = try BinaryRunner.run(args, environment: env, in: ws.dir)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("refusing to write"))
+            #expect(!(r.stdout + r.stderr).contains("Key-2024"))
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import LocatedYAML
+import VPNCrypto
 
 /// Builds a ``DesiredState`` from a YAML document, reporting every shape problem: wrong types,
 /// unknown keys, missing required fields, enum values. Value rules (formats, ranges of lists,
@@ -136,7 +137,9 @@ struct DesiredStateDecoder {
             return Located(.environment(String(name)), at: node.mark)
         }
         d.warning(path, node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
-        return Located(.literal(Secret(v)), at: node.mark)
+        let secret = Secret(v)
+        SecretCanary.register(secret)
+        return Located(.literal(secret), at: node.mark)
     }
 
     private mutating func policyRule(_ node: YAMLNode, _ path: String) -> PolicyRule? {

@@ -52,17 +52,21 @@ struct StateReader {
         return StateFile(lineage: lineage.value, pairs: pairs)
     }
 
-    func object(_ node: YAMLNode, _ what: String, keys: [String]) throws(StateError) -> [String: YAMLNode] {
-        guard case .mapping(let entries) = node.content else { throw fail(node.mark, "\(what): expected an object") }
-        var result: [String: YAMLNode] = [:]
-        for e in entries {
-            guard keys.contains(e.key) else { throw fail(e.keyMark, "\(what): unknown key \"\(e.key)\"") }
-            result[e.key] = e.value
-        }
-        return result
+    /// An object's members by key: a few keys each, so a linear lookup beats hashing.
+    struct Members {
+        let entries: [YAMLEntry]
+        subscript(key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
     }
 
-    func required(_ o: [String: YAMLNode], _ key: String, _ parent: YAMLNode) throws(StateError) -> YAMLNode {
+    func object(_ node: YAMLNode, _ what: String, keys: [String]) throws(StateError) -> Members {
+        guard case .mapping(let entries) = node.content else { throw fail(node.mark, "\(what): expected an object") }
+        for e in entries where !keys.contains(e.key) {
+            throw fail(e.keyMark, "\(what): unknown key \"\(e.key)\"")
+        }
+        return Members(entries: entries)
+    }
+
+    func required(_ o: Members, _ key: String, _ parent: YAMLNode) throws(StateError) -> YAMLNode {
         guard let node = o[key] else { throw fail(parent.mark, "\(key): required field is missing") }
         return node
     }

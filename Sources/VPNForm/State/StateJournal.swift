@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import LocatedYAML
+import VPNCrypto
 
 /// The journal beside a state file during an apply (`STATE.journal`): one JSON line per change
 /// of a pair, appended and flushed to disk (`fdatasync`) before the change counts. Appending a
@@ -37,10 +38,12 @@ public struct StateJournal: Sendable {
     /// - Throws: ``StateError/writeFailed(path:reason:)``; the entries may then be partly written
     ///   (a torn last line, which replay ignores).
     public func append(_ entries: [Entry]) throws(StateError) {
+        let bytes = entries.flatMap(\.line)
+        do { try SecretCanary.check(bytes, channel: path) } catch { throw .writeFailed(path: path, reason: error.description) }
         do throws(POSIXFile.Failure) {
             let fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_APPEND)
             defer { close(fd) }
-            try POSIXFile.writeAll(fd, entries.flatMap(\.line))
+            try POSIXFile.writeAll(fd, bytes)
             while fdatasync(fd) != 0 {
                 if errno != EINTR { throw POSIXFile.Failure("fdatasync \(path)") }
             }

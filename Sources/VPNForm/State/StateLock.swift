@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Who holds a state lock, as written into the lock file.
 public struct LockHolder: Sendable, Equatable {
@@ -25,7 +26,20 @@ public final class StateLock: Sendable {
     /// The lock file's path.
     public let path: String
 
-    private init(path: String) { self.path = path }
+    private init(path: String) {
+        self.path = path
+        _ = Self.releaseAtExit
+        Self.held.withLock { _ = $0.insert(path) }
+    }
+
+    /// Locks this process holds: an `exit()` anywhere (the secret canary, a second SIGINT)
+    /// releases them, so only a killed process leaves a lock behind.
+    private static let held = Mutex<Set<String>>([])
+    private static let releaseAtExit: Void = {
+        atexit {
+            for path in StateLock.held.withLock({ $0 }) { unlink(path) }
+        }
+    }()
 
     /// The lock file of a state file.
     public static func lockPath(forState state: String) -> String { state + ".lock" }
@@ -93,6 +107,7 @@ public final class StateLock: Sendable {
 
     /// Gives the lock up.
     public func release() {
+        Self.held.withLock { _ = $0.remove(path) }
         unlink(path)
     }
 }

@@ -1,3 +1,5 @@
+import VPNCrypto
+
 /// Where the state lives on disk, and the only code that reads or replaces it.
 public struct StateStore: Sendable {
     /// The state file's path.
@@ -41,7 +43,7 @@ public struct StateStore: Sendable {
     /// Replaces the file with `state`, atomically.
     /// - Throws: ``StateError/writeFailed(path:reason:)``; the previous file is then unchanged.
     public func save(_ state: StateFile) throws(StateError) {
-        do { try POSIXFile.writeAtomically(state.serialized(), to: path) } catch { throw .writeFailed(path: path, reason: error.message) }
+        try Self.writeFile(state.serialized(), to: path)
     }
 }
 
@@ -49,6 +51,7 @@ extension StateStore {
     /// Writes any file atomically (temporary file, fsync, rename), e.g. a saved plan.
     /// - Throws: A description of what failed.
     public static func writeFile(_ bytes: [UInt8], to path: String) throws(StateError) {
+        do { try SecretCanary.check(bytes, channel: path) } catch { throw .writeFailed(path: path, reason: error.description) }
         do { try POSIXFile.writeAtomically(bytes, to: path) } catch { throw .writeFailed(path: path, reason: error.message) }
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import VPNAPI
+import VPNApply
+import VPNCrypto
+import VPNEmulator
+import VPNForm
+
+/// `vpnform-bench run`: every stage at every size, then (with `--apply`) apply throughput.
+struct BenchmarkRun {
+    var sizes = [1000, 10000]
+    var runs = 5
+    var apply = false
+    var dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-bench")
+
+    init(arguments: [String]) {
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            let value = i + 1 < arguments.count ? arguments[i + 1] : ""
+            switch a {
+            case "--sizes": sizes = value.split(separator: ",").compactMap { Int($0) }; i += 1
+            case "--runs": runs = max(1, Int(value) ?? 5); i += 1
+            case "--dir": dir = URL(fileURLWithPath: value); i += 1
+            case "--apply": apply = true
+            default: fail("unknown option \(a)")
+            }
+            i += 1
+        }
+    }
+
+    func run() async throws {
+        print("vpnform-bench: \(ProcessInfo.processInfo.processorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(runs) runs per stage; median (min–max)\n")
+        print("| pairs | YAML | stage | time (s) | × floor | peak RSS | RSS ÷ YAML size |")
+        print("|---:|---:|---|---|---:|---:|---:|")
+        var planMedians: [Int: Double] = [:]
+        for n in sizes {
+            let yaml = dir.appendingPathComponent("estate-\(n).yaml").path
+            if !FileManager.default.fileExists(atPath: yaml) || !FileManager.default.fileExists(atPath: StateStore.defaultPath(forDesired: yaml)) {
+                // In a child too: Linux carries a process's peak RSS over fork and exec, so this
+                // process must stay small for the children's numbers to be their own.
+                try spawn(["generate", String(n), dir.path])
+            }
+            let size = (try FileManager.default.attributesOfItem(atPath: yaml)[.size] as? Int) ?? 1
+            var floor = 0.0
+            for stage in Stage.allCases {
+                let samples = try (0..<runs).map { _ in try child(stage, yaml) }
+                let times = samples.map(\.0).sorted(), peak = samples.map(\.1).max() ?? 0
+                let median = times[times.count / 2]
+                if stage == .floor { floor = median }
+                if stage == .plan { planMedians[n] = median }
+                print(String(format: "| %d | %.1f MB | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |",
+                             n, Double(size) / 1e6, stage.rawValue, median, times.first!, times.last!, median / floor,
+                             peak / 1024, Double(peak * 1024) / Double(size)))
+            }
+        }
+        let sorted = sizes.sorted()
+        for (a, b) in zip(sorted, sorted.dropFirst()) {
+            if let ta = planMedians[a], let tb = planMedians[b] {
+                print(String(format: "\nplan at %d pairs ÷ plan at %d pairs: %.2f× (%.0f× the pairs)", b, a, tb / ta, Double(b) / Double(a)))
+            }
+        }
+        if apply { try await applyThroughput() }
+    }
+
+    /// This executable.
+    static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+
+    func spawn(_ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { fail("\(arguments.joined(separator: " ")) failed") }
+    }
+
+    /// One stage in a child process: (seconds, peak KB).
+    func child(_ stage: Stage, _ file: String) throws -> (Double, Int) {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = ["stage", stage.rawValue, file]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let parts = text.split(separator: " ")
+        guard p.terminationStatus == 0, parts.count == 2, let s = Double(parts[0]), let kb = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            fail("stage \(stage.rawValue) failed: \(text)")
+        }
+        return (s, kb)
+    }
+
+    /// 1,000 pairs against the in-process emulator with 50 ms added latency, at parallelism 1, 4, 16.
+    func applyThroughput() async throws {
+        let n = 1000, latency = 0.05
+        let (yaml, _) = try Estates.generate(pairs: n, in: dir.appendingPathComponent("apply"), withState: false)
+        let loaded = try DesiredStateLoader().load(path: yaml)
+        guard let desired = loaded.state else { fail("invalid estate") }
+        print("\n| apply, \(n) pairs, \(Int(latency * 1000)) ms latency | pairs/s | ideal (parallelism ÷ latency) | ratio |")
+        print("|---|---:|---:|---:|")
+        for parallelism in [1, 4, 16] {
+            let (ak, sk) = EmulatorConfiguration.randomCredentials()
+            let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk, latency: .milliseconds(Int(latency * 1000)))))
+            defer { server.stop() }
+            let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
+                                                                          credentials: Credentials(accessKey: ak, secretKey: sk)),
+                                       transport: URLSessionTransport(requestTimeout: 30))
+            let statePath = dir.appendingPathComponent("apply/p\(parallelism).state.json").path
+            try? FileManager.default.removeItem(atPath: statePath)
+            let state = StateFile.empty()
+            let plan = Planner.plan(desired: desired, state: state)
+            guard case .success(let (psks, _)) = PSKResolver.resolve(work: plan.entries, desired: desired, environment: [:], throwaway: true) else { fail("psks") }
+            let executor = Executor(client: client, desired: desired, psks: psks,
+                                    writer: StateWriter(store: StateStore(path: statePath), state: state, stateFileExists: false),
+                                    options: .init(parallelism: parallelism))
+            let report = await executor.run(plan)
+            guard report.failed == 0 else { fail("apply failed: \(report.outcomes.first { !$0.succeeded }?.summary ?? "")") }
+            let rate = Double(n) / report.seconds, ideal = Double(parallelism) / latency
+            print(String(format: "| parallelism %d | %.1f | %.0f | %.1f%% |", parallelism, rate, ideal, rate / ideal * 100))
+        }
+    }
+}

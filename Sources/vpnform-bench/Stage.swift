@@ -1,0 +1,65 @@
+import CYAML
+import Foundation
+import VPNForm
+
+/// One measured piece of work.
+enum Stage: String, CaseIterable {
+    /// A bare libyaml event scan of the file: the floor no YAML-reading tool can go below.
+    case floor
+    /// `vpnform validate`: parse, models, every rule.
+    case validate
+    /// `vpnform plan`: validate, state load, digests, diff and the text rendering.
+    case plan
+
+    struct Measurement {
+        var seconds: Double
+        var peakKB: Int
+    }
+
+    func measure(file: String) throws -> Measurement {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let clock = ContinuousClock()
+        var sink = 0
+        let elapsed = try clock.measure {
+            switch self {
+            case .floor:
+                sink = Self.scan(bytes)
+            case .validate:
+                let loaded = DesiredStateLoader().load(bytes: bytes, file: file)
+                guard loaded.isValid else { fail("\(file) is not valid") }
+                sink = loaded.diagnostics.count
+            case .plan:
+                let loaded = DesiredStateLoader().load(bytes: bytes, file: file)
+                guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
+                let state = try StateStore(path: StateStore.defaultPath(forDesired: file)).load().state
+                let plan = Planner.plan(desired: desired, state: state)
+                sink = TextPlanRenderer(color: false).render(plan).utf8.count
+            }
+        }
+        if sink < 0 { print(sink) }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let c = elapsed.components
+        return Measurement(seconds: Double(c.seconds) + Double(c.attoseconds) / 1e18, peakKB: usage.ru_maxrss)
+    }
+
+    /// Counts events; allocates nothing per event.
+    static func scan(_ bytes: [UInt8]) -> Int {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else { return -1 }
+        defer { yaml_parser_delete(parser) }
+        var count = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(parser, &event) == 1 {
+                count += 1
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                if done { break }
+            }
+        }
+        return count
+    }
+}
