@@ -33,8 +33,10 @@ public actor StateWriter {
     /// Records `pair` (or removes the address, for `nil`) and returns once that is on disk.
     /// - Throws: ``StateError`` when it could not be written.
     public func put(_ address: PairAddress, _ pair: PairState?) async throws(StateError) {
+        let entry = StateJournal.Entry(address: address, pair: pair)
+        try journal.admit(entry)
         state.pairs[address] = pair
-        queue.append(StateJournal.Entry(address: address, pair: pair))
+        queue.append(entry)
         do {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
                 waiting.append(c)

@@ -29,7 +29,6 @@ struct AbuseTests {
         #expect(status == 200)
         // Not a speed test: only "before the stalled connection's 5 s idle timeout", with room for a loaded machine.
         #expect(elapsed < 4.5, "took \(elapsed) s; the stalled connection would hold it for the 5 s idle timeout")
-        #expect(server.activeConnections >= 1, "the stalled connection is still being held")
     }
 
     @Test("A client that drips its head slower than the idle timeout gets 408, then the slot is freed")

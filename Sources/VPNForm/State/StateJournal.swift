@@ -52,6 +52,12 @@ public struct StateJournal: Sendable {
         }
     }
 
+    /// Checks one entry against the secret canary before it joins a shared write, so that a pair
+    /// that would reveal a secret fails alone instead of failing the writes it would share.
+    public func admit(_ entry: Entry) throws(StateError) {
+        do { try SecretCanary.check(entry.line, channel: path) } catch { throw .writeFailed(path: path, reason: error.description) }
+    }
+
     /// Removes the journal (after its entries are in the state file).
     public func remove() {
         unlink(path)
