@@ -88,6 +88,7 @@ struct ApplyRun {
             return fail("\(error)".replacingOccurrences(of: ": error: ", with: ": "))
         }
 
+        do { try StateStore(path: statePath).checkWritable() } catch { return fail("\(error)".replacingOccurrences(of: ": error: ", with: ": ")) }
         let plan = Planner.plan(desired: desired, state: state)
         if let savedPlan {
             let recomputed = PlanDocument(plan: plan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA, statePath: savedPlan.statePath,
@@ -185,7 +186,11 @@ struct ApplyRun {
         let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
         interrupt.disarm()
         output.close(report, statePath: statePath)
-        if let stateError = report.stateError { console.err("error: \(stateError)\n") }
+        if let stateError = report.stateError {
+            // The journal beside the state still holds every change; the next reader replays it.
+            console.err("error: \(stateError)\n")
+            return ExitCode.failure
+        }
         if report.interrupted { return ExitCode.interrupted }
         if report.failed == 0 && report.skipped == 0 { return ExitCode.success }
         return report.succeeded > 0 ? ExitCode.partialApply : ExitCode.failure

@@ -66,6 +66,13 @@ enum POSIXFile {
         return (true, type == S_IFLNK, type == S_IFDIR)
     }
 
+    /// The permission bits of `path` (following links), or `nil` when it does not exist.
+    static func mode(_ path: String) -> mode_t? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return st.st_mode & 0o7777
+    }
+
     /// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
     /// `path`, fsync of the folder. A crash leaves either the old file or the new one, never a mix.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {

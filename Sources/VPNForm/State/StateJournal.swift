@@ -70,7 +70,7 @@ public struct StateJournal: Sendable {
     }
 
     /// `state` with the journal's complete lines applied in order.
-    static func replay(_ bytes: [UInt8], onto state: StateFile, path: String) throws(StateError) -> StateFile {
+    public static func replay(_ bytes: [UInt8], onto state: StateFile, path: String) throws(StateError) -> StateFile {
         var state = state
         var reader = StateReader(path: path)
         var lineNumber = 0

@@ -40,6 +40,20 @@ public struct StateStore: Sendable {
         return (try StateJournal.replay(entries, onto: state, path: journal.path), bytes + entries)
     }
 
+    /// Refuses early, before an apply sends anything, when the state could not be written: the
+    /// file or its folder has no write permission bits (checked on the bits, so that root,
+    /// which the kernel lets write anyway, is refused too).
+    public func checkWritable() throws(StateError) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        if let mode = POSIXFile.mode(path), mode & 0o222 == 0 {
+            throw .writeFailed(path: path, reason: "the file is read-only")
+        }
+        if let mode = POSIXFile.mode(folder), mode & 0o222 == 0 {
+            throw .writeFailed(path: path, reason: "its folder \(folder) is read-only")
+        }
+    }
+
     /// Replaces the file with `state`, atomically.
     /// - Throws: ``StateError/writeFailed(path:reason:)``; the previous file is then unchanged.
     public func save(_ state: StateFile) throws(StateError) {

@@ -1,0 +1,15 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for vpnform's readers. A separate package, so the product's Package.swift
+// stays free of anything fuzz-specific; it uses vpnform itself by path. Build and run with
+// Tests/Fuzz/run.sh (swift build -Xswiftc -sanitize=fuzzer,address).
+let package = Package(
+    name: "vpnform-fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "vpnform", path: "../..")],
+    targets: [
+        .executableTarget(name: "FuzzDesiredState", dependencies: [.product(name: "VPNForm", package: "vpnform")]),
+        .executableTarget(name: "FuzzStateAndPlan", dependencies: [.product(name: "VPNForm", package: "vpnform")]),
+    ]
+)

@@ -1,0 +1,31 @@
+import Foundation
+import VPNForm
+
+/// libFuzzer entry: YAML reader, model building and every validation rule, on any bytes.
+/// Whatever the input, loading must end with a model or located diagnostics: no crash, no hang,
+/// and no diagnostic without a position.
+func fuzzDesiredState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let loaded = DesiredStateLoader().load(bytes: bytes, file: "fuzz.yaml")
+    if !loaded.isValid && !loaded.diagnostics.hasErrors { fatalError("invalid without an error") }
+    for d in loaded.diagnostics where d.mark.line < 1 || d.mark.column < 1 { fatalError("diagnostic without a position: \(d)") }
+    if let state = loaded.state, loaded.isValid {
+        // A valid file must plan, and its plan must render.
+        let plan = Planner.plan(desired: state, state: StateFile(lineage: "6c7f1c2e-4c39-4a0e-9d5e-1f0a9a3b7d21"))
+        _ = TextPlanRenderer(color: false).render(plan)
+    }
+    return 0
+}
+
+// SwiftPM links an executable's entry point as `main`, so libFuzzer's own main is not used:
+// this one hands libFuzzer the callback through its documented driver entry point.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzDesiredState($0, $1) }))
