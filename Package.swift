@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
         .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI"]),
         .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator"]),
-        .target(name: "EstateGenerator"),
+        .target(name: "EstateGenerator", dependencies: ["VPNValues"]),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .executableTarget(name: "vpnform-bench", dependencies: ["CYAML", "VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "EstateGenerator"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import VPNValues
+
 /// Generates realistic desired-state files of any size, deterministically from a seed: gateways
 /// with one or two IPs, static, bgp and policy connections, defaults, tags and policies. Used by
 /// the tests' property checks and by `vpnform-bench`.
@@ -19,19 +21,6 @@ public struct EstateGenerator: Sendable {
         self.twoIPs = twoIPs
     }
 
-    /// A deterministic random source (SplitMix64).
-    public struct Random: RandomNumberGenerator, Sendable {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A UUID derived from a kind and a number: unique, stable, valid.
     public static func uuid(_ kind: UInt32, _ n: Int) -> String {
         let hex = String(n, radix: 16)
@@ -42,7 +31,7 @@ public struct EstateGenerator: Sendable {
 
     /// The YAML text.
     public func yaml() -> String {
-        var rng = Random(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var out = """
         version: 1
         project_id: 0123456789abcdef0123456789abcdef

@@ -6,7 +6,7 @@ import VPNValues
 /// defaults filled in (documented defaults; see the reference's sections 1.3–1.6).
 enum ConnectionDefaults {
     static func response(for item: CreateVPNConnection, id: String, createdMillis: Int64, tunnel: (String?, String?),
-                         random: inout SplitMix) -> VPNConnection {
+                         random: inout SplitMix64) -> VPNConnection {
         let style = item.style ?? "static"
         var c = VPNConnection(id: id)
         c.name = item.name ?? "vpn-" + String(format: "%04x", Int(random.next() % 0x10000))

@@ -51,7 +51,7 @@ public struct EmulatorConfiguration: Sendable {
 public final class VPNEmulator: Sendable {
     private struct State {
         var store: EmulatorStore
-        var random: SplitMix
+        var random: SplitMix64
         var faults: [FaultRule]
         var requestCount = 0
     }
@@ -65,7 +65,7 @@ public final class VPNEmulator: Sendable {
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
         let store = try EmulatorStore(dataFile: configuration.dataFile)
-        state = Mutex(State(store: store, random: SplitMix(seed: configuration.seed), faults: configuration.faults))
+        state = Mutex(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
         signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
     }
 
@@ -344,19 +344,4 @@ public final class VPNEmulator: Sendable {
         @unknown default: return "malformed request"
         }
     }
-}
-
-/// A small deterministic generator (SplitMix64) for fault draws.
-struct SplitMix: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A number in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

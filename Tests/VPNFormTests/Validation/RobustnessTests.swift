@@ -1,21 +1,10 @@
 import Foundation
 import Testing
 import VPNForm
+import VPNValues
 
 /// Mangled versions of the examples: whatever the bytes, loading ends with diagnostics, never a crash.
 @Suite struct RobustnessTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let examples = ExamplesTests.examples
 
     @Test("every truncation of an example loads without crashing", arguments: examples)
@@ -31,7 +20,7 @@ import VPNForm
     @Test("random byte mutations load without crashing", arguments: examples)
     func mutations(_ path: String) throws {
         let original = try [UInt8](Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("-:[]{},&*!|>'\"#%@` \n\t0123456789abcxyz\u{0}".utf8) + [0xC3, 0xA9, 0xFF]
         for _ in 0..<300 {
             var bytes = original
