@@ -61,46 +61,16 @@ enum EmulatorCommand {
             console.err("error: could not start the emulator: \(error)\n")
             return ExitCode.failure
         }
+        // Handle SIGINT/SIGTERM from before the first line, which is when clients start.
+        let interrupt = InterruptHandler(console: console, message: nil)
         console.out("listening on \(server.baseURL.absoluteString)\n")
         if generated {
             // Printing the generated pair is the point: a client in another shell needs it.
             console.out("export HUAWEICLOUD_SDK_AK=\(config.accessKey)\nexport HUAWEICLOUD_SDK_SK=\(config.secretKey.revealed)\n")
         }
-        await waitForTermination()
+        await interrupt.wait()
+        interrupt.disarm()
         server.stop()
         return ExitCode.success
-    }
-
-    /// Suspends until SIGINT or SIGTERM.
-    static func waitForTermination() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = OnceFlag()
-            var sources: [any DispatchSourceSignal] = []
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { if once.claim() { continuation.resume() } }
-                source.resume()
-                sources.append(source)
-            }
-            // The sources must outlive this closure.
-            EmulatorCommand.keepAlive(sources)
-        }
-    }
-
-    nonisolated(unsafe) private static var retained: [any DispatchSourceSignal] = []
-    private static func keepAlive(_ s: [any DispatchSourceSignal]) { retained = s }
-}
-
-/// True exactly once.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
     }
 }

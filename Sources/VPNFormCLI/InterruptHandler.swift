@@ -1,21 +1,24 @@
 import Dispatch
 import Foundation
 
-/// SIGINT/SIGTERM during an apply: the first asks the run to stop starting pairs (in-flight calls
-/// finish and are recorded); a second exits at once with 130, which the journal makes safe.
+/// SIGINT/SIGTERM: the first asks the run to stop (an apply stops starting pairs, while its
+/// in-flight calls finish and are recorded; the emulator shuts down); a second exits at once
+/// with 130, which the journal makes safe.
 final class InterruptHandler: @unchecked Sendable {
     // Guarded by `lock`; dispatch sources are not Sendable, hence the unchecked conformance.
     private let lock = NSLock()
     private var count = 0
     private var sources: [any DispatchSourceSignal] = []
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(console: Console) {
+    /// - Parameter message: What to say on the first interrupt (nothing when `nil`).
+    init(console: Console, message: String? = "\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n") {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
                 if arrived() == 1 {
-                    console.err("\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n")
+                    if let message { console.err(message) }
                 } else {
                     exit(130)
                 }
@@ -27,9 +30,27 @@ final class InterruptHandler: @unchecked Sendable {
 
     private func arrived() -> Int {
         lock.lock()
-        defer { lock.unlock() }
         count += 1
-        return count
+        let n = count
+        let ready = waiters
+        waiters.removeAll()
+        lock.unlock()
+        for w in ready { w.resume() }
+        return n
+    }
+
+    /// Suspends until the first interrupt.
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if count > 0 {
+                lock.unlock()
+                c.resume()
+            } else {
+                waiters.append(c)
+                lock.unlock()
+            }
+        }
     }
 
     /// Whether an interrupt arrived.
