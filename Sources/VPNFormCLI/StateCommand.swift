@@ -78,7 +78,8 @@ enum StateCommand {
             let ours = try StateStore(path: oursPath).load().state
             let theirs = try StateStore(path: theirsPath).load().state
             // git hands an empty base file when the state was added on both sides.
-            let baseIsEmpty = (try? Data(contentsOf: URL(fileURLWithPath: basePath)))?.isEmpty ?? true
+            let baseSize = (try? FileManager.default.attributesOfItem(atPath: basePath)[.size] as? Int) ?? 0
+            let baseIsEmpty = baseSize == 0
             let base = baseIsEmpty ? nil : try StateStore(path: basePath).load().state
             switch StateMerge.merge(base: base, ours: ours, theirs: theirs) {
             case .merged(let state):
