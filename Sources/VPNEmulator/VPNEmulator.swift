@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import VPNAPI
 import VPNCrypto
 import VPNValues
@@ -57,7 +56,7 @@ public final class VPNEmulator: Sendable {
     }
 
     private let configuration: EmulatorConfiguration
-    private let state: Mutex<State>
+    private let state: LockedState<State>
     private let signer: Signer
 
     /// Creates an emulator, loading its data file if there is one.
@@ -65,7 +64,7 @@ public final class VPNEmulator: Sendable {
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
         let store = try EmulatorStore(dataFile: configuration.dataFile)
-        state = Mutex(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
+        state = LockedState(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
         signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
     }
 

@@ -53,7 +53,7 @@ struct DroppedConnectionTests {
         print("OBSERVED accepted, handler answers after 3 s, 1 s timeout: \(describe(code)) after \(elapsed) s")
         #expect(code == .timedOut)
         // It must time out (not hang, not answer); the upper bound only rules out a hang.
-        #expect(elapsed >= 0.9 && elapsed < 15)
+        #expect(elapsed >= 0.9 && elapsed < 60)
     }
 
     @Test("A listener that never accepts gives timedOut after about 1 s (the kernel completed the handshake)")
@@ -68,7 +68,7 @@ struct DroppedConnectionTests {
         print("OBSERVED listening, never accepting, 1 s timeout: \(describe(code)) after \(elapsed) s")
         #expect(code == .timedOut)
         // It must time out (not hang, not answer); the upper bound only rules out a hang.
-        #expect(elapsed >= 0.9 && elapsed < 15)
+        #expect(elapsed >= 0.9 && elapsed < 60)
     }
 
     @Test("After stop() connecting fails with cannotConnectToHost, and stop() can be called again")

@@ -6,5 +6,6 @@
 # exit status would fail the end-to-end tests that check vpnform's own exit codes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export VPNFORM_SANITIZER=1
 ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan
 TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan
