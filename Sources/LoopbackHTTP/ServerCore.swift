@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// The state shared by the accept thread and the connection threads.
 ///
@@ -18,8 +17,8 @@ final class ServerCore: Sendable {
     let limits: ServerLimits
     let maxConnections: Int
     let handler: @Sendable (HTTPRequest) -> HTTPAction
-    let state = Mutex(State())
-    private let stopGate = Mutex(false)
+    let state = PThreadLocked(State())
+    private let stopGate = PThreadLocked(false)
 
     /// Written without reading the request, from the accept thread, so it must never block.
     private static let overCapacity = HTTPResponse(

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import VPNAPI
 import VPNCrypto
 import VPNValues
@@ -56,7 +57,7 @@ public final class VPNEmulator: Sendable {
     }
 
     private let configuration: EmulatorConfiguration
-    private let state: LockedState<State>
+    private let state: PThreadLocked<State>
     private let signer: Signer
 
     /// Creates an emulator, loading its data file if there is one.
@@ -64,7 +65,7 @@ public final class VPNEmulator: Sendable {
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
         let store = try EmulatorStore(dataFile: configuration.dataFile)
-        state = LockedState(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
+        state = PThreadLocked(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
         signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
     }
 

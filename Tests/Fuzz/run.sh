@@ -21,7 +21,7 @@ for target in FuzzDesiredState:desired FuzzStateAndPlan:state; do
   echo "fuzz: $name for ${seconds} s"
   "$bin/$name" -max_total_time="$seconds" -max_len=131072 -timeout=10 -rss_limit_mb=4096 \
     -artifact_prefix="$scratch/artifacts/$name-" -print_final_stats=1 "$corpus/$dir" 2>&1 \
-    | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY|Test unit written" || status=$?
+    | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+[[:space:]]+DONE)|ERROR|SUMMARY|Test unit written" || status=$?
   # grep's status is 1 when nothing matched; the fuzzer's own failure shows as an artifact.
   if ls "$scratch/artifacts/$name-"* >/dev/null 2>&1; then echo "fuzz: $name found a crash: $(ls "$scratch/artifacts/$name-"*)"; status=1; fi
 done
