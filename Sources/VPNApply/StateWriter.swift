@@ -27,9 +27,6 @@ public actor StateWriter {
         self.stateFileWritten = stateFileExists
     }
 
-    /// The state as it is now.
-    public var current: StateFile { state }
-
     /// Records `pair` (or removes the address, for `nil`) and returns once that is on disk.
     /// - Throws: ``StateError`` when it could not be written.
     public func put(_ address: PairAddress, _ pair: PairState?) async throws(StateError) {
