@@ -74,6 +74,9 @@ struct ApplyRun {
         let lock: StateLock
         do { lock = try StateLock.acquire(statePath: statePath, command: "apply", timeout: timeout) } catch { return fail("\(error)".replacingOccurrences(of: ": error: ", with: ": ")) }
         defer { lock.release() }
+        // Until the first call, an interrupt (say, at the approval prompt) exits at once, releasing the lock.
+        let interrupt = InterruptHandler(console: console, immediate: true)
+        defer { interrupt.disarm() }
         var state: StateFile
         do {
             let loaded = try StateStore(path: statePath).load()
@@ -177,14 +180,13 @@ struct ApplyRun {
             return fail("\(error)")
         }
 
-        let interrupt = InterruptHandler(console: console)
+        interrupt.beginGracefulPhase()
         let writer = StateWriter(store: StateStore(path: statePath), state: state,
                                  stateFileExists: FileManager.default.fileExists(atPath: statePath))
         let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: Executor.Options(parallelism: parallelism))
         let output = ApplyOutput(console: console, total: work.count, json: json, quiet: quiet)
         if !quiet && !json { console.err("\n") }
         let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
-        interrupt.disarm()
         output.close(report, statePath: statePath)
         if let stateError = report.stateError {
             // The journal beside the state still holds every change; the next reader replays it.

@@ -10,13 +10,22 @@ final class InterruptHandler: @unchecked Sendable {
     private var count = 0
     private var sources: [any DispatchSourceSignal] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Until ``beginGracefulPhase()``, an interrupt exits at once (e.g. at the approval prompt,
+    /// before anything was sent); `exit` still releases the state lock.
+    private var immediate: Bool
 
     /// - Parameter message: What to say on the first interrupt (nothing when `nil`).
-    init(console: Console, message: String? = "\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n") {
+    init(console: Console, immediate: Bool = false,
+         message: String? = "\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n") {
+        self.immediate = immediate
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
+                if isImmediate {
+                    console.err("\nInterrupted; nothing was sent.\n")
+                    exit(130)
+                }
                 if arrived() == 1 {
                     if let message { console.err(message) }
                 } else {
@@ -37,6 +46,19 @@ final class InterruptHandler: @unchecked Sendable {
         lock.unlock()
         for w in ready { w.resume() }
         return n
+    }
+
+    private var isImmediate: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return immediate
+    }
+
+    /// From now on the first interrupt asks the run to stop gracefully; a second exits at once.
+    func beginGracefulPhase() {
+        lock.lock()
+        immediate = false
+        lock.unlock()
     }
 
     /// Suspends until the first interrupt.
