@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import VPNForm
 
 /// SIGINT/SIGTERM: the first asks the run to stop (an apply stops starting pairs, while its
 /// in-flight calls finish and are recorded; the emulator shuts down); a second exits at once
@@ -24,17 +25,25 @@ final class InterruptHandler: @unchecked Sendable {
             source.setEventHandler { [self] in
                 if isImmediate {
                     console.err("\nInterrupted; nothing was sent.\n")
-                    exit(130)
+                    Self.stopNow()
                 }
                 if arrived() == 1 {
                     if let message { console.err(message) }
                 } else {
-                    exit(130)
+                    Self.stopNow()
                 }
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Ends the process with 130 without `exit`'s stream flushing, which deadlocks when the main
+    /// thread is blocked reading standard input (the approval prompt). Output is unbuffered, and
+    /// the journal keeps the state consistent; the lock is released here.
+    private static func stopNow() -> Never {
+        StateLock.releaseAllHeld()
+        _exit(130)
     }
 
     private func arrived() -> Int {

@@ -36,10 +36,14 @@ public final class StateLock: Sendable {
     /// releases them, so only a killed process leaves a lock behind.
     private static let held = Mutex<Set<String>>([])
     private static let releaseAtExit: Void = {
-        atexit {
-            for path in StateLock.held.withLock({ $0 }) { unlink(path) }
-        }
+        atexit { StateLock.releaseAllHeld() }
     }()
+
+    /// Removes every lock this process holds. For a process about to end abruptly (`_exit`),
+    /// where `exit` and its handlers could deadlock on a stream another thread is reading.
+    public static func releaseAllHeld() {
+        for path in held.withLock({ $0 }) { unlink(path) }
+    }
 
     /// The lock file of a state file.
     public static func lockPath(forState state: String) -> String { state + ".lock" }
