@@ -9,7 +9,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "vpnform", path: "../..")],
     targets: [
-        .executableTarget(name: "FuzzDesiredState", dependencies: [.product(name: "VPNForm", package: "vpnform")]),
-        .executableTarget(name: "FuzzStateAndPlan", dependencies: [.product(name: "VPNForm", package: "vpnform")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzDesiredState", dependencies: ["FuzzDriver", .product(name: "VPNForm", package: "vpnform")]),
+        .executableTarget(name: "FuzzStateAndPlan", dependencies: ["FuzzDriver", .product(name: "VPNForm", package: "vpnform")]),
     ]
 )

@@ -1,4 +1,4 @@
-import Foundation
+import FuzzDriver
 import VPNForm
 
 /// libFuzzer entry: YAML reader, model building and every validation rule, on any bytes.
@@ -17,15 +17,4 @@ func fuzzDesiredState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `main`, so libFuzzer's own main is not used:
-// this one hands libFuzzer the callback through its documented driver entry point.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzDesiredState($0, $1) }))
+runFuzzer { fuzzDesiredState($0, $1) }
