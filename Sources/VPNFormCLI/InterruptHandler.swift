@@ -19,6 +19,14 @@ final class InterruptHandler: @unchecked Sendable {
     init(console: Console, immediate: Bool = false,
          message: String? = "\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n") {
         self.immediate = immediate
+        // An ignored signal that the kernel hands to a thread which has not blocked it is simply
+        // dropped; dispatch's own threads block it and pick it up. Block it here too, so no
+        // interrupt is lost (this thread is the one waiting at the prompt).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -100,5 +108,10 @@ final class InterruptHandler: @unchecked Sendable {
         for s in list { s.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
