@@ -4,6 +4,7 @@ import Foundation
 //
 //   swift run -c release vpnform-bench run [--sizes 1000,10000,100000] [--runs 5] [--apply] [--dir DIR]
 //   swift run -c release vpnform-bench generate N DIR [--desired-only]
+//   swift run -c release vpnform-bench check [N,N]          (same diagnostics and plans as before the optimisation)
 //   vpnform-bench stage floor|validate|plan FILE     (one measurement, run by `run` in a child process)
 //
 // Each stage runs in its own process so that its peak resident memory (getrusage) is its own;
@@ -26,8 +27,11 @@ case "stage":
     guard args.count == 3, let stage = Stage(rawValue: args[1]) else { fail("usage: vpnform-bench stage floor|validate|plan FILE") }
     let m = try stage.measure(file: args[2])
     print("\(m.seconds) \(m.peakKB)")
+case "check":
+    let sizes = args.count == 2 ? args[1].split(separator: ",").compactMap { Int($0) } : [1000, 10000]
+    try Check(dir: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-check")).run(sizes: sizes)
 case "run":
     try await BenchmarkRun(arguments: Array(args.dropFirst())).run()
 default:
-    fail("usage: vpnform-bench run [--sizes N,N] [--runs R] [--apply] [--dir DIR] | generate N DIR [--desired-only] | stage NAME FILE")
+    fail("usage: vpnform-bench run [--sizes N,N] [--runs R] [--apply] [--dir DIR] | generate N DIR [--desired-only] | check [N,N] | stage NAME FILE")
 }
