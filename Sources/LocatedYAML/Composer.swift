@@ -20,6 +20,8 @@ struct Composer {
         var keyIndex: [String: Int]?
     }
 
+    private static let scalarTags: Set<String> = ["str", "int", "float", "bool", "null"]
+
     private let maxAliasExpansion: Int
     private let maxDepth: Int
     private var stack: [Frame] = []
@@ -56,7 +58,7 @@ struct Composer {
             guard documents == 1 else { return }
             let s = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-            let tag = coreTag(s.tag, at: mark, expected: ["str", "int", "float", "bool", "null"])
+            let tag = s.tag == nil ? nil : coreTag(s.tag, at: mark, expected: Self.scalarTags)
             let scalar = YAMLScalar(
                 text: text,
                 plain: s.style == YAML_PLAIN_SCALAR_STYLE,
@@ -70,7 +72,7 @@ struct Composer {
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let anchorPtr = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
             let tagPtr = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
-            _ = coreTag(tagPtr, at: mark, expected: [isMapping ? "map" : "seq"])
+            if tagPtr != nil { _ = coreTag(tagPtr, at: mark, expected: isMapping ? ["map"] : ["seq"]) }
             guard stack.count < maxDepth else {
                 fail(YAMLIssue(.tooDeep, at: mark, "collections nest deeper than \(maxDepth) levels"))
                 return

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import VPNForm
 
@@ -6,10 +5,9 @@ import VPNForm
 /// in-flight calls finish and are recorded; the emulator shuts down); a second exits at once
 /// with 130, which the journal makes safe.
 final class InterruptHandler: @unchecked Sendable {
-    // Guarded by `lock`; dispatch sources are not Sendable, hence the unchecked conformance.
+    // Guarded by `lock`.
     private let lock = NSLock()
     private var count = 0
-    private var sources: [any DispatchSourceSignal] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
     /// Until ``beginGracefulPhase()``, an interrupt exits at once (e.g. at the approval prompt,
     /// before anything was sent); `exit` still releases the state lock.
@@ -19,18 +17,20 @@ final class InterruptHandler: @unchecked Sendable {
     init(console: Console, immediate: Bool = false,
          message: String? = "\nInterrupted: finishing the calls in flight and saving the state (interrupt again to stop at once).\n") {
         self.immediate = immediate
-        // An ignored signal that the kernel hands to a thread which has not blocked it is simply
-        // dropped; dispatch's own threads block it and pick it up. Block it here too, so no
-        // interrupt is lost (this thread is the one waiting at the prompt).
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in
+        // A real handler, on whichever thread the kernel picks, writes to a pipe that a thread of
+        // ours reads. (An ignored signal, as dispatch's signal sources need, is dropped when it
+        // lands on a thread that has not blocked it, such as one the emulator or URLSession started.)
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { fatalError("pipe: \(String(cString: strerror(errno)))") }
+        _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
+        SignalPipe.writeFD = fds[1]
+        let readFD = fds[0]
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readFD, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                guard n == 1 else { return }
                 if isImmediate {
                     console.err("\nInterrupted; nothing was sent.\n")
                     Self.stopNow()
@@ -41,9 +41,9 @@ final class InterruptHandler: @unchecked Sendable {
                     Self.stopNow()
                 }
             }
-            source.resume()
-            sources.append(source)
         }
+        thread.start()
+        for sig in [SIGINT, SIGTERM] { SignalPipe.install(sig) }
     }
 
     /// Ends the process with 130 without `exit`'s stream flushing, which deadlocks when the main
@@ -101,17 +101,24 @@ final class InterruptHandler: @unchecked Sendable {
 
     /// Restores the default signal handling.
     func disarm() {
-        lock.lock()
-        let list = sources
-        sources.removeAll()
-        lock.unlock()
-        for s in list { s.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}
+
+/// The process-wide signal handler's only state: where it writes the signal's number.
+enum SignalPipe {
+    nonisolated(unsafe) static var writeFD: Int32 = -1
+
+    static func install(_ sig: Int32) {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in
+            // Async-signal-safe: one write(2), nothing else.
+            var byte = UInt8(truncatingIfNeeded: sig)
+            _ = write(SignalPipe.writeFD, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(sig, &action, nil)
     }
 }

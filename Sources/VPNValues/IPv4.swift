@@ -8,8 +8,14 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// Parses dotted-quad text strictly: four decimal octets 0–255, no leading zeros, nothing else.
     public init?(_ text: some StringProtocol) {
+        guard let value = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Self.parse(Array(text.utf8)) else { return nil }
+        self.value = value
+    }
+
+    /// The value of dotted-quad bytes, or `nil`.
+    static func parse(_ bytes: some Collection<UInt8>) -> UInt32? {
         var value: UInt32 = 0, octets = 0, current: UInt32 = 0, digits = 0, leadingZero = false
-        for b in text.utf8 {
+        for b in bytes {
             if b == UInt8(ascii: ".") {
                 guard digits > 0, octets < 3 else { return nil }
                 value = value << 8 | current
@@ -25,7 +31,7 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
             }
         }
         guard octets == 3, digits > 0 else { return nil }
-        self.value = value << 8 | current
+        return value << 8 | current
     }
 
     public var description: String {
@@ -50,13 +56,21 @@ public struct IPv4CIDR: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `a.b.c.d/n`.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPv4Address(parts[0]),
-              !parts[1].isEmpty, parts[1].count <= 2, parts[1].allSatisfy(\.isASCII),
-              let prefix = Int(parts[1]), (0...32).contains(prefix),
-              !(parts[1].count == 2 && parts[1].first == "0")
-        else { return nil }
-        self.init(address: address, prefix: prefix)
+        guard let (address, prefix) = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Self.parse(Array(text.utf8)) else { return nil }
+        self.init(address: IPv4Address(address), prefix: prefix)
+    }
+
+    /// The address and prefix of `a.b.c.d/n` bytes (prefix 0–32, one or two digits, no leading zero), or `nil`.
+    static func parse(_ bytes: some Collection<UInt8>) -> (UInt32, Int)? {
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), let address = IPv4Address.parse(bytes[..<slash]) else { return nil }
+        let digits = bytes[bytes.index(after: slash)...]
+        guard (1...2).contains(digits.count), digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
+        var prefix = 0
+        for d in digits {
+            guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
+            prefix = prefix * 10 + Int(d - UInt8(ascii: "0"))
+        }
+        return prefix <= 32 ? (address, prefix) : nil
     }
 
     /// The block's netmask.

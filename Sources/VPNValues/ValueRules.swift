@@ -3,7 +3,7 @@
 public enum ValueRules {
     /// `8-4-4-4-12` hex digits.
     public static func isUUID(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        let b = s.utf8
         guard b.count == 36 else { return false }
         for (i, c) in b.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {
@@ -60,6 +60,11 @@ public enum ValueRules {
 
     /// Letters of any script, digits, space and `_ . : = + - @`: tag keys and values.
     public static func isTagText(_ s: String) -> Bool {
-        s.allSatisfy { $0.isLetter || $0.isNumber || " _.:=+-@".contains($0) }
+        // ASCII (the common case) byte by byte; anything else by Unicode properties.
+        let ascii = s.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || " _.:=+-@".utf8.contains(c)
+        }
+        return ascii || s.allSatisfy { $0.isLetter || $0.isNumber || " _.:=+-@".contains($0) }
     }
 }

@@ -114,29 +114,22 @@ struct DesiredStateDecoder {
         c.tags = f["tags"].flatMap { tags($0, f.path("tags")) }
         c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path("ikepolicy")) }
         c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path("ipsecpolicy")) }
-        let read: [String: Bool] = [
-            "cgw_id": c.cgwID != nil, "style": c.style != nil, "peer_subnets": c.peerSubnets != nil,
-            "tunnel_local_address": c.tunnelLocalAddress != nil, "tunnel_peer_address": c.tunnelPeerAddress != nil,
-            "enable_nqa": c.enableNQA != nil, "enable_hub": c.enableHub != nil, "psk": c.psk != nil,
-            "policy_rules": c.policyRules != nil, "ikepolicy": c.ikePolicy != nil, "ipsecpolicy": c.ipsecPolicy != nil,
-            "ha_role": c.haRole != nil, "tags": c.tags != nil,
-        ]
-        c.unreadable = Set(f.entries.map(\.key).filter { read[$0] == false })
+        c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
         return c
     }
 
-    private mutating func psk(_ node: YAMLNode, _ path: String) -> Located<SecretReference>? {
-        guard let text = d.string(node, path, secret: true) else { return nil }
+    private mutating func psk(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
+        guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
         if v.hasPrefix("${") {
             let name = v.dropFirst(2).dropLast()
             guard v.hasSuffix("}"), EnvironmentName.isValid(name) else {
-                d.error(path, node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
+                d.error(path(), node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
                 return nil
             }
             return Located(.environment(String(name)), at: node.mark)
         }
-        d.warning(path, node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
+        d.warning(path(), node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
         let secret = Secret(v)
         SecretCanary.register(secret)
         return Located(.literal(secret), at: node.mark)
@@ -203,6 +196,28 @@ struct DesiredStateDecoder {
         p.lifetimeSeconds = f["lifetime_seconds"].flatMap { d.int($0, f.path("lifetime_seconds"), in: 30...604_800) }
         p.encapsulationMode = f["encapsulation_mode"].flatMap { d.enumValue($0, f.path("encapsulation_mode")) }
         return p
+    }
+}
+
+private extension ConnectionFields {
+    /// Whether `key` names one of these fields and it is unset (written, but it could not be read).
+    func isUnset(_ key: String) -> Bool {
+        switch key {
+        case "cgw_id": cgwID == nil
+        case "style": style == nil
+        case "peer_subnets": peerSubnets == nil
+        case "tunnel_local_address": tunnelLocalAddress == nil
+        case "tunnel_peer_address": tunnelPeerAddress == nil
+        case "enable_nqa": enableNQA == nil
+        case "enable_hub": enableHub == nil
+        case "psk": psk == nil
+        case "policy_rules": policyRules == nil
+        case "ikepolicy": ikePolicy == nil
+        case "ipsecpolicy": ipsecPolicy == nil
+        case "ha_role": haRole == nil
+        case "tags": tags == nil
+        default: false
+        }
     }
 }
 

@@ -7,9 +7,10 @@ struct NodeDecoder {
 
     init(file: String) { findings = Findings(file: file) }
 
-    mutating func error(_ path: String, _ mark: Mark, _ message: String) { findings.error(path, mark, message) }
+    // Paths are built only for a finding: most values have none.
+    mutating func error(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.error(path(), mark, message) }
 
-    mutating func warning(_ path: String, _ mark: Mark, _ message: String) { findings.warning(path, mark, message) }
+    mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
     /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
     mutating func mapping(_ node: YAMLNode, _ path: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
@@ -25,71 +26,71 @@ struct NodeDecoder {
     }
 
     /// A list's items.
-    mutating func list(_ node: YAMLNode, _ path: String) -> [YAMLNode]? {
+    mutating func list(_ node: YAMLNode, _ path: @autoclosure () -> String) -> [YAMLNode]? {
         guard case .sequence(let items) = node.content else {
-            error(path, node.mark, "expected a list, got \(node.kindDescription)")
+            error(path(), node.mark, "expected a list, got \(node.kindDescription)")
             return nil
         }
         return items
     }
 
     /// A string. Plain scalars that resolve to numbers, booleans or null are refused (quote them).
-    mutating func string(_ node: YAMLNode, _ path: String, secret: Bool = false) -> Located<String>? {
+    mutating func string(_ node: YAMLNode, _ path: @autoclosure () -> String, secret: Bool = false) -> Located<String>? {
         guard case .scalar(let s) = node.content else {
-            error(path, node.mark, "expected a string, got \(node.kindDescription)")
+            error(path(), node.mark, "expected a string, got \(node.kindDescription)")
             return nil
         }
         guard case .string(let text) = s.value else {
             let shown = secret ? "" : " (\(Self.clip(s.text)); quote it if it is meant as text)"
-            error(path, node.mark, "expected a string, got \(s.value.kindDescription)\(shown)")
+            error(path(), node.mark, "expected a string, got \(s.value.kindDescription)\(shown)")
             return nil
         }
         return Located(text, at: node.mark)
     }
 
     /// An integer written as a plain number.
-    mutating func int(_ node: YAMLNode, _ path: String) -> Located<Int>? {
+    mutating func int(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<Int>? {
         guard case .scalar(let s) = node.content, case .int(let v) = s.value else {
-            error(path, node.mark, "expected an integer, got \(Self.describe(node))")
+            error(path(), node.mark, "expected an integer, got \(Self.describe(node))")
             return nil
         }
         return Located(v, at: node.mark)
     }
 
     /// An integer within `range`.
-    mutating func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Located<Int>? {
-        guard let v = int(node, path) else { return nil }
+    mutating func int(_ node: YAMLNode, _ path: @autoclosure () -> String, in range: ClosedRange<Int>) -> Located<Int>? {
+        guard let v = int(node, path()) else { return nil }
         guard range.contains(v.value) else {
-            error(path, node.mark, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(v.value)")
+            error(path(), node.mark, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(v.value)")
             return nil
         }
         return v
     }
 
     /// `true` or `false`.
-    mutating func bool(_ node: YAMLNode, _ path: String) -> Located<Bool>? {
+    mutating func bool(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<Bool>? {
         guard case .scalar(let s) = node.content, case .bool(let v) = s.value else {
-            error(path, node.mark, "expected true or false, got \(Self.describe(node))")
+            error(path(), node.mark, "expected true or false, got \(Self.describe(node))")
             return nil
         }
         return Located(v, at: node.mark)
     }
 
     /// One of an enumeration's spellings, with a suggestion on a near miss.
-    mutating func enumValue<E: FieldEnum>(_ node: YAMLNode, _ path: String, _ type: E.Type = E.self) -> Located<E>? {
-        guard let text = string(node, path) else { return nil }
+    mutating func enumValue<E: FieldEnum>(_ node: YAMLNode, _ path: @autoclosure () -> String, _ type: E.Type = E.self) -> Located<E>? {
+        guard let text = string(node, path()) else { return nil }
         guard let value = E(rawValue: text.value) else {
             let hint = Suggestion.hint(for: text.value, in: E.spellings)
-            error(path, node.mark, "expected one of \(E.spellings.joined(separator: ", ")); got \"\(Self.clip(text.value))\"\(hint)")
+            error(path(), node.mark, "expected one of \(E.spellings.joined(separator: ", ")); got \"\(Self.clip(text.value))\"\(hint)")
             return nil
         }
         return Located(value, at: node.mark)
     }
 
     /// A list of strings.
-    mutating func strings(_ node: YAMLNode, _ path: String) -> Located<[Located<String>]>? {
-        guard let items = list(node, path) else { return nil }
-        let values = items.enumerated().compactMap { string($1, "\(path)[\($0)]") }
+    mutating func strings(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
+        guard let items = list(node, path()) else { return nil }
+        let values = items.enumerated().compactMap { string($1, "\(path())[\($0)]") }
         return Located(values, at: node.mark)
     }
 

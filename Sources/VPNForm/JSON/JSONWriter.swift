@@ -24,6 +24,12 @@ public struct JSONWriter {
     /// Appends raw text (for hand-laid-out documents such as the state file).
     public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
+    /// Appends raw bytes.
+    mutating func append(_ b: UInt8) { bytes.append(b) }
+
+    /// Appends raw bytes.
+    mutating func append(_ b: some Collection<UInt8>) { bytes.append(contentsOf: b) }
+
     /// Appends `value` at nesting level `level` (pretty style indents from there).
     public mutating func write(_ value: JSONValue, level: Int = 0) {
         switch value {
@@ -78,9 +84,27 @@ public struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
     }
 
+    /// `["a","b"]` in the compact style.
+    mutating func stringArray(_ items: some Sequence<String>) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(item)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Whether a byte must be escaped in a JSON string.
+    static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
+
     /// A quoted, escaped JSON string.
     public mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: Self.needsEscape) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): raw("\\\"")

@@ -75,7 +75,8 @@ public struct DesiredPair: Sendable, Equatable {
     public var gatewayID: GatewayID
     public var cgwID: CustomerGatewayID
     public var spec: PairSpec
-    public var digest: SpecDigest
+    /// The digest of ``spec``.
+    public var digest: SpecDigest { spec.digest }
     /// The API connections the pair consists of: name and gateway IP, in IP order.
     public var connections: [ConnectionRecord]
 
@@ -84,7 +85,6 @@ public struct DesiredPair: Sendable, Equatable {
         gatewayID = gateway.id.value
         cgwID = connection.spec.cgwID?.value ?? CustomerGatewayID("")
         spec = PairSpec(gateway: gateway, connection: connection)
-        digest = spec.digest
         let names = gateway.apiNames(of: connection)
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }

@@ -21,7 +21,9 @@ public enum Planner {
                 switch have.status {
                 case .pending:
                     entries.append(PlanEntry(address: address, action: .recover, desired: want, current: have))
-                case .created where have.specDigest == want.digest:
+                // Equal canonical specs are equal digests (readers check that a state's spec has
+                // its digest), and comparing bytes spares hashing every desired pair.
+                case .created where have.spec == want.spec:
                     entries.append(PlanEntry(address: address, action: .noop, desired: want, current: have))
                 case .created:
                     entries.append(PlanEntry(address: address, action: .change, desired: want, current: have,

@@ -4,96 +4,208 @@ import VPNCrypto
 /// to `ikepolicy.dpd.timeout`-style names, with per-IP values under `connections[i].…`. Pre-shared
 /// keys appear only as their reference (`${NAME}`, or `(literal)`), never as a value.
 ///
-/// State files keep it, so a plan can name each attribute that changed; its ``digest`` tells
-/// whether anything did.
+/// It is held as its canonical JSON (compact, keys sorted by UTF-8 bytes), the bytes its ``digest``
+/// hashes: two specs are equal exactly when those bytes are. State files keep it, so a plan can name
+/// each attribute that changed.
 public struct PairSpec: Sendable, Equatable {
-    /// Attribute name → value. Unset optional fields are absent (the server's defaults apply).
-    public var attributes: [String: JSONValue]
+    /// The canonical JSON of the attribute object.
+    public private(set) var canonical: [UInt8]
+
+    /// A spec from bytes known to be canonical JSON of an object (built here, or verified by digest).
+    init(canonical: [UInt8]) { self.canonical = canonical }
 
     /// Creates a spec from attributes.
-    public init(attributes: [String: JSONValue]) { self.attributes = attributes }
+    public init(attributes: [String: JSONValue]) {
+        var w = JSONWriter(style: .compact)
+        w.write(.object(attributes))
+        canonical = w.bytes
+    }
 
-    /// The spec of `connection` on `gateway`, from the connection's effective fields.
-    public init(gateway: Gateway, connection: Connection) {
-        var a: [String: JSONValue] = [:]
-        let s = connection.spec
-        a["gateway_id"] = .string(gateway.id.value.rawValue)
-        if let v = s.cgwID { a["cgw_id"] = .string(v.value.rawValue) }
-        a["style"] = .string(s.effectiveStyle.rawValue)
-        if let v = s.peerSubnets { a["peer_subnets"] = .array(v.value.map { .string($0.value) }) }
-        if let v = s.enableNQA { a["enable_nqa"] = .bool(v.value) }
-        if let v = s.enableHub { a["enable_hub"] = .bool(v.value) }
-        if let v = s.psk {
-            switch v.value {
-            case .environment(let name): a["psk"] = .string("${\(name)}")
-            case .literal: a["psk"] = .string("(literal)")
+    /// Attribute name → value. Unset optional fields are absent (the server's defaults apply).
+    public var attributes: [String: JSONValue] {
+        get {
+            let value = canonical.withUnsafeBufferPointer { buffer in
+                var scanner = JSONScanner(buffer)
+                return try? scanner.value()
             }
+            guard case .object(let attributes) = value else { preconditionFailure("a spec's canonical bytes are a JSON object") }
+            return attributes
         }
-        if let rules = s.policyRules {
-            a["policy_rules"] = .array(rules.value.map { r in
-                .object(["source": .string(r.source?.value ?? ""),
-                         "destination": .array((r.destination?.value ?? []).map { .string($0.value) })])
-            })
-        }
-        if let tags = s.tags {
-            a["tags"] = .object(Dictionary(tags.value.map { ($0.key.value, JSONValue.string($0.value.value)) }, uniquingKeysWith: { $1 }))
-        }
-        if let ike = s.ikePolicy { Self.add(ike, to: &a) }
-        if let ipsec = s.ipsecPolicy { Self.add(ipsec, to: &a) }
+        set { self = PairSpec(attributes: newValue) }
+    }
+
+    /// The spec of `connection` on `gateway`, from the connection's effective fields, written
+    /// straight to canonical JSON: members in sorted order, which debug builds check.
+    public init(gateway: Gateway, connection: Connection) {
+        var o = CanonicalObject()
+        let s = connection.spec
+        if let v = s.cgwID { o.string("cgw_id", v.value.rawValue) }
         let names = gateway.apiNames(of: connection)
         let tunnels = connection.tunnels?.value ?? []
         for (i, ip) in gateway.ips.value.enumerated() {
             let t = i < tunnels.count ? tunnels[i] : nil
-            let p = "connections[\(i)]."
-            a[p + "name"] = .string(names[i].value)
-            a[p + "vgw_ip"] = .string(ip.value)
-            if let v = t?.tunnelLocalAddress ?? s.tunnelLocalAddress { a[p + "tunnel_local_address"] = .string(v.value) }
-            if let v = t?.tunnelPeerAddress ?? s.tunnelPeerAddress { a[p + "tunnel_peer_address"] = .string(v.value) }
-            if let v = t?.haRole ?? s.haRole { a[p + "ha_role"] = .string(v.value.rawValue) }
+            let p = i < Self.connectionPrefixes.count ? Self.connectionPrefixes[i] : "connections[\(i)]."
+            if let v = t?.haRole ?? s.haRole { o.string(p + "ha_role", v.value.rawValue) }
+            o.string(p + "name", names[i].value)
+            if let v = t?.tunnelLocalAddress ?? s.tunnelLocalAddress { o.string(p + "tunnel_local_address", v.value) }
+            if let v = t?.tunnelPeerAddress ?? s.tunnelPeerAddress { o.string(p + "tunnel_peer_address", v.value) }
+            o.string(p + "vgw_ip", ip.value)
         }
-        attributes = a
+        if let v = s.enableHub { o.bool("enable_hub", v.value) }
+        if let v = s.enableNQA { o.bool("enable_nqa", v.value) }
+        o.string("gateway_id", gateway.id.value.rawValue)
+        if let p = s.ikePolicy { Self.add(p, to: &o) }
+        if let p = s.ipsecPolicy { Self.add(p, to: &o) }
+        if let v = s.peerSubnets {
+            o.key("peer_subnets")
+            o.w.stringArray(v.value.lazy.map(\.value))
+        }
+        if let rules = s.policyRules {
+            o.key("policy_rules")
+            o.w.raw("[")
+            for (i, r) in rules.value.enumerated() {
+                o.w.raw(i == 0 ? "{\"destination\":" : ",{\"destination\":")
+                o.w.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+                o.w.raw(",\"source\":")
+                o.w.string(r.source?.value ?? "")
+                o.w.raw("}")
+            }
+            o.w.raw("]")
+        }
+        if let v = s.psk {
+            switch v.value {
+            case .environment(let name): o.string("psk", "${\(name)}")
+            case .literal: o.string("psk", "(literal)")
+            }
+        }
+        o.string("style", s.effectiveStyle.rawValue)
+        if let tags = s.tags {
+            // A later duplicate wins, as in a mapping.
+            var byKey: [String: String] = [:]
+            for t in tags.value { byKey[t.key.value] = t.value.value }
+            o.key("tags")
+            o.w.raw("{")
+            for (i, key) in JSONWriter.sortedKeys(byKey).enumerated() {
+                if i > 0 { o.w.raw(",") }
+                o.w.string(key)
+                o.w.raw(":")
+                o.w.string(byKey[key]!)
+            }
+            o.w.raw("}")
+        }
+        canonical = o.finish()
     }
 
-    private static func add(_ p: IKEPolicy, to a: inout [String: JSONValue]) {
-        func set(_ key: String, _ value: JSONValue?) { if let value { a["ikepolicy." + key] = value } }
-        set("ike_version", p.ikeVersion.map { .string($0.value.rawValue) })
-        set("phase1_negotiation_mode", p.phase1NegotiationMode.map { .string($0.value.rawValue) })
-        set("authentication_algorithm", p.authenticationAlgorithm.map { .string($0.value.rawValue) })
-        set("encryption_algorithm", p.encryptionAlgorithm.map { .string($0.value.rawValue) })
-        set("dh_group", p.dhGroup.map { .string($0.value.rawValue) })
-        set("authentication_method", p.authenticationMethod.map { .string($0.value.rawValue) })
-        set("lifetime_seconds", p.lifetimeSeconds.map { .int($0.value) })
-        set("local_id_type", p.localIDType.map { .string($0.value.rawValue) })
-        set("local_id", p.localID.map { .string($0.value) })
-        set("peer_id_type", p.peerIDType.map { .string($0.value.rawValue) })
-        set("peer_id", p.peerID.map { .string($0.value) })
-        set("dpd.timeout", p.dpd?.timeout.map { .int($0.value) })
-        set("dpd.interval", p.dpd?.interval.map { .int($0.value) })
-        set("dpd.msg", p.dpd?.msg.map { .string($0.value.rawValue) })
+    private static let connectionPrefixes = ["connections[0].", "connections[1]."]
+
+    private static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
+        if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
+        if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value.rawValue) }
+        if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value.rawValue) }
+        if let v = p.dpd?.interval { o.int("ikepolicy.dpd.interval", v.value) }
+        if let v = p.dpd?.msg { o.string("ikepolicy.dpd.msg", v.value.rawValue) }
+        if let v = p.dpd?.timeout { o.int("ikepolicy.dpd.timeout", v.value) }
+        if let v = p.encryptionAlgorithm { o.string("ikepolicy.encryption_algorithm", v.value.rawValue) }
+        if let v = p.ikeVersion { o.string("ikepolicy.ike_version", v.value.rawValue) }
+        if let v = p.lifetimeSeconds { o.int("ikepolicy.lifetime_seconds", v.value) }
+        if let v = p.localID { o.string("ikepolicy.local_id", v.value) }
+        if let v = p.localIDType { o.string("ikepolicy.local_id_type", v.value.rawValue) }
+        if let v = p.peerID { o.string("ikepolicy.peer_id", v.value) }
+        if let v = p.peerIDType { o.string("ikepolicy.peer_id_type", v.value.rawValue) }
+        if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value.rawValue) }
     }
 
-    private static func add(_ p: IPsecPolicy, to a: inout [String: JSONValue]) {
-        func set(_ key: String, _ value: JSONValue?) { if let value { a["ipsecpolicy." + key] = value } }
-        set("authentication_algorithm", p.authenticationAlgorithm.map { .string($0.value.rawValue) })
-        set("encryption_algorithm", p.encryptionAlgorithm.map { .string($0.value.rawValue) })
-        set("pfs", p.pfs.map { .string($0.value.rawValue) })
-        set("transform_protocol", p.transformProtocol.map { .string($0.value.rawValue) })
-        set("lifetime_seconds", p.lifetimeSeconds.map { .int($0.value) })
-        set("encapsulation_mode", p.encapsulationMode.map { .string($0.value.rawValue) })
+    private static func add(_ p: IPsecPolicy, to o: inout CanonicalObject) {
+        if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value.rawValue) }
+        if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value.rawValue) }
+        if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value.rawValue) }
+        if let v = p.lifetimeSeconds { o.int("ipsecpolicy.lifetime_seconds", v.value) }
+        if let v = p.pfs { o.string("ipsecpolicy.pfs", v.value.rawValue) }
+        if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value.rawValue) }
     }
 
     /// `sha256:` and the hex SHA-256 of the spec's canonical JSON.
     public var digest: SpecDigest {
-        SpecDigest(rawValue: "sha256:" + SHA256.hex(JSONValue.object(attributes).canonical))
+        SpecDigest(rawValue: "sha256:" + SHA256.hex(canonical))
+    }
+
+    /// Whether the top-level attribute `key` is the string `value`, read straight from the canonical bytes.
+    func hasString(_ key: String, _ value: String) -> Bool {
+        var w = JSONWriter(style: .compact)
+        w.string(key)
+        w.raw(":")
+        w.string(value)
+        let member = w.bytes
+        // Members start after `{` or `,` at the top level; walk them, skipping nested values.
+        var i = 1, depth = 0
+        let b = canonical
+        while i < b.count {
+            if depth == 0, i + member.count < b.count, b[i + member.count] == UInt8(ascii: ",") || b[i + member.count] == UInt8(ascii: "}"),
+               b[i..<i + member.count].elementsEqual(member), b[i - 1] == UInt8(ascii: "{") || b[i - 1] == UInt8(ascii: ",") {
+                return true
+            }
+            switch b[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+            i += 1
+        }
+        return false
     }
 
     /// The names of attributes whose values differ between `self` (old) and `new`, sorted.
     public func changes(to new: PairSpec) -> [AttributeChange] {
-        let keys = Set(attributes.keys).union(new.attributes.keys)
+        let old = attributes, wanted = new.attributes
+        let keys = Set(old.keys).union(wanted.keys)
         return keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { key in
-            let old = attributes[key], value = new.attributes[key]
-            return old == value ? nil : AttributeChange(attribute: key, old: old, new: value)
+            old[key] == wanted[key] ? nil : AttributeChange(attribute: key, old: old[key], new: wanted[key])
         }
+    }
+}
+
+/// Writes a canonical JSON object member by member; the caller supplies the keys in sorted order.
+struct CanonicalObject {
+    var w = JSONWriter(style: .compact)
+    private var count = 0
+    #if DEBUG
+    private var lastKey = ""
+    #endif
+
+    init() { w.raw("{") }
+
+    mutating func key(_ key: String) {
+        #if DEBUG
+        precondition(count == 0 || lastKey.utf8.lexicographicallyPrecedes(key.utf8), "spec keys out of order: \(lastKey) before \(key)")
+        lastKey = key
+        #endif
+        w.raw(count == 0 ? "\"" : ",\"")
+        w.raw(key)
+        w.raw("\":")
+        count += 1
+    }
+
+    mutating func string(_ key: String, _ value: String) {
+        self.key(key)
+        w.string(value)
+    }
+
+    mutating func int(_ key: String, _ value: Int) {
+        self.key(key)
+        w.raw(String(value))
+    }
+
+    mutating func bool(_ key: String, _ value: Bool) {
+        self.key(key)
+        w.raw(value ? "true" : "false")
+    }
+
+    mutating func finish() -> [UInt8] {
+        w.raw("}")
+        return w.bytes
     }
 }
 

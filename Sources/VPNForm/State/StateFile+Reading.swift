@@ -1,6 +1,10 @@
 import LocatedYAML
+import VPNCrypto
 
 extension StateFile {
+    /// The largest state file read.
+    static let maxBytes = 256 << 20
+
     /// Parses a state file's bytes, checking its structure.
     /// - Parameters:
     ///   - bytes: The file's contents.
@@ -8,149 +12,257 @@ extension StateFile {
     /// - Throws: ``StateError/malformed(path:mark:message:)`` located at the first problem, or
     ///   ``StateError/unknownVersion(path:version:)``.
     public static func parse(_ bytes: [UInt8], path: String) throws(StateError) -> StateFile {
-        var reader = StateReader(path: path)
-        return try reader.parse(bytes)
+        guard bytes.count <= maxBytes else {
+            throw .malformed(path: path, mark: .start, message: "the file is larger than \(maxBytes >> 20) MiB")
+        }
+        let result = bytes.withUnsafeBufferPointer { buffer -> Result<StateFile, StateError> in
+            var reader = StateReader(path: path, scanner: JSONScanner(buffer))
+            do throws(JSONReadError) {
+                let (state, version) = try reader.document()
+                guard version == StateFile.version else { return .failure(.unknownVersion(path: path, version: version)) }
+                return .success(state)
+            } catch {
+                // A file of another version may differ anywhere: its version decides the message.
+                if let version = StateReader.topLevelVersion(buffer), version != StateFile.version {
+                    return .failure(.unknownVersion(path: path, version: version))
+                }
+                return .failure(reader.located(error))
+            }
+        }
+        return try result.get()
     }
 }
 
-/// Reads a state file through the YAML reader (JSON is a subset of YAML), which gives every value
-/// a location and rejects duplicate keys.
+/// Reads a state file token by token with ``JSONScanner``: strict JSON, every problem located,
+/// duplicate keys refused. A pair's spec is kept as the canonical bytes its digest covers; the
+/// pretty-printed text vpnform writes becomes those bytes by dropping whitespace, so the common
+/// case costs one pass and one SHA-256 per pair. Any other spelling is parsed and canonicalised.
 struct StateReader {
     let path: String
+    var s: JSONScanner
+    /// Added to every line number (a journal line is read on its own).
+    var lineOffset = 0
 
-    func fail(_ mark: Mark, _ message: String) -> StateError {
-        .malformed(path: path, mark: mark, message: message)
+    init(path: String, scanner: JSONScanner) {
+        self.path = path
+        self.s = scanner
     }
 
-    mutating func parse(_ bytes: [UInt8]) throws(StateError) -> StateFile {
-        let document = YAMLReader(maxBytes: 256 << 20).read(bytes)
-        if let issue = document.issues.first { throw fail(issue.mark, issue.message) }
-        guard let root = document.root else { throw fail(.start, "the file is empty") }
-        let top = try object(root, "the state", keys: ["format", "version", "lineage", "pairs"])
-        let versionNode = try required(top, "version", root)
-        guard case .scalar(let v) = versionNode.content, case .int(let version) = v.value else {
-            throw fail(versionNode.mark, "version: expected an integer")
-        }
-        guard version == StateFile.version else { throw .unknownVersion(path: path, version: version) }
-        let format = try string(try required(top, "format", root), "format")
-        guard format.value == StateFile.format else {
-            throw fail(format.mark, "format: expected \"\(StateFile.format)\", got \"\(format.value)\"")
-        }
-        let lineage = try string(try required(top, "lineage", root), "lineage")
-        guard FormatRules.isUUID(lineage.value) else { throw fail(lineage.mark, "lineage: expected a UUID") }
-        let pairsNode = try required(top, "pairs", root)
-        guard case .mapping(let entries) = pairsNode.content else { throw fail(pairsNode.mark, "pairs: expected an object") }
-        var pairs: [PairAddress: PairState] = [:]
-        pairs.reserveCapacity(entries.count)
-        for entry in entries {
-            let parts = entry.key.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 2, FormatRules.isHandle(String(parts[0])), FormatRules.isHandle(String(parts[1])) else {
-                throw fail(entry.keyMark, "pairs: \"\(entry.key)\" is not a pair address GATEWAY/CONNECTION")
+    func located(_ error: JSONReadError) -> StateError {
+        let m = JSONScanner.mark(of: error.offset, in: s.bytes)
+        return .malformed(path: path, mark: Mark(line: m.line + lineOffset, column: m.column), message: error.message)
+    }
+
+    /// The whole document and its version.
+    mutating func document() throws(JSONReadError) -> (StateFile, version: Int) {
+        guard s.peek() != nil else { throw JSONReadError(offset: s.offset, message: "the file is empty") }
+        guard s.peek() == UInt8(ascii: "{") else { throw s.unexpected("an object") }
+        let rootAt = s.offset
+        s.offset += 1
+        var format: (String, Int)?, lineage: (String, Int)?, version: Int?, pairs: [PairAddress: PairState]?
+        var first = true
+        while let (key, at) = try s.nextKey(&first) {
+            switch key {
+            case "format" where format == nil: format = (try string("format"), s.offset)
+            case "lineage" where lineage == nil:
+                s.skipSpace()
+                lineage = (try string("lineage"), s.offset)
+            case "version" where version == nil:
+                s.skipSpace()
+                let valueAt = s.offset
+                guard s.peek() != UInt8(ascii: "\""), let v = try s.number() else { throw JSONReadError(offset: valueAt, message: "version: expected an integer") }
+                version = v
+            case "pairs" where pairs == nil: pairs = try pairMap()
+            case "format", "lineage", "version", "pairs": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            default: throw JSONReadError(offset: at, message: "the state: unknown key \"\(key)\"")
             }
-            pairs[PairAddress(rawValue: entry.key)] = try pair(entry.value, "pairs.\(entry.key)")
         }
-        return StateFile(lineage: lineage.value, pairs: pairs)
+        try s.expectEnd()
+        guard let version else { throw JSONReadError(offset: rootAt, message: "version: required field is missing") }
+        guard version == StateFile.version else { return (StateFile(lineage: ""), version) }
+        guard let format else { throw JSONReadError(offset: rootAt, message: "format: required field is missing") }
+        guard format.0 == StateFile.format else {
+            throw JSONReadError(offset: format.1, message: "format: expected \"\(StateFile.format)\", got \"\(NodeDecoder.clip(format.0))\"")
+        }
+        guard let lineage else { throw JSONReadError(offset: rootAt, message: "lineage: required field is missing") }
+        guard FormatRules.isUUID(lineage.0) else { throw JSONReadError(offset: lineage.1, message: "lineage: expected a UUID") }
+        guard let pairs else { throw JSONReadError(offset: rootAt, message: "pairs: required field is missing") }
+        return (StateFile(lineage: lineage.0, pairs: pairs), version)
     }
 
-    /// An object's members by key: a few keys each, so a linear lookup beats hashing.
-    struct Members {
-        let entries: [YAMLEntry]
-        subscript(key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
+    /// The top-level `version` of a document that is valid JSON, whatever else it holds.
+    static func topLevelVersion(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var scanner = JSONScanner(buffer)
+        guard case .object(let o)? = try? scanner.value(), case .int(let v)? = o["version"] else { return nil }
+        return v
     }
 
-    func object(_ node: YAMLNode, _ what: String, keys: [String]) throws(StateError) -> Members {
-        guard case .mapping(let entries) = node.content else { throw fail(node.mark, "\(what): expected an object") }
-        for e in entries where !keys.contains(e.key) {
-            throw fail(e.keyMark, "\(what): unknown key \"\(e.key)\"")
+    mutating func pairMap() throws(JSONReadError) -> [PairAddress: PairState] {
+        guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "pairs: expected an object") }
+        s.offset += 1
+        var pairs: [PairAddress: PairState] = [:], first = true
+        while let (key, at) = try s.nextKey(&first) {
+            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, FormatRules.isHandle(String(parts[0])), FormatRules.isHandle(String(parts[1])) else {
+                throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
+            }
+            let address = PairAddress(rawValue: key)
+            guard pairs[address] == nil else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
+            pairs[address] = try pair("pairs.\(key)")
         }
-        return Members(entries: entries)
+        return pairs
     }
 
-    func required(_ o: Members, _ key: String, _ parent: YAMLNode) throws(StateError) -> YAMLNode {
-        guard let node = o[key] else { throw fail(parent.mark, "\(key): required field is missing") }
-        return node
+    // MARK: Values
+
+    mutating func string(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
+        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
+        return try s.string()
     }
 
-    func string(_ node: YAMLNode, _ what: String) throws(StateError) -> Located<String> {
-        guard case .scalar(let s) = node.content, case .string(let text) = s.value else {
-            throw fail(node.mark, "\(what): expected a string")
-        }
-        return Located(text, at: node.mark)
+    mutating func uuid(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
+        s.skipSpace()
+        let at = s.offset
+        let value = try string(what())
+        guard FormatRules.isUUID(value) else { throw JSONReadError(offset: at, message: "\(what()): expected a UUID, got \"\(NodeDecoder.clip(value))\"") }
+        return value
     }
 
-    func uuid(_ node: YAMLNode, _ what: String) throws(StateError) -> String {
-        let s = try string(node, what)
-        guard FormatRules.isUUID(s.value) else { throw fail(node.mark, "\(what): expected a UUID, got \"\(NodeDecoder.clip(s.value))\"") }
-        return s.value
-    }
-
-    func pair(_ node: YAMLNode, _ what: String) throws(StateError) -> PairState {
-        let o = try object(node, what, keys: ["gateway_id", "cgw_id", "connections", "spec", "spec_digest", "status"])
-        let gatewayID = try uuid(try required(o, "gateway_id", node), "\(what).gateway_id")
-        let cgwID = try uuid(try required(o, "cgw_id", node), "\(what).cgw_id")
-        let statusNode = try required(o, "status", node)
-        let statusText = try string(statusNode, "\(what).status")
-        guard let status = PairState.Status(rawValue: statusText.value) else {
-            throw fail(statusNode.mark, "\(what).status: expected pending or created, got \"\(NodeDecoder.clip(statusText.value))\"")
+    /// One pair's object.
+    mutating func pair(_ what: @autoclosure () -> String) throws(JSONReadError) -> PairState {
+        guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
+        let objectAt = s.offset
+        s.offset += 1
+        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (SpecDigest, Int)?
+        var connections: ([ConnectionRecord], Int)?, spec: (canonical: [UInt8]?, at: Int)?
+        var first = true
+        while let (key, at) = try s.nextKey(&first) {
+            switch key {
+            case "gateway_id" where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id")
+            case "cgw_id" where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
+            case "status" where status == nil:
+                s.skipSpace()
+                let valueAt = s.offset
+                let text = try string("\(what()).status")
+                guard let value = PairState.Status(rawValue: text) else {
+                    throw JSONReadError(offset: valueAt, message: "\(what()).status: expected pending or created, got \"\(NodeDecoder.clip(text))\"")
+                }
+                status = value
+            case "connections" where connections == nil:
+                s.skipSpace()
+                let listAt = s.offset
+                connections = (try connectionList(what()), listAt)
+            case "spec" where spec == nil:
+                s.skipSpace()
+                let specAt = s.offset
+                guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
+                var stripped: [UInt8] = []
+                stripped.reserveCapacity(1024)
+                if s.skipContainer(into: &stripped) {
+                    spec = (stripped, specAt)
+                } else {
+                    s.offset = specAt
+                    _ = try s.value()  // throws where the text goes wrong
+                    spec = (nil, specAt)
+                }
+            case "spec_digest" where digest == nil:
+                s.skipSpace()
+                let valueAt = s.offset
+                digest = (SpecDigest(rawValue: try string("\(what()).spec_digest")), valueAt)
+            case "gateway_id", "cgw_id", "status", "connections", "spec", "spec_digest":
+                throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            default:
+                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            }
         }
-        let connectionsNode = try required(o, "connections", node)
-        guard case .sequence(let items) = connectionsNode.content, (1...2).contains(items.count) else {
-            throw fail(connectionsNode.mark, "\(what).connections: expected a list of 1 or 2 connections")
+        func missing(_ key: String) -> JSONReadError { JSONReadError(offset: objectAt, message: "\(key): required field is missing") }
+        guard let gatewayID else { throw missing("gateway_id") }
+        guard let cgwID else { throw missing("cgw_id") }
+        guard let status else { throw missing("status") }
+        guard let (records, listAt) = connections else { throw missing("connections") }
+        guard let specText = spec else { throw missing("spec") }
+        guard let (specDigest, digestAt) = digest else { throw missing("spec_digest") }
+        if status == .created, let i = records.firstIndex(where: { $0.id == nil }) {
+            throw JSONReadError(offset: listAt, message: "\(what()).connections[\(i)]: a created pair's connection needs its id")
         }
-        var connections: [ConnectionRecord] = []
-        for (i, item) in items.enumerated() {
-            let cwhat = "\(what).connections[\(i)]"
-            let c = try object(item, cwhat, keys: ["id", "name", "vgw_ip", "created_at"])
-            let id = try c["id"].map { n throws(StateError) in ConnectionID(try uuid(n, "\(cwhat).id")) }
-            if status == .created, id == nil { throw fail(item.mark, "\(cwhat): a created pair's connection needs its id") }
-            connections.append(ConnectionRecord(
-                id: id,
-                name: try string(try required(c, "name", item), "\(cwhat).name").value,
-                vgwIP: try string(try required(c, "vgw_ip", item), "\(cwhat).vgw_ip").value,
-                createdAt: try c["created_at"].map { n throws(StateError) in try string(n, "\(cwhat).created_at").value }
-            ))
-        }
-        let specNode = try required(o, "spec", node)
-        guard case .mapping(let specEntries) = specNode.content else { throw fail(specNode.mark, "\(what).spec: expected an object") }
-        var attributes: [String: JSONValue] = [:]
-        for e in specEntries { attributes[e.key] = try json(e.value, "\(what).spec.\(e.key)") }
-        let spec = PairSpec(attributes: attributes)
-        let digestNode = try required(o, "spec_digest", node)
-        let digest = SpecDigest(rawValue: try string(digestNode, "\(what).spec_digest").value)
-        guard digest == spec.digest else {
-            throw fail(digestNode.mark, "\(what).spec_digest does not match its spec (was the file edited by hand?)")
+        guard let pairSpec = try verifiedSpec(specText.canonical, at: specText.at, digest: specDigest) else {
+            throw JSONReadError(offset: digestAt, message: "\(what()).spec_digest does not match its spec (was the file edited by hand?)")
         }
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        let repeated: [(String, JSONValue?, String)] = [("gateway_id", spec.attributes["gateway_id"], gatewayID), ("cgw_id", spec.attributes["cgw_id"], cgwID)]
-            + connections.enumerated().flatMap { i, c in
-                [("connections[\(i)].name", spec.attributes["connections[\(i)].name"], c.name),
-                 ("connections[\(i)].vgw_ip", spec.attributes["connections[\(i)].vgw_ip"], c.vgwIP)]
-            }
-        for (key, inSpec, value) in repeated where inSpec != .string(value) {
-            throw fail(node.mark, "\(what).\(key) does not agree with its spec (was the file edited by hand?)")
+        var repeated = [("gateway_id", gatewayID), ("cgw_id", cgwID)]
+        for (i, c) in records.enumerated() {
+            repeated.append(("connections[\(i)].name", c.name))
+            repeated.append(("connections[\(i)].vgw_ip", c.vgwIP))
         }
-        return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: connections,
-                         specDigest: digest, spec: spec, status: status)
+        for (key, value) in repeated where !pairSpec.hasString(key, value) {
+            throw JSONReadError(offset: objectAt, message: "\(what()).\(key) does not agree with its spec (was the file edited by hand?)")
+        }
+        return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: records,
+                         specDigest: specDigest, spec: pairSpec, status: status)
     }
 
-    func json(_ node: YAMLNode, _ what: String) throws(StateError) -> JSONValue {
-        switch node.content {
-        case .scalar(let s):
-            switch s.value {
-            case .string(let v): return .string(v)
-            case .int(let v): return .int(v)
-            case .bool(let v): return .bool(v)
-            case .null: return .null
-            case .float: throw fail(node.mark, "\(what): numbers in a spec are integers")
-            }
-        case .sequence(let items):
-            var values: [JSONValue] = []
-            for item in items { values.append(try json(item, what)) }
-            return .array(values)
-        case .mapping(let entries):
-            var o: [String: JSONValue] = [:]
-            for e in entries { o[e.key] = try json(e.value, "\(what).\(e.key)") }
-            return .object(o)
+    /// The spec whose canonical JSON has `digest`: the whitespace-free text when that is it
+    /// (the common case), else the text parsed and canonicalised; `nil` when neither matches.
+    func verifiedSpec(_ stripped: [UInt8]?, at specAt: Int, digest: SpecDigest) throws(JSONReadError) -> PairSpec? {
+        if let stripped {
+            let fast = PairSpec(canonical: stripped)
+            if fast.digest == digest { return fast }
         }
+        var scanner = JSONScanner(s.bytes, at: specAt)
+        guard case .object(let attributes) = try scanner.value() else { return nil }
+        let parsed = PairSpec(attributes: attributes)
+        return parsed.digest == digest ? parsed : nil
+    }
+
+    /// The `connections` list: one or two records.
+    mutating func connectionList(_ what: @autoclosure () -> String) throws(JSONReadError) -> [ConnectionRecord] {
+        let listAt = s.offset
+        guard s.peek() == UInt8(ascii: "[") else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
+        s.offset += 1
+        var records: [ConnectionRecord] = [], first = true
+        while try s.nextElement(&first) {
+            guard records.count < 2 else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
+            records.append(try connection("\(what()).connections[\(records.count)]"))
+        }
+        guard !records.isEmpty else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
+        return records
+    }
+
+    mutating func connection(_ what: @autoclosure () -> String) throws(JSONReadError) -> ConnectionRecord {
+        guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
+        let objectAt = s.offset
+        s.offset += 1
+        var id: String?, name: String?, vgwIP: String?, createdAt: String?, first = true
+        while let (key, at) = try s.nextKey(&first) {
+            switch key {
+            case "id" where id == nil: id = try uuid("\(what()).id")
+            case "name" where name == nil: name = try string("\(what()).name")
+            case "vgw_ip" where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip")
+            case "created_at" where createdAt == nil: createdAt = try string("\(what()).created_at")
+            case "id", "name", "vgw_ip", "created_at": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            default: throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            }
+        }
+        guard let name else { throw JSONReadError(offset: objectAt, message: "name: required field is missing") }
+        guard let vgwIP else { throw JSONReadError(offset: objectAt, message: "vgw_ip: required field is missing") }
+        return ConnectionRecord(id: id.map { ConnectionID($0) }, name: name, vgwIP: vgwIP, createdAt: createdAt)
+    }
+
+    /// One journal line: `{"address": …, "pair": {…} or null}`.
+    mutating func journalEntry(_ lineNumber: Int) throws(JSONReadError) -> (String, PairState?) {
+        let notEntry = JSONReadError(offset: 0, message: "journal line \(lineNumber) is not a journal entry")
+        guard s.peek() == UInt8(ascii: "{") else { throw notEntry }
+        s.offset += 1
+        var address: String?, pair: PairState??, first = true
+        while let (key, _) = try s.nextKey(&first) {
+            switch key {
+            case "address" where address == nil: address = try string("address")
+            case "pair" where pair == nil: pair = s.literal("null") ? .some(nil) : try self.pair("journal line \(lineNumber)")
+            default: throw notEntry
+            }
+        }
+        try s.expectEnd()
+        guard let address, let pair else { throw notEntry }
+        return (address, pair)
     }
 }

@@ -34,16 +34,9 @@ extension PairState {
         w.raw(connections.isEmpty ? "],\n" : "\n      ],\n")
         w.raw("      \"gateway_id\": ")
         w.string(gatewayID.rawValue)
-        w.raw(",\n      \"spec\": {")
-        let keys = JSONWriter.sortedKeys(spec.attributes)
-        for (i, key) in keys.enumerated() {
-            w.raw(i == 0 ? "\n        " : ",\n        ")
-            w.string(key)
-            w.raw(": ")
-            w.write(spec.attributes[key]!)
-        }
-        w.raw(keys.isEmpty ? "},\n" : "\n      },\n")
-        w.raw("      \"spec_digest\": ")
+        w.raw(",\n      \"spec\": ")
+        spec.writeLaidOut(to: &w)
+        w.raw(",\n      \"spec_digest\": ")
         w.string(specDigest.rawValue)
         w.raw(",\n      \"status\": ")
         w.string(status.rawValue)
@@ -72,5 +65,38 @@ extension ConnectionRecord {
         if let id { o["id"] = .string(id.rawValue) }
         if let createdAt { o["created_at"] = .string(createdAt) }
         return .object(o)
+    }
+}
+
+extension PairSpec {
+    /// The canonical JSON laid out as the state file shows a spec (level 3): one attribute per
+    /// line, values inline with `", "` and `": "`. Dropping the whitespace outside strings gives
+    /// the canonical bytes back, which is how the reader verifies a spec cheaply.
+    func writeLaidOut(to w: inout JSONWriter) {
+        let b = canonical
+        guard b.count > 2 else { w.raw("{}"); return }
+        var depth = 0, i = 0
+        while i < b.count {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                w.append(b[start...i])
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                w.append(c)
+                if depth == 1 { w.raw("\n        ") }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 1 { w.raw("\n      ") }
+                depth -= 1
+                w.append(c)
+            case UInt8(ascii: ","): w.raw(depth == 1 ? ",\n        " : ", ")
+            case UInt8(ascii: ":"): w.raw(": ")
+            default: w.append(c)
+            }
+            i += 1
+        }
     }
 }

@@ -72,26 +72,19 @@ public struct StateJournal: Sendable {
     /// `state` with the journal's complete lines applied in order.
     public static func replay(_ bytes: [UInt8], onto state: StateFile, path: String) throws(StateError) -> StateFile {
         var state = state
-        var reader = StateReader(path: path)
         var lineNumber = 0
         var start = 0
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             lineNumber += 1
             let line = Array(bytes[start..<newline])
             start = newline + 1
-            let document = YAMLReader().read(line)
-            guard document.issues.isEmpty, let root = document.root, case .mapping(let entries) = root.content,
-                  let addressNode = entries.first(where: { $0.key == "address" })?.value,
-                  case .scalar(let a) = addressNode.content, case .string(let address) = a.value,
-                  let pairNode = entries.first(where: { $0.key == "pair" })?.value
-            else {
-                throw .malformed(path: path, mark: Mark(line: lineNumber, column: 1), message: "journal line \(lineNumber) is not a journal entry")
+            let entry = line.withUnsafeBufferPointer { buffer -> Result<(String, PairState?), StateError> in
+                var reader = StateReader(path: path, scanner: JSONScanner(buffer))
+                reader.lineOffset = lineNumber - 1
+                do throws(JSONReadError) { return .success(try reader.journalEntry(lineNumber)) } catch { return .failure(reader.located(error)) }
             }
-            if case .scalar(let s) = pairNode.content, s.value == .null {
-                state.pairs[PairAddress(rawValue: address)] = nil
-            } else {
-                state.pairs[PairAddress(rawValue: address)] = try reader.pair(pairNode, "journal line \(lineNumber)")
-            }
+            let (address, pair) = try entry.get()
+            state.pairs[PairAddress(rawValue: address)] = pair
         }
         // Bytes after the last newline are a write the crash cut short: it never counted.
         return state

@@ -27,11 +27,12 @@ public struct Validator: Sendable {
 private struct ValidationRun {
     var findings: Findings
 
-    mutating func error(_ path: String, _ mark: Mark, _ message: String) { findings.error(path, mark, message) }
-    mutating func warning(_ path: String, _ mark: Mark, _ message: String) { findings.warning(path, mark, message) }
+    // Paths are built only for a finding: most values have none.
+    mutating func error(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.error(path(), mark, message) }
+    mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
-    mutating func rule(_ path: String, _ mark: Mark, _ message: String?) {
-        if let message { error(path, mark, message) }
+    mutating func rule(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String?) {
+        if let message { error(path(), mark, message) }
     }
 
     mutating func check(_ state: DesiredState) {
@@ -66,8 +67,8 @@ private struct ValidationRun {
             }
             for (i, ip) in g.ips.value.enumerated() {
                 if let m = FormatRules.gatewayIP(ip.value) { error("\(path).ips[\(i)]", ip.mark, m) }
-                else if let first = ips.updateValue(ip.mark, forKey: ip.value.lowercased()) {
-                    ips[ip.value.lowercased()] = first
+                else if case let key = ip.value.lowercased(), let first = ips.updateValue(ip.mark, forKey: key) {
+                    ips[key] = first
                     error("\(path).ips[\(i)]", ip.mark, "duplicate IP \(ip.value) (first at \(first))")
                 }
             }
@@ -112,52 +113,52 @@ private struct ValidationRun {
         if let a = f.tunnelPeerAddress { rule("\(path).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
         if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
         if let rules = f.policyRules {
-            let rpath = "\(path).policy_rules"
-            if rules.value.count > 5 { error(rpath, rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
-            if rules.value.isEmpty { error(rpath, rules.mark, "at least 1 entry required") }
+            func rpath() -> String { "\(path).policy_rules" }
+            if rules.value.count > 5 { error(rpath(), rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
+            if rules.value.isEmpty { error(rpath(), rules.mark, "at least 1 entry required") }
             var sources: [String: Mark] = [:]
             for (i, r) in rules.value.enumerated() {
                 if let s = r.source {
-                    if let m = FormatRules.subnet(s.value) { error("\(rpath)[\(i)].source", s.mark, m) }
+                    if let m = FormatRules.subnet(s.value) { error("\(rpath())[\(i)].source", s.mark, m) }
                     else if let first = sources.updateValue(s.mark, forKey: s.value) {
                         sources[s.value] = first
-                        error("\(rpath)[\(i)].source", s.mark, "duplicate policy source \(s.value) (first at \(first))")
+                        error("\(rpath())[\(i)].source", s.mark, "duplicate policy source \(s.value) (first at \(first))")
                     }
                 }
-                if let d = r.destination { checkSubnetList(d, "\(rpath)[\(i)].destination", limit: 50) }
+                if let d = r.destination { checkSubnetList(d, "\(rpath())[\(i)].destination", limit: 50) }
             }
         }
         if let tags = f.tags {
-            let tpath = "\(path).tags"
-            if tags.value.count > 20 { error(tpath, tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
+            func tpath() -> String { "\(path).tags" }
+            if tags.value.count > 20 { error(tpath(), tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
             for t in tags.value {
-                let kpath = "\(tpath).\(t.key.value)"
+                func kpath() -> String { "\(tpath()).\(t.key.value)" }
                 let allowed = "(letters, digits, space and _ . : = + - @)"
-                if !(1...128).contains(t.key.value.count) { error(kpath, t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
-                else if !FormatRules.tagText(t.key.value) { error(kpath, t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
-                if t.value.value.count > 255 { error(kpath, t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
-                else if !FormatRules.tagText(t.value.value) { error(kpath, t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
+                if !(1...128).contains(t.key.value.count) { error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
+                else if !FormatRules.tagText(t.key.value) { error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
+                if t.value.value.count > 255 { error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
+                else if !FormatRules.tagText(t.value.value) { error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
             }
         }
         if let ike = f.ikePolicy {
-            let ipath = "\(path).ikepolicy"
-            if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
-            if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
+            func ipath() -> String { "\(path).ikepolicy" }
+            if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath()).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
+            if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath()).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
         }
         if let a = f.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
             warning("\(path).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
         }
     }
 
-    mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: String, limit: Int) {
-        if list.value.count > limit { error(path, list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
-        if list.value.isEmpty { error(path, list.mark, "at least 1 entry required") }
+    mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: @autoclosure () -> String, limit: Int) {
+        if list.value.count > limit { error(path(), list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
+        if list.value.isEmpty { error(path(), list.mark, "at least 1 entry required") }
         var seen: [String: Mark] = [:]
         for (i, s) in list.value.enumerated() {
-            if let m = FormatRules.subnet(s.value) { error("\(path)[\(i)]", s.mark, m) }
+            if let m = FormatRules.subnet(s.value) { error("\(path())[\(i)]", s.mark, m) }
             else if let first = seen.updateValue(s.mark, forKey: s.value) {
                 seen[s.value] = first
-                error("\(path)[\(i)]", s.mark, "duplicate subnet \(s.value) (first at \(first))")
+                error("\(path())[\(i)]", s.mark, "duplicate subnet \(s.value) (first at \(first))")
             }
         }
     }
@@ -187,16 +188,16 @@ private struct ValidationRun {
             error("\(path).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
         }
         if let ike = s.ikePolicy {
-            let ipath = "\(path).ikepolicy"
+            func ipath() -> String { "\(path).ikepolicy" }
             if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
-                warning("\(ipath).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
+                warning("\(ipath()).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
             }
             for (key, id, type) in [("local_id", ike.localID, ike.localIDType), ("peer_id", ike.peerID, ike.peerIDType)] {
                 guard let id else { continue }
                 if (type?.value ?? .ip) == .ip, IPv4Address(id.value) == nil {
-                    error("\(ipath).\(key)", id.mark, "expected an IPv4 address (\(key)_type is ip), got \"\(NodeDecoder.clip(id.value))\"")
+                    error("\(ipath()).\(key)", id.mark, "expected an IPv4 address (\(key)_type is ip), got \"\(NodeDecoder.clip(id.value))\"")
                 } else if !(1...255).contains(id.value.count) {
-                    error("\(ipath).\(key)", id.mark, "expected 1-255 characters, got \(id.value.count)")
+                    error("\(ipath()).\(key)", id.mark, "expected 1-255 characters, got \(id.value.count)")
                 }
             }
         }
@@ -211,33 +212,33 @@ private struct ValidationRun {
             error("\(path).tunnels", t.mark, "expected \(n) \(n == 1 ? "entry" : "entries"), one per gateway IP, got \(t.value.count)")
         }
         for (i, t) in tunnels.enumerated() {
-            let tpath = "\(path).tunnels[\(i)]"
-            if let n = t.name { rule("\(tpath).name", n.mark, FormatRules.handle(n.value)) }
-            if let a = t.tunnelLocalAddress { rule("\(tpath).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-            if let a = t.tunnelPeerAddress { rule("\(tpath).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+            func tpath() -> String { "\(path).tunnels[\(i)]" }
+            if let n = t.name { rule("\(tpath()).name", n.mark, FormatRules.handle(n.value)) }
+            if let a = t.tunnelLocalAddress { rule("\(tpath()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+            if let a = t.tunnelPeerAddress { rule("\(tpath()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
         }
         // The effective address pair of each per-IP connection: the tunnel entry's, else the connection's.
         let slots: [Tunnel?] = tunnels.isEmpty ? [nil] : tunnels
         for (i, t) in slots.enumerated() {
             let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
             let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
-            let at = t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path).tunnels[\(i)]" : path
+            func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path).tunnels[\(i)]" : path }
             if style == .policy {
                 if let a = local ?? peer {
                     let key = local != nil ? "tunnel_local_address" : "tunnel_peer_address"
-                    error("\(at).\(key)", a.mark, "tunnel addresses are only allowed with style static or bgp, not policy")
+                    error("\(at()).\(key)", a.mark, "tunnel addresses are only allowed with style static or bgp, not policy")
                 }
                 continue
             }
             switch (local, peer) {
             case let (l?, p?):
                 if FormatRules.tunnelAddress(l.value) == nil, FormatRules.tunnelAddress(p.value) == nil {
-                    rule("\(at).tunnel_peer_address", p.mark, FormatRules.tunnelPair(local: l.value, peer: p.value))
+                    rule("\(at()).tunnel_peer_address", p.mark, FormatRules.tunnelPair(local: l.value, peer: p.value))
                 }
             case let (l?, nil):
-                error("\(at).tunnel_local_address", l.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_peer_address is missing")
+                error("\(at()).tunnel_local_address", l.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_peer_address is missing")
             case let (nil, p?):
-                error("\(at).tunnel_peer_address", p.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_local_address is missing")
+                error("\(at()).tunnel_peer_address", p.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_local_address is missing")
             case (nil, nil):
                 break
             }

@@ -42,7 +42,6 @@ enum MixedPlan {
         old.spec.attributes["ikepolicy.lifetime_seconds"] = 3600
         old.spec.attributes["tags"] = nil
         old.spec.attributes["peer_subnets"] = ["10.0.0.0/24"]
-        old.digest = old.spec.digest
         s.recordCreated(changeAddress, old, connections: ids(old, 1))
         let (sameAddress, samePair) = pair("same")
         s.recordCreated(sameAddress, samePair, connections: ids(samePair, 2))

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import VPNForm
+
+/// The state reader's two paths: the pretty text vpnform writes (checked by stripping whitespace and
+/// hashing), and any other valid JSON spelling of the same state (parsed and canonicalised).
+@Suite struct StateReaderTests {
+    static let lineage = StateFileTests.lineage
+
+    func sample() -> StateFile { StateFileTests().sampleState(pairs: 6) }
+
+    func parse(_ text: String) throws(StateError) -> StateFile { try StateFile.parse(Array(text.utf8), path: "s.json") }
+
+    func message(_ text: String) -> String {
+        do {
+            _ = try parse(text)
+            return "parsed"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("any JSON spelling of a state reads as the same state: reordered keys, other whitespace, escapes")
+    func otherSpellings() throws {
+        let state = sample()
+        let text = String(decoding: state.serialized(), as: UTF8.self)
+        // One line, no spaces at all.
+        let compact = String(decoding: try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(text.utf8))), as: UTF8.self)
+        #expect(try parse(compact) == state)
+        // Keys of a spec in reverse order, tabs and CRLF line ends, and a key spelled with escapes.
+        var reordered = text.replacingOccurrences(of: "\"style\": ", with: "\"st\\u0079le\":\t")
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        reordered = reordered.replacingOccurrences(of: "\"cgw_id\": \"0000000c", with: "\"cgw_id\" : \"0000000c")
+        #expect(try parse(reordered) == state)
+        // A reversed spec object.
+        let pair = state.pairs.values.first { $0.status == .created }!
+        let reversed = "{" + pair.spec.attributes.keys.sorted(by: >).map { key in
+            "\"\(key)\": \(pair.spec.attributes[key]!.inline)"
+        }.joined(separator: ", ") + "}"
+        var once = state
+        once.pairs = state.pairs.filter { $0.value == pair }
+        let single = String(decoding: once.serialized(), as: UTF8.self)
+        let start = single.range(of: "\"spec\": {")!.lowerBound, end = single.range(of: "},\n      \"spec_digest\"")!.upperBound
+        let swapped = single.replacingCharacters(in: start..<end, with: "\"spec\": \(reversed),\n      \"spec_digest\"")
+        #expect(swapped != single)
+        #expect(try parse(swapped) == once)
+    }
+
+    @Test("a spec's canonical bytes are its attributes in canonical order, for every generated shape")
+    func canonicalOrder() {
+        for seed in [1, 2, 3] as [UInt64] {
+            let desired = generated(60, seed: seed)
+            for g in desired.gateways {
+                for c in g.connections {
+                    let spec = DesiredPair(gateway: g, connection: c).spec
+                    #expect(PairSpec(attributes: spec.attributes) == spec, "\(g.name.value)/\(c.name.value)")
+                    #expect(spec.canonical == Array(JSONValue.object(spec.attributes).canonical.utf8))
+                }
+            }
+        }
+    }
+
+    static let broken: [(String, @Sendable (String) -> String, String)] = [
+        ("float in a spec", { $0.replacingOccurrences(of: "\"ipsecpolicy.lifetime_seconds\": 3600", with: "\"ipsecpolicy.lifetime_seconds\": 3600.5") }, "expected an integer"),
+        ("duplicate spec key", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": \"static\", \"style\": \"static\"") }, "duplicate key \"style\""),
+        ("unclosed spec", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": [\"static\"") }, "syntax error"),
+        ("bad escape", { $0.replacingOccurrences(of: "\"gw0/site0\"", with: "\"gw0/\\qsite0\"") }, "unknown escape"),
+        ("lone surrogate", { $0.replacingOccurrences(of: "\"gw0/site0\"", with: "\"gw0/\\ud800\"") }, "lone surrogate"),
+        ("raw tab in a string", { $0.replacingOccurrences(of: "\"gw0/site0\"", with: "\"gw0/\tsite0\"") }, "control character"),
+        ("leading zero", { $0.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 01") }, "leading zero"),
+        ("trailing comma", { $0.replacingOccurrences(of: "\"status\": \"created\"\n", with: "\"status\": \"created\",\n") }, "a key in double quotes"),
+        ("trailing text", { $0 + "{}" }, "expected the end of the file"),
+        ("single quotes", { $0.replacingOccurrences(of: "\"format\": \"vpnform-state\"", with: "'format': 'vpnform-state'") }, "a key in double quotes"),
+        ("a created pair without ids", { $0.replacingOccurrences(of: "\"id\": \"0000000f-0000-4000-8000-000000000000\", ", with: "") }, "needs its id"),
+        ("three connections", { $0.replacingOccurrences(of: "\"connections\": [\n", with: "\"connections\": [\n        {\"name\": \"x\", \"vgw_ip\": \"y\"},\n") }, "1 or 2 connections"),
+    ]
+
+    @Test("malformed JSON and spec problems are located errors", arguments: broken.indices)
+    func brokenFiles(_ i: Int) {
+        let (name, damage, expected) = Self.broken[i]
+        let text = String(decoding: sample().serialized(), as: UTF8.self)
+        let damaged = damage(text)
+        #expect(damaged != text, "\(name): the damage applies")
+        let m = message(damaged)
+        #expect(m.contains(expected), "\(name): \(m)")
+        #expect(m.hasPrefix("s.json:"), "\(name): \(m)")
+    }
+
+    @Test("errors name the line and the column in characters")
+    func location() {
+        let text = "{\n  \"format\": \"vpnform-state\",\n  \"lineage\": \"é\u{301}\", \"x\": 1\n}"
+        #expect(message(text).hasPrefix("s.json:3:20: error: invalid state file: the state: unknown key \"x\""), "\(message(text))")
+    }
+
+    @Test("a file of another version is reported as such, whatever its shape")
+    func otherVersion() {
+        #expect(message("{\"format\": \"vpnform-state\", \"version\": 2, \"pairs\": [1, 2]}").contains("version 2 is not supported"))
+        #expect(message("{\"version\": 1, \"pairs\": [1, 2]}").contains("pairs: expected an object"))
+    }
+
+    @Test("deep nesting is refused, not a crash")
+    func deepNesting() {
+        let deep = String(repeating: "[", count: 100_000)
+        let text = "{\"format\": \"vpnform-state\", \"version\": 1, \"lineage\": \"\(Self.lineage)\", \"pairs\": {\"a/b\": {\"spec\": {\"a\": \(deep)"
+        #expect(message(text).contains("nest more than"))
+    }
+}
