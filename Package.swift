@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "VPNCrypto", dependencies: ["CCrypto"]),
         .target(name: "VPNValues"),
         .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto", "VPNValues"]),
-        .target(name: "VPNAPI", dependencies: ["VPNCrypto"]),
+        .target(name: "VPNAPI", dependencies: ["VPNCrypto", "VPNValues"]),
         .target(name: "LoopbackHTTP"),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
         .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI"]),

@@ -50,7 +50,10 @@ public enum YAMLValue: Sendable, Equatable {
 
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
-        switch text {
+        // Most scalars are names and addresses: one look at the first byte rules out every keyword.
+        guard let first = text.utf8.first else { return .null }
+        let keyword = text.utf8.count <= 6 && "~nNtTfF.+-".utf8.contains(first)
+        if keyword { switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
@@ -58,9 +61,8 @@ public enum YAMLValue: Sendable, Equatable {
         case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
         case ".nan", ".NaN", ".NAN": return .float(.nan)
         default: break
-        }
-        guard let first = text.utf8.first,
-              first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        } }
+        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
         if isDecimalInteger(text.utf8) { return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0) }

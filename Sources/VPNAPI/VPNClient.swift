@@ -1,4 +1,5 @@
 import Foundation
+import VPNValues
 import VPNCrypto
 
 /// Where and as whom the client talks.
@@ -213,11 +214,7 @@ public struct VPNClient: Sendable {
     }
 
     static func sdkDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
+        UTCTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down))).compact
     }
 
     static let encoder: JSONEncoder = {

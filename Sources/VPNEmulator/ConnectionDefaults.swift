@@ -80,22 +80,14 @@ enum ConnectionDefaults {
 
     /// `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC, as the API writes times.
     static func timestamp(_ millis: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(millis % 1000))
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        return UTCTime(epochSeconds: Int(seconds)).extended + "." + UTCTime.pad(Int(millis - seconds * 1000), 3) + "Z"
     }
 
     /// The inverse of ``timestamp(_:)``.
     static func parseMillis(_ text: String) -> Int64? {
         let parts = text.split(separator: ".")
-        guard parts.count == 2, parts[1].hasSuffix("Z"), let ms = Int64(parts[1].dropLast()) else { return nil }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        guard let date = f.date(from: String(parts[0])) else { return nil }
-        return Int64(date.timeIntervalSince1970) * 1000 + ms
+        guard parts.count == 2, parts[1].hasSuffix("Z"), let ms = Int64(parts[1].dropLast()), let time = UTCTime(parts[0], compact: false) else { return nil }
+        return Int64(time.epochSeconds) * 1000 + ms
     }
 }

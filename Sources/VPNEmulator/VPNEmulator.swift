@@ -171,10 +171,10 @@ public final class VPNEmulator: Sendable {
             guard let value = request.header(name) else { return "signed header \(name) is missing" }
             headers.append((name, value))
         }
-        guard let dateText = request.header("X-Sdk-Date"), let date = Self.sdkDateFormatter.date(from: dateText) else {
+        guard let dateText = request.header("X-Sdk-Date"), let time = UTCTime(dateText, compact: true) else {
             return "X-Sdk-Date is missing or malformed"
         }
-        guard abs(date.timeIntervalSinceNow) <= configuration.maxClockSkew else { return "request time skew is too large" }
+        guard abs(Double(time.epochSeconds) - Date().timeIntervalSince1970) <= configuration.maxClockSkew else { return "request time skew is too large" }
         let query = request.rawQuery.split(separator: "&").map { item -> QueryItem in
             let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return QueryItem(Signer.percentDecode(kv[0]), kv.count > 1 ? Signer.percentDecode(kv[1]) : "")
@@ -183,14 +183,6 @@ public final class VPNEmulator: Sendable {
         guard Self.constantTimeEqual(expected.signature, signature) else { return "verify aksk signature fail" }
         return nil
     }
-
-    static let sdkDateFormatter: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return f
-    }()
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

@@ -9,8 +9,10 @@ public struct LoadedDesiredState: Sendable {
     public var state: DesiredState?
     /// Every finding, sorted by position, errors and warnings.
     public var diagnostics: [Diagnostic]
-    /// The hex SHA-256 of the file's bytes (what a saved plan records).
-    public var sha256: String = ""
+    /// The file's bytes.
+    public var bytes: [UInt8] = []
+    /// The hex SHA-256 of the file's bytes (what a saved plan records), computed when asked for.
+    public var sha256: String { SHA256.hex(bytes) }
 
     /// Whether the file can be planned and applied: a model and no errors.
     public var isValid: Bool { state != nil && !diagnostics.hasErrors }
@@ -67,16 +69,15 @@ public struct DesiredStateLoader: Sendable {
             let d = Diagnostic(.error, file: file, at: .start, path: "", "file is larger than \(reader.maxBytes >> 20) MiB (\(oversize) bytes); refusing to read it")
             return LoadedDesiredState(state: nil, diagnostics: [d])
         }
-        let sha256 = SHA256.hex(bytes)
         let document = reader.read(bytes)
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
-            return LoadedDesiredState(state: nil, diagnostics: diagnostics, sha256: sha256)
+            return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: bytes)
         }
         var decoder = DesiredStateDecoder(file: file)
         let state = decoder.decode(document.root)
         diagnostics += decoder.d.findings.list
         if let state { diagnostics += Validator().validate(state, file: file) }
-        return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(), sha256: sha256)
+        return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(), bytes: bytes)
     }
 }

@@ -66,7 +66,8 @@ struct ApplyRun {
         let statePath = args.value("--state") ?? savedPlan?.statePath
             ?? (emulator ? StateStore.defaultPath(forDesired: desiredPath).replacingOccurrences(of: ".state.json", with: ".emulator.state.json")
                          : StateStore.defaultPath(forDesired: desiredPath))
-        guard let (desired, desiredSHA) = CommandSupport.loadDesired(desiredPath, console: console) else { return ExitCode.failure }
+        guard let (desired, desiredFile) = CommandSupport.loadDesired(desiredPath, console: console) else { return ExitCode.failure }
+        let desiredSHA = desiredFile.sha256
         if let savedPlan, savedPlan.desiredSHA256 != desiredSHA {
             return fail("\(desiredPath) changed since the plan was saved; run `vpnform plan --out` again")
         }

@@ -15,7 +15,7 @@ enum CommandSupport {
 
     /// Loads and validates the desired file; prints its diagnostics to stderr.
     /// - Returns: The loaded file when it is valid, else `nil` (the caller exits 1).
-    static func loadDesired(_ path: String, console: Console) -> (state: DesiredState, sha256: String)? {
+    static func loadDesired(_ path: String, console: Console) -> (state: DesiredState, loaded: LoadedDesiredState)? {
         do {
             let loaded = try DesiredStateLoader().load(path: path)
             console.err(DiagnosticFormat.text.render(loaded.diagnostics))
@@ -24,7 +24,7 @@ enum CommandSupport {
                 console.err("\(path): \(errors) error\(errors == 1 ? "" : "s"); nothing was planned\n")
                 return nil
             }
-            return (state, loaded.sha256)
+            return (state, loaded)
         } catch {
             console.err("\(error)\n")
             return nil

@@ -34,20 +34,28 @@ enum PlanCommand {
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
-        guard let (desired, desiredSHA) = CommandSupport.loadDesired(desiredPath, console: console) else { return ExitCode.failure }
-
+        // The state is read (under its lock) on a second thread while the desired file is checked.
+        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, console: console) }, {
+            Result { () throws(StateError) in
+                let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
+                defer { lock.release() }
+                return try StateStore(path: statePath).load()
+            }
+        })
+        guard let (desired, desiredFile) = desiredLoad else { return ExitCode.failure }
         let loaded: (state: StateFile, bytes: [UInt8]?)
-        do {
-            let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
-            defer { lock.release() }
-            loaded = try StateStore(path: statePath).load()
-        } catch {
+        switch stateRead {
+        case .success(let read): loaded = read
+        case .failure(let error):
             console.err("\(error)\n")
             return ExitCode.failure
         }
         let plan = Planner.plan(desired: desired, state: loaded.state)
-        let document = PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredSHA, statePath: statePath,
-                                    stateSHA256: loaded.bytes.map { SHA256.hex($0) }, lineage: loaded.state.lineage)
+        // Hashing both files is for a saved or JSON plan only.
+        var document: PlanDocument {
+            PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredFile.sha256, statePath: statePath,
+                         stateSHA256: loaded.bytes.map { SHA256.hex($0) }, lineage: loaded.state.lineage)
+        }
         if let out = args.value("--out") {
             do {
                 try StateStore.writeFile(Array(document.rendered().utf8), to: out)

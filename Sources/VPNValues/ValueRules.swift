@@ -3,7 +3,13 @@
 public enum ValueRules {
     /// `8-4-4-4-12` hex digits.
     public static func isUUID(_ s: String) -> Bool {
-        let b = s.utf8
+        guard s.utf8.count == 36 else { return false }
+        var s = s
+        return s.withUTF8(isUUID)
+    }
+
+    /// `8-4-4-4-12` hex digits.
+    static func isUUID(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count == 36 else { return false }
         for (i, c) in b.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {

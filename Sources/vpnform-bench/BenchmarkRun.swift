@@ -94,7 +94,7 @@ struct BenchmarkRun {
 
     /// 1,000 pairs against the in-process emulator with 50 ms added latency, at parallelism 1, 4, 16.
     func applyThroughput() async throws {
-        let n = 1000, latency = 0.05
+        let n = 1000, latency = Double(ProcessInfo.processInfo.environment["BENCH_LATENCY"] ?? "0.05")!
         let (yaml, _) = try Estates.generate(pairs: n, in: dir.appendingPathComponent("apply"), withState: false)
         let loaded = try DesiredStateLoader().load(path: yaml)
         guard let desired = loaded.state else { fail("invalid estate") }

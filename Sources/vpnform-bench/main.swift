@@ -31,7 +31,15 @@ case "check":
     let sizes = args.count == 2 ? args[1].split(separator: ",").compactMap { Int($0) } : [1000, 10000]
     try Check(dir: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-check")).run(sizes: sizes)
 case "run":
-    try await BenchmarkRun(arguments: Array(args.dropFirst())).run()
+    // The main thread waits on a semaphore rather than being an async main, so that the `stage`
+    // children run plain synchronous code (valgrind's callgrind cannot follow an async main).
+    let done = DispatchSemaphore(value: 0)
+    let run = BenchmarkRun(arguments: Array(args.dropFirst()))
+    Task.detached {
+        do { try await run.run() } catch { fail("\(error)") }
+        done.signal()
+    }
+    done.wait()
 default:
     fail("usage: vpnform-bench run [--sizes N,N] [--runs R] [--apply] [--dir DIR] | generate N DIR [--desired-only] | check [N,N] | stage NAME FILE")
 }

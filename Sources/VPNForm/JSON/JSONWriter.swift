@@ -18,11 +18,20 @@ public struct JSONWriter {
     /// Creates a writer.
     public init(style: Style) { self.style = style }
 
+    /// Creates a writer with room for `capacity` bytes.
+    init(style: Style, capacity: Int) {
+        self.style = style
+        bytes.reserveCapacity(capacity)
+    }
+
     /// What has been written.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Appends raw text (for hand-laid-out documents such as the state file).
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func raw(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
 
     /// Appends raw bytes.
     mutating func append(_ b: UInt8) { bytes.append(b) }
@@ -100,8 +109,13 @@ public struct JSONWriter {
     /// A quoted, escaped JSON string.
     public mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        if !s.utf8.contains(where: Self.needsEscape) {
-            bytes.append(contentsOf: s.utf8)
+        var s = s
+        let plain = s.withUTF8 { utf8 in
+            guard !utf8.contains(where: Self.needsEscape) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
             bytes.append(UInt8(ascii: "\""))
             return
         }

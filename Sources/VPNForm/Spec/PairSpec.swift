@@ -44,12 +44,12 @@ public struct PairSpec: Sendable, Equatable {
         let tunnels = connection.tunnels?.value ?? []
         for (i, ip) in gateway.ips.value.enumerated() {
             let t = i < tunnels.count ? tunnels[i] : nil
-            let p = i < Self.connectionPrefixes.count ? Self.connectionPrefixes[i] : "connections[\(i)]."
-            if let v = t?.haRole ?? s.haRole { o.string(p + "ha_role", v.value.rawValue) }
-            o.string(p + "name", names[i].value)
-            if let v = t?.tunnelLocalAddress ?? s.tunnelLocalAddress { o.string(p + "tunnel_local_address", v.value) }
-            if let v = t?.tunnelPeerAddress ?? s.tunnelPeerAddress { o.string(p + "tunnel_peer_address", v.value) }
-            o.string(p + "vgw_ip", ip.value)
+            let k = i < Self.connectionKeys.count ? Self.connectionKeys[i] : ConnectionKeys(i)
+            if let v = t?.haRole ?? s.haRole { o.string(k.haRole, v.value.rawValue) }
+            o.string(k.name, names[i].value)
+            if let v = t?.tunnelLocalAddress ?? s.tunnelLocalAddress { o.string(k.tunnelLocalAddress, v.value) }
+            if let v = t?.tunnelPeerAddress ?? s.tunnelPeerAddress { o.string(k.tunnelPeerAddress, v.value) }
+            o.string(k.vgwIP, ip.value)
         }
         if let v = s.enableHub { o.bool("enable_hub", v.value) }
         if let v = s.enableNQA { o.bool("enable_nqa", v.value) }
@@ -96,7 +96,17 @@ public struct PairSpec: Sendable, Equatable {
         canonical = o.finish()
     }
 
-    private static let connectionPrefixes = ["connections[0].", "connections[1]."]
+    /// The per-IP attribute names of one index, in canonical order.
+    private struct ConnectionKeys {
+        let haRole, name, tunnelLocalAddress, tunnelPeerAddress, vgwIP: String
+        init(_ i: Int) {
+            let p = "connections[\(i)]."
+            (haRole, name, tunnelLocalAddress, tunnelPeerAddress, vgwIP) =
+                (p + "ha_role", p + "name", p + "tunnel_local_address", p + "tunnel_peer_address", p + "vgw_ip")
+        }
+    }
+
+    private static let connectionKeys = [ConnectionKeys(0), ConnectionKeys(1)]
 
     private static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
         if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
@@ -129,32 +139,47 @@ public struct PairSpec: Sendable, Equatable {
         SpecDigest(rawValue: "sha256:" + SHA256.hex(canonical))
     }
 
-    /// Whether the top-level attribute `key` is the string `value`, read straight from the canonical bytes.
-    func hasString(_ key: String, _ value: String) -> Bool {
-        var w = JSONWriter(style: .compact)
-        w.string(key)
-        w.raw(":")
-        w.string(value)
-        let member = w.bytes
-        // Members start after `{` or `,` at the top level; walk them, skipping nested values.
-        var i = 1, depth = 0
-        let b = canonical
-        while i < b.count {
-            if depth == 0, i + member.count < b.count, b[i + member.count] == UInt8(ascii: ",") || b[i + member.count] == UInt8(ascii: "}"),
-               b[i..<i + member.count].elementsEqual(member), b[i - 1] == UInt8(ascii: "{") || b[i - 1] == UInt8(ascii: ",") {
-                return true
-            }
-            switch b[i] {
-            case UInt8(ascii: "\""):
+    /// The first of `members` that is not a top-level string attribute of the spec with that exact
+    /// value, or `nil` when all are: one pass over the canonical bytes, stopping once all are seen.
+    func firstMismatch(_ members: [(key: String, value: String)]) -> String? {
+        var seen = 0, remaining = members.count
+        canonical.withUnsafeBufferPointer { b in
+            var i = 1, depth = 0, keyStart = 0, keyEnd = 0, inKey = true
+            while i < b.count, remaining > 0 {
+                switch b[i] {
+                case UInt8(ascii: "\""):
+                    let start = i + 1
+                    i += 1
+                    while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                    guard depth == 0 else { break }
+                    if inKey {
+                        (keyStart, keyEnd) = (start, i)
+                        break
+                    }
+                    let key = UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), value = UnsafeBufferPointer(rebasing: b[start..<i])
+                    for (n, m) in members.enumerated() where seen & (1 << n) == 0 && m.key.utf8.count == key.count && m.key.utf8.elementsEqual(key) {
+                        if Self.rawString(value, equals: m.value) { seen |= 1 << n }
+                        remaining -= 1
+                    }
+                case UInt8(ascii: ":") where depth == 0: inKey = false
+                case UInt8(ascii: ",") where depth == 0, UInt8(ascii: "}") where depth == 0: inKey = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+                default: break
+                }
                 i += 1
-                while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            default: break
             }
-            i += 1
         }
-        return false
+        return members.indices.first { seen & (1 << $0) == 0 }.map { members[$0].key }
+    }
+
+    /// Whether the body of a JSON string as canonical JSON writes it is `value`.
+    private static func rawString(_ raw: UnsafeBufferPointer<UInt8>, equals value: String) -> Bool {
+        var value = value
+        if let equal = value.withUTF8({ v in v.contains(where: JSONWriter.needsEscape) ? nil : v.elementsEqual(raw) }) { return equal }
+        var w = JSONWriter(style: .compact)
+        w.string(value)
+        return w.bytes.dropFirst().dropLast().elementsEqual(raw)
     }
 
     /// The names of attributes whose values differ between `self` (old) and `new`, sorted.
@@ -169,7 +194,7 @@ public struct PairSpec: Sendable, Equatable {
 
 /// Writes a canonical JSON object member by member; the caller supplies the keys in sorted order.
 struct CanonicalObject {
-    var w = JSONWriter(style: .compact)
+    var w = JSONWriter(style: .compact, capacity: 1024)
     private var count = 0
     #if DEBUG
     private var lastKey = ""

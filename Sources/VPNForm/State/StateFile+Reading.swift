@@ -189,12 +189,13 @@ struct StateReader {
             throw JSONReadError(offset: digestAt, message: "\(what()).spec_digest does not match its spec (was the file edited by hand?)")
         }
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var repeated = [("gateway_id", gatewayID), ("cgw_id", cgwID)]
+        var repeated = [(key: "cgw_id", value: cgwID)]
         for (i, c) in records.enumerated() {
-            repeated.append(("connections[\(i)].name", c.name))
-            repeated.append(("connections[\(i)].vgw_ip", c.vgwIP))
+            repeated.append((i == 0 ? "connections[0].name" : "connections[\(i)].name", c.name))
+            repeated.append((i == 0 ? "connections[0].vgw_ip" : "connections[\(i)].vgw_ip", c.vgwIP))
         }
-        for (key, value) in repeated where !pairSpec.hasString(key, value) {
+        repeated.append(("gateway_id", gatewayID))
+        if let key = pairSpec.firstMismatch(repeated) {
             throw JSONReadError(offset: objectAt, message: "\(what()).\(key) does not agree with its spec (was the file edited by hand?)")
         }
         return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: records,
