@@ -95,7 +95,7 @@ public struct VPNClient: Sendable {
     public func batchCreate(_ request: BatchCreateRequest) async throws(VPNAPIError) -> BatchCreateResponse {
         let body = Self.encode(request)
         let response = try await send("POST", "\(projectPath)/vpn-connections/batch-create", body: body,
-                                      traceBody: Self.redactedBody(request), idempotent: false)
+                                      traceBody: environment.trace == nil ? nil : Self.redactedBody(request), idempotent: false)
         return try decode(BatchCreateResponse.self, response)
     }
 
@@ -245,9 +245,9 @@ public struct VPNClient: Sendable {
         }
     }
 
-    private func trace(_ line: String, _ headers: [(name: String, value: String)]?, _ body: String?) {
+    private func trace(_ line: @autoclosure () -> String, _ headers: [(name: String, value: String)]?, _ body: String?) {
         guard let sink = environment.trace else { return }
-        var text = line + "\n"
+        var text = line() + "\n"
         for (name, value) in headers ?? [] {
             let shown: String
             switch name.lowercased() {

@@ -1,3 +1,4 @@
+import Dispatch
 import VPNForm
 
 /// The one writer of the state during an apply.
@@ -15,6 +16,8 @@ public actor StateWriter {
     private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var writing = false
     private var journalled = 0
+    /// Where the blocking writes run.
+    private static let io = DispatchQueue(label: "vpnform.state-writer")
     /// Past this many journal entries the state file is rewritten instead, bounding replay time.
     private let compactAfter = 20_000
 
@@ -56,19 +59,22 @@ public actor StateWriter {
             waiting.removeAll()
             let rewrite = !stateFileWritten || journalled + batch.count > compactAfter
             let (store, journal) = (self.store, self.journal)
-            let failure = await Task.detached { () -> StateError? in
-                do throws(StateError) {
-                    if rewrite {
-                        try store.save(snapshot)
-                        journal.remove()
-                    } else {
-                        try journal.append(batch)
+            // On a queue of its own: fsync blocks, and the concurrency pool has a thread per core.
+            let failure = await withCheckedContinuation { (done: CheckedContinuation<StateError?, Never>) in
+                Self.io.async {
+                    do throws(StateError) {
+                        if rewrite {
+                            try store.save(snapshot)
+                            journal.remove()
+                        } else {
+                            try journal.append(batch)
+                        }
+                        done.resume(returning: nil)
+                    } catch {
+                        done.resume(returning: error)
                     }
-                } catch {
-                    return error
                 }
-                return nil
-            }.value
+            }
             if let failure {
                 for w in waiters { w.resume(throwing: failure) }
                 continue

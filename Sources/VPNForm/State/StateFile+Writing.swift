@@ -45,16 +45,24 @@ extension PairState {
 }
 
 extension PairState {
-    /// The pair as one JSON value (a journal line holds it compactly).
-    public var json: JSONValue {
-        .object([
-            "cgw_id": .string(cgwID.rawValue),
-            "connections": .array(connections.map(\.json)),
-            "gateway_id": .string(gatewayID.rawValue),
-            "spec": .object(spec.attributes),
-            "spec_digest": .string(specDigest.rawValue),
-            "status": .string(status.rawValue),
-        ])
+    /// The pair in canonical JSON (keys sorted, no whitespace), as a journal line holds it.
+    func writeCompact(to w: inout JSONWriter) {
+        w.raw("{\"cgw_id\":")
+        w.string(cgwID.rawValue)
+        w.raw(",\"connections\":[")
+        for (i, c) in connections.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.write(c.json)
+        }
+        w.raw("],\"gateway_id\":")
+        w.string(gatewayID.rawValue)
+        w.raw(",\"spec\":")
+        w.append(spec.canonical)
+        w.raw(",\"spec_digest\":")
+        w.string(specDigest.rawValue)
+        w.raw(",\"status\":")
+        w.string(status.rawValue)
+        w.raw("}")
     }
 }
 

@@ -22,9 +22,15 @@ public struct StateJournal: Sendable {
             self.pair = pair
         }
 
-        /// `{"address": …, "pair": {…} | null}` and a newline.
+        /// `{"address": …, "pair": {…} | null}` and a newline, in canonical JSON.
         var line: [UInt8] {
-            Array((JSONValue.object(["address": .string(address.rawValue), "pair": pair?.json ?? .null]).canonical + "\n").utf8)
+            var w = JSONWriter(style: .compact, capacity: 2048)
+            w.raw("{\"address\":")
+            w.string(address.rawValue)
+            w.raw(",\"pair\":")
+            if let pair { pair.writeCompact(to: &w) } else { w.raw("null") }
+            w.raw("}\n")
+            return w.bytes
         }
     }
 
