@@ -10,6 +10,7 @@ struct BenchmarkRun {
     var sizes = [1000, 10000]
     var runs = 5
     var apply = false
+    var callgrind = false
     var dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-bench")
 
     init(arguments: [String]) {
@@ -22,6 +23,7 @@ struct BenchmarkRun {
             case "--runs": runs = max(1, Int(value) ?? 5); i += 1
             case "--dir": dir = URL(fileURLWithPath: value); i += 1
             case "--apply": apply = true
+            case "--callgrind": callgrind = true
             default: fail("unknown option \(a)")
             }
             i += 1
@@ -32,7 +34,7 @@ struct BenchmarkRun {
         print("vpnform-bench: \(ProcessInfo.processInfo.processorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(runs) runs per stage; median (min–max)\n")
         print("| pairs | YAML | stage | time (s) | × floor | peak RSS | RSS ÷ YAML size |")
         print("|---:|---:|---|---|---:|---:|---:|")
-        var planMedians: [Int: Double] = [:]
+        var planMedians: [Int: Double] = [:], instructions: [Int: [Stage: Int]] = [:]
         for n in sizes {
             let yaml = dir.appendingPathComponent("estate-\(n).yaml").path
             if !FileManager.default.fileExists(atPath: yaml) || !FileManager.default.fileExists(atPath: StateStore.defaultPath(forDesired: yaml)) {
@@ -48,6 +50,7 @@ struct BenchmarkRun {
                 let median = times[times.count / 2]
                 if stage == .floor { floor = median }
                 if stage == .plan { planMedians[n] = median }
+                if callgrind { instructions[n, default: [:]][stage] = try Self.instructions(stage, yaml) }
                 print(String(format: "| %d | %.1f MB | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |",
                              n, Double(size) / 1e6, stage.rawValue, median, times.first!, times.last!, median / floor,
                              peak / 1024, Double(peak * 1024) / Double(size)))
@@ -57,6 +60,21 @@ struct BenchmarkRun {
         for (a, b) in zip(sorted, sorted.dropFirst()) {
             if let ta = planMedians[a], let tb = planMedians[b] {
                 print(String(format: "\nplan at %d pairs ÷ plan at %d pairs: %.2f× (%.0f× the pairs)", b, a, tb / ta, Double(b) / Double(a)))
+            }
+        }
+        if callgrind {
+            print("\n| pairs | stage | instructions (callgrind) | × floor |")
+            print("|---:|---|---:|---:|")
+            for n in sizes {
+                for stage in Stage.allCases {
+                    guard let count = instructions[n]?[stage], let floor = instructions[n]?[.floor] else { continue }
+                    print(String(format: "| %d | %@ | %@ | %.2f× |", n, stage.rawValue, count.formatted(), Double(count) / Double(floor)))
+                }
+            }
+            for (a, b) in zip(sorted, sorted.dropFirst()) {
+                if let ia = instructions[a]?[.plan], let ib = instructions[b]?[.plan] {
+                    print(String(format: "\nplan instructions at %d pairs ÷ at %d pairs: %.2f×", b, a, Double(ib) / Double(ia)))
+                }
             }
         }
         if apply { try await applyThroughput() }
@@ -92,9 +110,29 @@ struct BenchmarkRun {
         return (s, kb)
     }
 
+    /// The instructions one stage executes, counted by `valgrind --tool=callgrind` around
+    /// ``Stage/work(_:file:sequential:)`` only (start-up and reading the file excluded).
+    static func instructions(_ stage: Stage, _ file: String) throws -> Int {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["valgrind", "--tool=callgrind", "--toggle-collect=$s13vpnform_bench5StageO4work_4file10sequentialSiSays5UInt8VG_SSSbtKF",
+                       "--callgrind-out-file=/dev/null", executable.path, "stage", stage.rawValue, file, "--sequential"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.contains("Collected :") }),
+              let count = Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) else {
+            fail("callgrind of \(stage.rawValue) failed (is valgrind installed?)\n\(text.suffix(500))")
+        }
+        return count
+    }
+
     /// 1,000 pairs against the in-process emulator with 50 ms added latency, at parallelism 1, 4, 16.
     func applyThroughput() async throws {
-        let n = 1000, latency = Double(ProcessInfo.processInfo.environment["BENCH_LATENCY"] ?? "0.05")!
+        let n = 1000, latency = 0.05
         let (yaml, _) = try Estates.generate(pairs: n, in: dir.appendingPathComponent("apply"), withState: false)
         let loaded = try DesiredStateLoader().load(path: yaml)
         guard let desired = loaded.state else { fail("invalid estate") }

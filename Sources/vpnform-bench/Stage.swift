@@ -16,11 +16,13 @@ enum Stage: String, CaseIterable {
         var peakKB: Int
     }
 
-    func measure(file: String) throws -> Measurement {
+    /// - Parameter sequential: Read the state on this thread, after the desired file, instead of on a
+    ///   second thread meanwhile (the same instructions, all of them on the thread callgrind follows).
+    func measure(file: String, sequential: Bool = false) throws -> Measurement {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         let clock = ContinuousClock()
         var sink = 0
-        let elapsed = try clock.measure { sink = try work(bytes, file: file) }
+        let elapsed = try clock.measure { sink = try work(bytes, file: file, sequential: sequential) }
         if sink < 0 { print(sink) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -31,7 +33,7 @@ enum Stage: String, CaseIterable {
     /// The measured work, alone in a function that callgrind's `--toggle-collect` can name
     /// (``BenchmarkRun/callgrindPattern``).
     @inline(never)
-    func work(_ bytes: [UInt8], file: String) throws -> Int {
+    func work(_ bytes: [UInt8], file: String, sequential: Bool) throws -> Int {
         switch self {
         case .floor:
             return Self.scan(bytes)
@@ -42,8 +44,9 @@ enum Stage: String, CaseIterable {
         case .plan:
             // As `vpnform plan` does: the state is read on a second thread meanwhile.
             let store = StateStore(path: StateStore.defaultPath(forDesired: file))
-            let (loaded, stateRead) = concurrently({ DesiredStateLoader().load(bytes: bytes, file: file) },
-                                                   { Self.readState(store) })
+            let (loaded, stateRead) = sequential
+                ? (DesiredStateLoader().load(bytes: bytes, file: file), Self.readState(store))
+                : concurrently({ DesiredStateLoader().load(bytes: bytes, file: file) }, { Self.readState(store) })
             guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
             let state = try stateRead.get()
             let plan = Planner.plan(desired: desired, state: state)
@@ -51,9 +54,7 @@ enum Stage: String, CaseIterable {
         }
     }
 
-    /// The state read of `plan`, on its own thread: named, so that callgrind can count it too
-    /// (`--toggle-collect` follows a function on whichever thread runs it).
-    @inline(never)
+    /// The state read of `plan`.
     static func readState(_ store: StateStore) -> Result<StateFile, StateError> {
         Result { () throws(StateError) in try store.load().state }
     }

@@ -2,10 +2,12 @@ import Foundation
 
 // vpnform-bench: measures vpnform on generated estates (fixed seed) and prints a Markdown table.
 //
-//   swift run -c release vpnform-bench run [--sizes 1000,10000,100000] [--runs 5] [--apply] [--dir DIR]
+//   swift run -c release vpnform-bench run [--sizes 1000,10000,100000] [--runs 5] [--apply] [--callgrind] [--dir DIR]
 //   swift run -c release vpnform-bench generate N DIR [--desired-only]
 //   swift run -c release vpnform-bench check [N,N]          (same diagnostics and plans as before the optimisation)
-//   vpnform-bench stage floor|validate|plan FILE     (one measurement, run by `run` in a child process)
+//   vpnform-bench stage floor|validate|plan FILE [--sequential]
+//                                   (one measurement, run by `run` in a child process; --sequential
+//                                    keeps plan on one thread, for valgrind --tool=callgrind)
 //
 // Each stage runs in its own process so that its peak resident memory (getrusage) is its own;
 // times are measured inside the child, after start-up, around the stage alone.
@@ -24,8 +26,10 @@ case "generate":
     let (yaml, pairs) = try Estates.generate(pairs: n, in: URL(fileURLWithPath: args[2]), withState: args.count == 3)
     print("wrote \(yaml) (\(pairs) pairs)\(args.count == 3 ? " and its state" : "")")
 case "stage":
-    guard args.count == 3, let stage = Stage(rawValue: args[1]) else { fail("usage: vpnform-bench stage floor|validate|plan FILE") }
-    let m = try stage.measure(file: args[2])
+    guard (3...4).contains(args.count), let stage = Stage(rawValue: args[1]), args.count == 3 || args[3] == "--sequential" else {
+        fail("usage: vpnform-bench stage floor|validate|plan FILE [--sequential]")
+    }
+    let m = try stage.measure(file: args[2], sequential: args.count == 4)
     print("\(m.seconds) \(m.peakKB)")
 case "check":
     let sizes = args.count == 2 ? args[1].split(separator: ",").compactMap { Int($0) } : [1000, 10000]
@@ -41,5 +45,5 @@ case "run":
     }
     done.wait()
 default:
-    fail("usage: vpnform-bench run [--sizes N,N] [--runs R] [--apply] [--dir DIR] | generate N DIR [--desired-only] | check [N,N] | stage NAME FILE")
+    fail("usage: vpnform-bench run [--sizes N,N] [--runs R] [--apply] [--callgrind] [--dir DIR] | generate N DIR [--desired-only] | check [N,N] | stage NAME FILE")
 }

@@ -47,4 +47,31 @@ import VPNForm
         _ = scratch.write("s.json.journal", "garbage\n{\"address\": \"a/b\", \"pair\": null}\n")
         #expect { try store.load() } throws: { "\($0)".contains("s.json.journal:1:1") && "\($0)".contains("not a journal entry") }
     }
+
+    @Test("journal lines are canonical JSON: keys sorted, no whitespace, the spec verbatim")
+    func canonicalLines() throws {
+        let scratch = Scratch()
+        let journal = StateJournal(statePath: scratch.path("s.json"))
+        let p = pairs()
+        try journal.append([.init(address: p[0].0, pair: .pending(p[0].1)), .init(address: p[1].0, pair: nil)])
+        let lines = String(decoding: scratch.bytes("s.json.journal")!, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        for line in lines {
+            // Canonical JSON re-encodes to itself.
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            let again = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            #expect(line == again)
+        }
+        #expect(lines[0].contains("\"spec\":" + String(decoding: p[0].1.spec.canonical, as: UTF8.self) + ","))
+        #expect(lines[1] == "{\"address\":\"\(p[1].0.rawValue)\",\"pair\":null}")
+    }
+
+    @Test("a damaged line further down is located on its own line")
+    func damagedLater() throws {
+        let scratch = Scratch()
+        let store = StateStore(path: scratch.path("s.json"))
+        try store.save(StateFile(lineage: MixedPlan.lineage))
+        _ = scratch.write("s.json.journal", "{\"address\": \"a/b\", \"pair\": null}\n{\"address\": \"a/b\", \"pair\": {\"status\": 7}}\n")
+        #expect { try store.load() } throws: { "\($0)".contains("s.json.journal:2:39") && "\($0)".contains("status: expected a string") }
+    }
 }
