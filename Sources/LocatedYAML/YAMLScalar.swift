@@ -50,18 +50,11 @@ public enum YAMLValue: Sendable, Equatable {
 
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
-        // Most scalars are names and addresses: one look at the first byte rules out every keyword.
         guard let first = text.utf8.first else { return .null }
-        let keyword = text.utf8.count <= 6 && "~nNtTfF.+-".utf8.contains(first)
-        if keyword { switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        default: break
-        } }
+        // Most scalars are names and addresses: one look at the first byte rules out every keyword.
+        if text.utf8.count <= 6, "~nNtTfF.+-".utf8.withContiguousStorageIfAvailable({ $0.contains(first) }) == true, let keyword = keyword(text) {
+            return keyword
+        }
         guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
@@ -70,6 +63,19 @@ public enum YAMLValue: Sendable, Equatable {
         if text.hasPrefix("0o"), let v = Int(text.dropFirst(2), radix: 8) { return .int(v) }
         if isCoreFloat(text.utf8), let d = Double(text) { return .float(d) }
         return .string(text)
+    }
+
+    /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`.
+    private static func keyword(_ text: String) -> YAMLValue? {
+        switch text {
+        case "~", "null", "Null", "NULL": .null
+        case "true", "True", "TRUE": .bool(true)
+        case "false", "False", "FALSE": .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": .float(-.infinity)
+        case ".nan", ".NaN", ".NAN": .float(.nan)
+        default: nil
+        }
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -224,7 +224,12 @@ private extension ConnectionFields {
 /// The rule for environment variable names in `${NAME}`.
 enum EnvironmentName {
     static func isValid(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        let b = name.utf8
+        guard let first = b.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
+        return b.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+    }
+
+    private static func isLetter(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
     }
 }

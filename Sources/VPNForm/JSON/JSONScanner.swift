@@ -104,17 +104,20 @@ struct JSONScanner {
     mutating func string() throws(JSONReadError) -> String {
         guard peek() == Self.quote else { throw unexpected("a string") }
         let start = offset + 1
-        var i = start, plain = true
+        var i = start, plain = true, ascii = true
         while true {
             guard i < bytes.count else { throw JSONReadError(offset: offset, message: "syntax error: a string is not closed") }
             let b = bytes[i]
             if b == Self.quote { break }
             if b == Self.backslash { plain = false; i += 2; continue }
             if b < 0x20 { throw JSONReadError(offset: i, message: "syntax error: a control character in a string (escape it)") }
+            if b >= 0x80 { ascii = false }
             i += 1
         }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
         offset = i + 1
+        // ASCII is valid UTF-8 as it stands; anything else is checked.
+        if plain && ascii { return String(decoding: raw, as: UTF8.self) }
         if plain {
             guard let s = String(validating: raw, as: UTF8.self) else { throw JSONReadError(offset: start, message: "a string is not valid UTF-8") }
             return s
@@ -260,8 +263,10 @@ struct JSONScanner {
     /// This is the fast path for text that is expected to be canonical JSON pretty-printed: a
     /// caller checks the result against a digest and falls back to ``value(depth:)`` otherwise.
     mutating func skipContainer(into out: inout [UInt8]) -> Bool {
-        var stack: [UInt8] = []
+        // Open brackets as bits (1 for an object), for up to 64 levels; deeper text takes the slow path.
+        var kinds: UInt64 = 0, depth = 0
         skipSpace()
+        let base = bytes.baseAddress!
         while offset < bytes.count {
             let b = bytes[offset]
             switch b {
@@ -269,26 +274,33 @@ struct JSONScanner {
                 offset += 1
                 continue
             case Self.quote:
-                let start = offset
-                offset += 1
-                while offset < bytes.count, bytes[offset] != Self.quote {
-                    offset += bytes[offset] == Self.backslash ? 2 : 1
+                // To the closing quote: the next quote not escaped by an odd run of backslashes.
+                var end = offset + 1
+                while true {
+                    guard end < bytes.count, let found = memchr(base + end, Int32(Self.quote), bytes.count - end) else { return false }
+                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    var backslashes = 0
+                    while bytes[end - 1 - backslashes] == Self.backslash { backslashes += 1 }
+                    if backslashes % 2 == 0 { break }
+                    end += 1
                 }
-                guard offset < bytes.count else { return false }
-                offset += 1
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...end]))
+                offset = end + 1
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard stack.count < Self.maxDepth else { return false }
-                stack.append(b == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+                guard depth < 64 else { return false }
+                kinds = kinds << 1 | (b == UInt8(ascii: "{") ? 1 : 0)
+                depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                guard stack.popLast() == b else { return false }
+                guard depth > 0, (kinds & 1 == 1) == (b == UInt8(ascii: "}")) else { return false }
+                kinds >>= 1
+                depth -= 1
             default:
-                guard !stack.isEmpty else { return false }
+                guard depth > 0 else { return false }
             }
             out.append(b)
             offset += 1
-            if stack.isEmpty { return true }
+            if depth == 0 { return true }
         }
         return false
     }

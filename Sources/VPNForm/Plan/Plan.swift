@@ -84,8 +84,8 @@ public struct DesiredPair: Sendable, Equatable {
     public init(gateway: Gateway, connection: Connection) {
         gatewayID = gateway.id.value
         cgwID = connection.spec.cgwID?.value ?? CustomerGatewayID("")
-        spec = PairSpec(gateway: gateway, connection: connection)
         let names = gateway.apiNames(of: connection)
+        spec = PairSpec(gateway: gateway, connection: connection, names: names)
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }
 }

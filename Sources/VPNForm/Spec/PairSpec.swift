@@ -37,10 +37,14 @@ public struct PairSpec: Sendable, Equatable {
     /// The spec of `connection` on `gateway`, from the connection's effective fields, written
     /// straight to canonical JSON: members in sorted order, which debug builds check.
     public init(gateway: Gateway, connection: Connection) {
+        self.init(gateway: gateway, connection: connection, names: gateway.apiNames(of: connection))
+    }
+
+    /// The spec, given the connection's API names (``Gateway/apiNames(of:)``).
+    init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
         let s = connection.spec
         if let v = s.cgwID { o.string("cgw_id", v.value.rawValue) }
-        let names = gateway.apiNames(of: connection)
         let tunnels = connection.tunnels?.value ?? []
         for (i, ip) in gateway.ips.value.enumerated() {
             let t = i < tunnels.count ? tunnels[i] : nil
@@ -142,30 +146,33 @@ public struct PairSpec: Sendable, Equatable {
     /// The first of `members` that is not a top-level string attribute of the spec with that exact
     /// value, or `nil` when all are: one pass over the canonical bytes, stopping once all are seen.
     func firstMismatch(_ members: [(key: String, value: String)]) -> String? {
+        let keys = members.map { Array($0.key.utf8) }
         var seen = 0, remaining = members.count
         canonical.withUnsafeBufferPointer { b in
             var i = 1, depth = 0, keyStart = 0, keyEnd = 0, inKey = true
             while i < b.count, remaining > 0 {
-                switch b[i] {
-                case UInt8(ascii: "\""):
+                let c = b[i]
+                if c == UInt8(ascii: "\"") {
                     let start = i + 1
                     i += 1
                     while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
-                    guard depth == 0 else { break }
-                    if inKey {
-                        (keyStart, keyEnd) = (start, i)
-                        break
+                    if depth == 0 {
+                        if inKey {
+                            (keyStart, keyEnd) = (start, i)
+                        } else {
+                            let key = UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])
+                            for n in keys.indices where seen & (1 << n) == 0 && keys[n].count == key.count && keys[n].elementsEqual(key) {
+                                if Self.rawString(UnsafeBufferPointer(rebasing: b[start..<i]), equals: members[n].value) { seen |= 1 << n }
+                                remaining -= 1
+                            }
+                        }
                     }
-                    let key = UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), value = UnsafeBufferPointer(rebasing: b[start..<i])
-                    for (n, m) in members.enumerated() where seen & (1 << n) == 0 && m.key.utf8.count == key.count && m.key.utf8.elementsEqual(key) {
-                        if Self.rawString(value, equals: m.value) { seen |= 1 << n }
-                        remaining -= 1
-                    }
-                case UInt8(ascii: ":") where depth == 0: inKey = false
-                case UInt8(ascii: ",") where depth == 0, UInt8(ascii: "}") where depth == 0: inKey = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-                default: break
+                } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                    depth += 1
+                } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                    depth -= 1
+                } else if depth == 0 {
+                    if c == UInt8(ascii: ":") { inKey = false } else if c == UInt8(ascii: ",") { inKey = true }
                 }
                 i += 1
             }
@@ -200,16 +207,18 @@ struct CanonicalObject {
     private var lastKey = ""
     #endif
 
-    init() { w.raw("{") }
+    init() { w.append(UInt8(ascii: "{")) }
 
     mutating func key(_ key: String) {
         #if DEBUG
         precondition(count == 0 || lastKey.utf8.lexicographicallyPrecedes(key.utf8), "spec keys out of order: \(lastKey) before \(key)")
         lastKey = key
         #endif
-        w.raw(count == 0 ? "\"" : ",\"")
+        if count > 0 { w.append(UInt8(ascii: ",")) }
+        w.append(UInt8(ascii: "\""))
         w.raw(key)
-        w.raw("\":")
+        w.append(UInt8(ascii: "\""))
+        w.append(UInt8(ascii: ":"))
         count += 1
     }
 
