@@ -14,7 +14,8 @@ import Testing
         ("192.168.2.0/24", nil as String?), ("10.0.0.0/8", nil), ("192.168.2.1/24", "not a network address (did you mean 192.168.2.0/24?)"),
         ("100.64.1.0/24", "reserved by the VPC service"), ("214.1.0.0/16", "reserved by the VPC service"),
         ("127.0.0.0/8", "not a unicast range"), ("192.168.2.0", "expected an IPv4 CIDR"), ("192.168.2.0/33", "expected an IPv4 CIDR"),
-        ("192.168.2.0/024", "expected an IPv4 CIDR"),
+        ("192.168.2.0/024", "expected an IPv4 CIDR"), ("10.0.0.0/+8", "expected an IPv4 CIDR"), ("10.0.0.0/-0", "expected an IPv4 CIDR"),
+        ("10.0.0.0/", "expected an IPv4 CIDR"), ("10.0.0.0/8/8", "expected an IPv4 CIDR"), ("10.0.0.0/٨", "expected an IPv4 CIDR"),
     ])
     func subnets(text: String, problem: String?) {
         let message = FormatRules.subnet(text)
