@@ -1,3 +1,4 @@
+import Foundation
 import VPNCrypto
 
 /// The canonical, non-secret description of a pair: every attribute vpnform sends for it, flattened
@@ -183,7 +184,11 @@ public struct PairSpec: Sendable, Equatable {
     /// Whether the body of a JSON string as canonical JSON writes it is `value`.
     private static func rawString(_ raw: UnsafeBufferPointer<UInt8>, equals value: String) -> Bool {
         var value = value
-        if let equal = value.withUTF8({ v in v.contains(where: JSONWriter.needsEscape) ? nil : v.elementsEqual(raw) }) { return equal }
+        let plain = value.withUTF8 { v -> Bool? in
+            for b in v where JSONWriter.needsEscape(b) { return nil }
+            return v.count == raw.count && (v.isEmpty || memcmp(v.baseAddress!, raw.baseAddress!, v.count) == 0)
+        }
+        if let plain { return plain }
         var w = JSONWriter(style: .compact)
         w.string(value)
         return w.bytes.dropFirst().dropLast().elementsEqual(raw)
