@@ -58,10 +58,12 @@ public enum YAMLValue: Sendable, Equatable {
         guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
-        if isDecimalInteger(text.utf8) { return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0) }
+        var bytes = text
+        let (integer, float) = bytes.withUTF8 { (isDecimalInteger($0), isCoreFloat($0)) }
+        if integer { return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0) }
         if text.hasPrefix("0x"), let v = Int(text.dropFirst(2), radix: 16) { return .int(v) }
         if text.hasPrefix("0o"), let v = Int(text.dropFirst(2), radix: 8) { return .int(v) }
-        if isCoreFloat(text.utf8), let d = Double(text) { return .float(d) }
+        if float, let d = Double(text) { return .float(d) }
         return .string(text)
     }
 
@@ -80,21 +82,16 @@ public enum YAMLValue: Sendable, Equatable {
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-    private static func isDecimalInteger(_ bytes: String.UTF8View) -> Bool {
-        var it = bytes.makeIterator()
-        guard var b = it.next() else { return false }
-        if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
-            guard let n = it.next() else { return false }
-            b = n
-        }
-        guard isDigit(b) else { return false }
-        while let n = it.next() { if !isDigit(n) { return false } }
+    private static func isDecimalInteger(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < b.count else { return false }
+        while i < b.count { if !isDigit(b[i]) { return false }; i += 1 }
         return true
     }
 
     /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
-    private static func isCoreFloat(_ bytes: String.UTF8View) -> Bool {
-        let b = Array(bytes)
+    private static func isCoreFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         var mantissaDigits = 0
