@@ -40,6 +40,9 @@ enum POSIXFile {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         var result: [UInt8] = []
+        // Room for the whole file at once: growing by chunks would copy it again and again.
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { result.reserveCapacity(Int(st.st_size)) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -42,6 +42,8 @@ struct StateReader {
     var s: JSONScanner
     /// Added to every line number (a journal line is read on its own).
     var lineOffset = 0
+    /// Where a spec's text is stripped of whitespace, reused from pair to pair.
+    private var scratch: [UInt8] = []
 
     init(path: String, scanner: JSONScanner) {
         self.path = path
@@ -156,10 +158,9 @@ struct StateReader {
                 s.skipSpace()
                 let specAt = s.offset
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
-                var stripped: [UInt8] = []
-                stripped.reserveCapacity(1024)
-                if s.skipContainer(into: &stripped) {
-                    spec = (stripped, specAt)
+                scratch.removeAll(keepingCapacity: true)
+                if s.skipContainer(into: &scratch) {
+                    spec = (Array(scratch), specAt)  // sized to fit: a state holds one per pair
                 } else {
                     s.offset = specAt
                     _ = try s.value()  // throws where the text goes wrong
