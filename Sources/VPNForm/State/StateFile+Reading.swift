@@ -65,14 +65,19 @@ struct StateReader {
         var first = true
         while let (key, at) = try s.nextKey(&first) {
             switch key {
-            case "format" where format == nil: format = (try string("format"), s.offset)
-            case "lineage" where lineage == nil:
-                s.skipSpace()
-                lineage = (try string("lineage"), s.offset)
-            case "version" where version == nil:
+            case "format" where format == nil:
                 s.skipSpace()
                 let valueAt = s.offset
-                guard s.peek() != UInt8(ascii: "\""), let v = try s.number() else { throw JSONReadError(offset: valueAt, message: "version: expected an integer") }
+                format = (try string("format"), valueAt)
+            case "lineage" where lineage == nil:
+                s.skipSpace()
+                let valueAt = s.offset
+                lineage = (try string("lineage"), valueAt)
+            case "version" where version == nil:
+                let first = s.peek()
+                let valueAt = s.offset
+                guard first == UInt8(ascii: "-") || (first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false),
+                      let v = try s.number() else { throw JSONReadError(offset: valueAt, message: "version: expected an integer") }
                 version = v
             case "pairs" where pairs == nil: pairs = try pairMap()
             case "format", "lineage", "version", "pairs": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")

@@ -92,6 +92,15 @@ import VPNForm
         #expect(message(text).hasPrefix("s.json:3:20: error: invalid state file: the state: unknown key \"x\""), "\(message(text))")
     }
 
+    @Test("values of the wrong kind are located at the value")
+    func wrongKinds() {
+        let l = Self.lineage
+        #expect(message("{\"format\": \"tf\", \"lineage\": \"\(l)\", \"pairs\": {}, \"version\": 1}").hasPrefix("s.json:1:12: error: invalid state file: format: expected \"vpnform-state\""))
+        #expect(message("{\"format\": \"vpnform-state\", \"lineage\": \"x\", \"pairs\": {}, \"version\": 1}").hasPrefix("s.json:1:40: error: invalid state file: lineage: expected a UUID"))
+        #expect(message("{\"format\": \"vpnform-state\", \"version\": true}").hasPrefix("s.json:1:40: error: invalid state file: version: expected an integer"))
+        #expect(message("{\"format\": \"vpnform-state\", \"version\": 1.5}").contains("version: expected an integer"))
+    }
+
     @Test("a file of another version is reported as such, whatever its shape")
     func otherVersion() {
         #expect(message("{\"format\": \"vpnform-state\", \"version\": 2, \"pairs\": [1, 2]}").contains("version 2 is not supported"))
