@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Kill test: `vpnform apply` on 200 pairs against a standalone emulator (--data FILE) is killed
+"""Kill test: `vpnform apply` on 500 pairs against a standalone emulator (--data FILE) is killed
 with SIGKILL at random moments, restarted, and killed again, at least 20 times; then it is let
 finish. Afterwards the state must match the emulator exactly, with no duplicate connection.
 
@@ -15,6 +15,9 @@ rng = random.Random(20261127)
 AK, SK = "KILLTESTACCESSKEY01", "kill-test-secret-key-0123456789"
 PSKS = {f"PSK_SITE{i}": f"Kill-Canary-{i}-Xy" for i in range(50)}
 checks = {"passed": 0, "failed": 0}
+# Enough work (500 pairs × 50 ms ÷ 4 in flight ≈ 6 s) that 20 kills land mid-apply: a faster apply
+# must not finish the whole job before the kills are done.
+PAIRS = 500
 
 
 def check(ok, what):
@@ -23,18 +26,18 @@ def check(ok, what):
 
 
 def main():
-    subprocess.run([bench, "generate", "200", work, "--desired-only"], check=True, stdout=subprocess.DEVNULL, timeout=120)
-    desired = os.path.join(work, "estate-200.yaml")
-    state = os.path.join(work, "estate-200.state.json")
+    subprocess.run([bench, "generate", str(PAIRS), work, "--desired-only"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+    desired = os.path.join(work, f"estate-{PAIRS}.yaml")
+    state = os.path.join(work, f"estate-{PAIRS}.state.json")
     data = os.path.join(work, "emulator.json")
     env = dict(os.environ, HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK=SK, **PSKS)
-    emu = subprocess.Popen([vpnform, "emulator", "--data", data, "--latency", "20"], env=env,
+    emu = subprocess.Popen([vpnform, "emulator", "--data", data, "--latency", "50"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = emu.stdout.readline()
         endpoint = line.strip().split()[-1]
         check(endpoint.startswith("http://127.0.0.1:"), f"emulator up at {endpoint}")
-        apply = [vpnform, "apply", "-f", desired, "--endpoint", endpoint, "--auto-approve", "--parallelism", "8", "--quiet"]
+        apply = [vpnform, "apply", "-f", desired, "--endpoint", endpoint, "--auto-approve", "--parallelism", "4", "--quiet"]
         kills, rounds, final = 0, 0, None
         outputs = []
         while rounds < 60:
@@ -66,7 +69,7 @@ def main():
             emulated = [c["connection"] for c in json.load(f)["connections"]]
         recorded = [c for pair in st["pairs"].values() for c in pair["connections"]]
         check(all(p["status"] == "created" for p in st["pairs"].values()), "every pair in the state is created")
-        check(len(st["pairs"]) == 200, f"the state has all 200 pairs ({len(st['pairs'])})")
+        check(len(st["pairs"]) == PAIRS, f"the state has all {PAIRS} pairs ({len(st['pairs'])})")
         names = [(c["vgw_ip"], c["name"]) for c in emulated]
         check(len(names) == len(set(names)), f"no duplicate connection on the emulator ({len(names)} connections)")
         check(sorted(c["id"] for c in recorded) == sorted(c["id"] for c in emulated),
