@@ -22,47 +22,31 @@ extension StateFile {
 }
 
 extension PairState {
-    /// Writes the pair's object at the fixed indentation of the state file (level 2).
-    func write(to w: inout JSONWriter) {
-        w.raw("{\n      \"cgw_id\": ")
+    /// Writes the pair's object: laid out at the fixed indentation of the state file (level 2), or
+    /// as canonical JSON (keys sorted, no whitespace), as a journal line holds it.
+    func write(to w: inout JSONWriter, laidOut: Bool = true) {
+        let (member, item, colon) = laidOut ? ("\n      ", "\n        ", ": ") : ("", "", ":")
+        func key(_ name: String, first: Bool = false) {
+            w.raw((first ? "{" : ",") + member + "\"" + name + "\"" + colon)
+        }
+        key("cgw_id", first: true)
         w.string(cgwID.rawValue)
-        w.raw(",\n      \"connections\": [")
+        key("connections")
+        w.raw("[")
         for (i, c) in connections.enumerated() {
-            w.raw(i == 0 ? "\n        " : ",\n        ")
+            w.raw((i == 0 ? "" : ",") + item)
             w.write(c.json)
         }
-        w.raw(connections.isEmpty ? "],\n" : "\n      ],\n")
-        w.raw("      \"gateway_id\": ")
+        w.raw(connections.isEmpty ? "]" : member + "]")
+        key("gateway_id")
         w.string(gatewayID.rawValue)
-        w.raw(",\n      \"spec\": ")
-        spec.writeLaidOut(to: &w)
-        w.raw(",\n      \"spec_digest\": ")
+        key("spec")
+        if laidOut { spec.writeLaidOut(to: &w) } else { w.append(spec.canonical) }
+        key("spec_digest")
         w.string(specDigest.rawValue)
-        w.raw(",\n      \"status\": ")
+        key("status")
         w.string(status.rawValue)
-        w.raw("\n    }")
-    }
-}
-
-extension PairState {
-    /// The pair in canonical JSON (keys sorted, no whitespace), as a journal line holds it.
-    func writeCompact(to w: inout JSONWriter) {
-        w.raw("{\"cgw_id\":")
-        w.string(cgwID.rawValue)
-        w.raw(",\"connections\":[")
-        for (i, c) in connections.enumerated() {
-            if i > 0 { w.raw(",") }
-            w.write(c.json)
-        }
-        w.raw("],\"gateway_id\":")
-        w.string(gatewayID.rawValue)
-        w.raw(",\"spec\":")
-        w.append(spec.canonical)
-        w.raw(",\"spec_digest\":")
-        w.string(specDigest.rawValue)
-        w.raw(",\"status\":")
-        w.string(status.rawValue)
-        w.raw("}")
+        w.raw(laidOut ? "\n    }" : "}")
     }
 }
 

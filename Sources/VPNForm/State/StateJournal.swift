@@ -28,7 +28,7 @@ public struct StateJournal: Sendable {
             w.raw("{\"address\":")
             w.string(address.rawValue)
             w.raw(",\"pair\":")
-            if let pair { pair.writeCompact(to: &w) } else { w.raw("null") }
+            if let pair { pair.write(to: &w, laidOut: false) } else { w.raw("null") }
             w.raw("}\n")
             return w.bytes
         }
