@@ -39,13 +39,19 @@ import VPNForm
         #expect(try StateFile.parse(scratch.bytes("s.json")!, path: "s") == base)
     }
 
-    @Test("a damaged journal line that is not the last is an error, located")
-    func damaged() throws {
+    static let damagedJournals: [(String, String, String)] = [
+        ("garbage\n{\"address\": \"a/b\", \"pair\": null}\n", "s.json.journal:1:1", "not a journal entry"),
+        ("{\"address\": \"a/b\", \"pair\": null}\n{\"address\": \"a/b\", \"pair\": {\"status\": 7}}\n", "s.json.journal:2:39", "status: expected a string"),
+    ]
+
+    @Test("a damaged journal line that is not the last is an error, located on its own line", arguments: damagedJournals.indices)
+    func damaged(_ i: Int) throws {
+        let (contents, location, message) = Self.damagedJournals[i]
         let scratch = Scratch()
         let store = StateStore(path: scratch.path("s.json"))
         try store.save(StateFile(lineage: MixedPlan.lineage))
-        _ = scratch.write("s.json.journal", "garbage\n{\"address\": \"a/b\", \"pair\": null}\n")
-        #expect { try store.load() } throws: { "\($0)".contains("s.json.journal:1:1") && "\($0)".contains("not a journal entry") }
+        _ = scratch.write("s.json.journal", contents)
+        #expect { try store.load() } throws: { "\($0)".contains(location) && "\($0)".contains(message) }
     }
 
     @Test("journal lines are canonical JSON: keys sorted, no whitespace, the spec verbatim")
@@ -64,14 +70,5 @@ import VPNForm
         }
         #expect(lines[0].contains("\"spec\":" + String(decoding: p[0].1.spec.canonical, as: UTF8.self) + ","))
         #expect(lines[1] == "{\"address\":\"\(p[1].0.rawValue)\",\"pair\":null}")
-    }
-
-    @Test("a damaged line further down is located on its own line")
-    func damagedLater() throws {
-        let scratch = Scratch()
-        let store = StateStore(path: scratch.path("s.json"))
-        try store.save(StateFile(lineage: MixedPlan.lineage))
-        _ = scratch.write("s.json.journal", "{\"address\": \"a/b\", \"pair\": null}\n{\"address\": \"a/b\", \"pair\": {\"status\": 7}}\n")
-        #expect { try store.load() } throws: { "\($0)".contains("s.json.journal:2:39") && "\($0)".contains("status: expected a string") }
     }
 }
