@@ -100,11 +100,15 @@ public struct VPNClient: Sendable {
     }
 
     /// `GET /v5/{project_id}/vpn-connection?vgw_id=…`, following `marker` pages to the end.
-    public func listConnections(vgwID: String, pageSize: Int = 200) async throws(VPNAPIError) -> [VPNConnection] {
+    public func listConnections(vgwID: String, pageSize: Int = 2000) async throws(VPNAPIError) -> [VPNConnection] {
+        try await listConnectionPages(filter: [QueryItem("vgw_id", vgwID)], pageSize: pageSize)
+    }
+
+    private func listConnectionPages(filter: [QueryItem], pageSize: Int) async throws(VPNAPIError) -> [VPNConnection] {
         var all: [VPNConnection] = []
         var marker: String?
         for _ in 0..<100_000 {
-            var query = [QueryItem("vgw_id", vgwID), QueryItem("limit", String(pageSize))]
+            var query = filter + [QueryItem("limit", String(pageSize))]
             if let marker { query.append(QueryItem("marker", marker)) }
             let response = try await send("GET", "\(projectPath)/vpn-connection", query: query, idempotent: true)
             let page = try decode(ListConnectionsResponse.self, response)
@@ -113,6 +117,24 @@ public struct VPNClient: Sendable {
             marker = next
         }
         return all
+    }
+
+    /// `GET /v5/{project_id}/vpn-connection?limit=…` without a gateway filter: every connection of
+    /// the project, following `marker` pages to the end.
+    public func listAllConnections(pageSize: Int = 2000) async throws(VPNAPIError) -> [VPNConnection] {
+        try await listConnectionPages(filter: [], pageSize: pageSize)
+    }
+
+    /// `GET /v5/{project_id}/vpn-gateways/{vgw_id}`.
+    public func showGateway(id: String) async throws(VPNAPIError) -> VPNGateway {
+        let response = try await send("GET", "\(projectPath)/vpn-gateways/\(Signer.encode(id))", idempotent: true)
+        return try decode(ShowGatewayResponse.self, response).vpnGateway
+    }
+
+    /// `GET /v5/{project_id}/vpn-gateways` (not paged by the API).
+    public func listGateways() async throws(VPNAPIError) -> [VPNGateway] {
+        let response = try await send("GET", "\(projectPath)/vpn-gateways", idempotent: true)
+        return try decode(ListGatewaysResponse.self, response).vpnGateways
     }
 
     /// `GET /v5/{project_id}/vpn-connection/{id}`.
