@@ -108,15 +108,35 @@ public struct VPNClient: Sendable {
         var all: [VPNConnection] = []
         var marker: String?
         for _ in 0..<100_000 {
-            var query = filter + [QueryItem("limit", String(pageSize))]
-            if let marker { query.append(QueryItem("marker", marker)) }
-            let response = try await send("GET", "\(projectPath)/vpn-connection", query: query, idempotent: true)
-            let page = try decode(ListConnectionsResponse.self, response)
-            all += page.vpnConnections
-            guard let next = page.pageInfo?.nextMarker, !next.isEmpty, page.vpnConnections.count >= pageSize, next != marker else { break }
+            let page = try await listConnectionPage(filter: filter, marker: marker, pageSize: pageSize)
+            all += page.connections
+            guard !page.isLast, let next = page.nextMarker, next != marker else { break }
             marker = next
         }
         return all
+    }
+
+    /// One page of a connection list.
+    public struct ConnectionPage: Sendable {
+        public var connections: [VPNConnection]
+        /// The marker of the next page.
+        public var nextMarker: String?
+        /// `total_count`: every connection matching the filter.
+        public var totalCount: Int?
+        /// The `limit` asked for.
+        public var pageSize: Int
+        /// A short page (or one without a next marker) is the last.
+        public var isLast: Bool { connections.count < pageSize || (nextMarker ?? "").isEmpty }
+    }
+
+    /// `GET /v5/{project_id}/vpn-connection?…&limit=…[&marker=…]`: one page.
+    public func listConnectionPage(filter: [QueryItem], marker: String?, pageSize: Int = 2000) async throws(VPNAPIError) -> ConnectionPage {
+        var query = filter + [QueryItem("limit", String(pageSize))]
+        if let marker { query.append(QueryItem("marker", marker)) }
+        let response = try await send("GET", "\(projectPath)/vpn-connection", query: query, idempotent: true)
+        let page = try decode(ListConnectionsResponse.self, response)
+        return ConnectionPage(connections: page.vpnConnections, nextMarker: page.pageInfo?.nextMarker, totalCount: page.totalCount,
+                              pageSize: pageSize)
     }
 
     /// `GET /v5/{project_id}/vpn-connection?limit=…` without a gateway filter: every connection of

@@ -24,6 +24,19 @@ public struct PairOutcome: Sendable, Equatable {
     public var connections: [ConnectionRecord]
     /// Seconds spent on the pair.
     public var seconds: Double
+    /// For connections adopted rather than created: attributes whose live value differs from the
+    /// desired one (old = desired, new = live). The state records the live values, so the next
+    /// plan shows the difference.
+    public var drift: [AttributeChange]
+
+    public init(address: PairAddress, result: Result, connections: [ConnectionRecord], seconds: Double,
+                drift: [AttributeChange] = []) {
+        self.address = address
+        self.result = result
+        self.connections = connections
+        self.seconds = seconds
+        self.drift = drift
+    }
 
     public var succeeded: Bool {
         switch result {
@@ -36,10 +49,12 @@ public struct PairOutcome: Sendable, Equatable {
     public var summary: String {
         let time = String(format: "%.2f s", seconds)
         let n = connections.count
+        let differs = drift.isEmpty ? "" : "; differs from the file in \(drift.map(\.attribute).joined(separator: ", ")) "
+            + "(recorded as found: the next plan shows the change)"
         switch result {
         case .created: return "\(address) created: \(n) connection\(n == 1 ? "" : "s") in \(time)"
-        case .adopted: return "\(address) recovered: adopted \(n) existing connection\(n == 1 ? "" : "s") in \(time)"
-        case let .completed(adopted, created): return "\(address) recovered: adopted \(adopted), created \(created) in \(time)"
+        case .adopted: return "\(address) adopted \(n) existing connection\(n == 1 ? "" : "s"), created none, in \(time)\(differs)"
+        case let .completed(adopted, created): return "\(address) completed: adopted \(adopted), created \(created) in \(time)\(differs)"
         case .recoveredOrphan(let found): return "\(address) recovered: kept \(found) connection\(found == 1 ? "" : "s") found for a pair no longer in the file"
         case .failed(let reason): return "\(address) failed: \(reason)"
         case .skipped: return "\(address) skipped: the apply was interrupted"

@@ -8,6 +8,11 @@ import VPNForm
 /// `created` (with the returned ids) after. Whatever fails, no returned id is lost and no pair is
 /// created twice: a lost answer, a server error or an interrupted earlier run is resolved by
 /// listing the gateway's connections and adopting those with the expected names.
+///
+/// Given a ``LiveView`` (what `apply` read before it started), every pair is adopted before it is
+/// created: connections that already carry the pair's names on its gateway are recorded, not
+/// created again, so exactly-once does not depend on the state file or its journal surviving. A
+/// connection whose name exists on the gateway on another IP is never created a second time.
 public struct Executor: Sendable {
     /// How the executor runs.
     public struct Options: Sendable {
@@ -27,16 +32,21 @@ public struct Executor: Sendable {
     let psks: [PairAddress: Secret]
     let writer: StateWriter
     let options: Options
+    let live: LiveView?
 
     /// Creates an executor.
     /// - Parameters:
     ///   - psks: The resolved pre-shared key of every pair to create.
-    public init(client: VPNClient, desired: DesiredState, psks: [PairAddress: Secret], writer: StateWriter, options: Options) {
+    ///   - live: The connections of the gateways concerned, read before the run: each pair's first
+    ///     look for existing connections uses it instead of a list call. `nil` lists per pair.
+    public init(client: VPNClient, desired: DesiredState, psks: [PairAddress: Secret], writer: StateWriter, options: Options,
+                live: LiveView? = nil) {
         self.client = client
         self.desired = desired
         self.psks = psks
         self.writer = writer
         self.options = options
+        self.live = live
     }
 
     /// Runs the plan's create and recover entries.
@@ -84,16 +94,18 @@ public struct Executor: Sendable {
     /// One pair, from its journal entry to `created` (or a clean failure).
     func process(_ entry: PlanEntry, model: (Gateway, Connection)?) async -> PairOutcome {
         let started = Date()
-        func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = []) -> PairOutcome {
-            PairOutcome(address: entry.address, result: result, connections: connections, seconds: Date().timeIntervalSince(started))
+        func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = [], drift: [AttributeChange] = [])
+            -> PairOutcome {
+            PairOutcome(address: entry.address, result: result, connections: connections, seconds: Date().timeIntervalSince(started),
+                        drift: drift)
         }
         let address = entry.address
         // A pending pair that is no longer desired: adopt what exists, create nothing.
         guard let (gateway, connection) = model, let pair = entry.desired else {
             guard let pending = entry.current else { return outcome(.failed("not in the desired file")) }
             do {
-                let found = try await find(pending.connections, gatewayID: pending.gatewayID.rawValue)
-                let kept = found.compactMap { $0 }
+                let found = try await find(pending.connections, gatewayID: pending.gatewayID, useLive: true)
+                let kept = found.compactMap { $0?.record }
                 var adopted = pending
                 adopted.connections = kept
                 adopted.status = .created
@@ -105,25 +117,35 @@ public struct Executor: Sendable {
         }
         guard let psk = psks[address] else { return outcome(.failed("no pre-shared key resolved")) }
         let all = Array(pair.connections.indices)
-        // A pending entry means an earlier attempt may have created some connections: look first.
-        var mustLook = entry.action == .recover
+        // A pending entry means an earlier attempt may have created some connections, and with a
+        // live view every pair is looked for: adopt before create.
+        var mustLook = entry.action == .recover || live != nil
+        var useLive = live != nil
         var earlierNames = entry.current?.connections ?? []
+        var adoptedDrift: [AttributeChange] = []
         for _ in 0..<options.maxCreateAttempts {
             var have: [ConnectionRecord] = []
             var missing = all
             if mustLook {
-                let found: [ConnectionRecord?]
+                let found: [LiveConnection?]
                 do {
-                    found = try await find(pair.connections, gatewayID: pair.gatewayID.rawValue, alsoNamed: earlierNames)
+                    found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames, useLive: useLive)
+                } catch .nameTaken(let detail) {
+                    return outcome(.failed(detail))
                 } catch {
                     return outcome(.failed("could not look for its connections: \(error); it stays pending and the next apply looks again"))
                 }
                 earlierNames = []
-                have = found.compactMap { $0 }
+                useLive = false
+                have = found.compactMap { $0?.record }
                 missing = all.filter { found[$0] == nil }
+                adoptedDrift = have.isEmpty ? [] : Refresh.changes(pair.spec, found)
                 if missing.isEmpty {
-                    if let failure = await record(address, pair, have) { return outcome(.failed(failure)) }
-                    return outcome(entry.action == .recover ? .adopted : .created, have)
+                    var recorded = pair
+                    recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
+                    if let failure = await record(address, recorded, have) { return outcome(.failed(failure)) }
+                    let adopted = entry.action == .recover || live != nil
+                    return outcome(adopted ? .adopted : .created, have, drift: adoptedDrift)
                 }
             }
             // Journal first: once this returns, an interrupted run knows what to look for.
@@ -135,8 +157,11 @@ public struct Executor: Sendable {
             switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
             case .created(let made):
                 let records = mergeInOrder(pair.connections, have + made)
-                if let failure = await record(address, pair, records) { return outcome(.failed(failure)) }
-                return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records)
+                var recorded = pair
+                recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
+                if let failure = await record(address, recorded, records) { return outcome(.failed(failure)) }
+                return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records,
+                               drift: adoptedDrift)
             case .refused(let reason) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
@@ -177,15 +202,45 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Looks up the gateway's connections by name and IP, in the order of `expected`.
-    func find(_ expected: [ConnectionRecord], gatewayID: String, alsoNamed other: [ConnectionRecord] = []) async throws(VPNAPIError) -> [ConnectionRecord?] {
-        let existing = try await client.listConnections(vgwID: gatewayID)
-        return expected.enumerated().map { i, want in
-            let names = [want.name] + (i < other.count ? [other[i].name] : [])
-            let match = existing.filter { names.contains($0.name ?? "") && $0.vgwIP == want.vgwIP }
-                .min { ($0.createdAt ?? "") < ($1.createdAt ?? "") }
-            return match.map { ConnectionRecord(id: ConnectionID($0.id), name: $0.name ?? want.name, vgwIP: want.vgwIP, createdAt: $0.createdAt) }
+    /// Why a look for a pair's connections failed.
+    enum LookError: Error, CustomStringConvertible {
+        case api(VPNAPIError)
+        /// A connection with one of the pair's names exists on the gateway, on another IP.
+        case nameTaken(String)
+
+        var description: String {
+            switch self {
+            case .api(let error): return error.description
+            case .nameTaken(let detail): return detail
+            }
         }
+    }
+
+    /// Looks up the gateway's connections by name and IP, in the order of `expected`: from the live
+    /// view when `useLive` and it covers the gateway, else by listing the gateway.
+    func find(_ expected: [ConnectionRecord], gatewayID: GatewayID, alsoNamed other: [ConnectionRecord] = [],
+              useLive: Bool) async throws(LookError) -> [LiveConnection?] {
+        let existing: [LiveConnection]
+        if useLive, let live, live.gateways.contains(gatewayID) {
+            existing = live.connections.filter { $0.gatewayID == gatewayID }
+        } else {
+            do {
+                existing = try await client.listConnections(vgwID: gatewayID.rawValue).map(LiveConnection.init)
+            } catch {
+                throw .api(error)
+            }
+        }
+        var found: [LiveConnection?] = []
+        for (i, want) in expected.enumerated() {
+            let names = [want.name] + (i < other.count ? [other[i].name] : [])
+            let named = existing.filter { names.contains($0.name) }
+            if let elsewhere = named.first(where: { $0.vgwIP != want.vgwIP }), !named.contains(where: { $0.vgwIP == want.vgwIP }) {
+                throw .nameTaken("a connection named \"\(elsewhere.name)\" (\(elsewhere.id)) already exists on gateway \(gatewayID) "
+                    + "on \(elsewhere.vgwIP), not on \(want.vgwIP); vpnform never creates a second connection of that name")
+            }
+            found.append(named.filter { $0.vgwIP == want.vgwIP }.min { ($0.createdAt ?? "") < ($1.createdAt ?? "") })
+        }
+        return found
     }
 
     /// Records the pair as created; returns a failure message when the state could not be written.

@@ -6,11 +6,11 @@ import VPNEmulator
 import VPNForm
 
 enum ApplyCommand {
-    static let usage = "vpnform apply [-f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] [--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug]"
+    static let usage = "vpnform apply [-f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] [--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug] [--wait[=DURATION]]"
 
     static let spec = CommandSpec(
         name: "apply",
-        summary: "Create every missing pair through batch-create and record the returned ids in the state.",
+        summary: "Read the live API, adopt what exists, create every missing pair and record the ids in the state.",
         usage: usage,
         options: [
             CommandSupport.fileOption, CommandSupport.stateOption,
@@ -22,6 +22,8 @@ enum ApplyCommand {
             OptionSpec(["--quiet"], help: "Print only errors and the closing summary."),
             OptionSpec(["--json"], help: "Progress and summary as JSON lines on standard output."),
             OptionSpec(["--debug"], help: "Trace every HTTP request and answer on standard error (secrets redacted)."),
+            OptionSpec(["--wait"], optionalValue: "DURATION",
+                       help: "After creating, wait until each new connection leaves PENDING_* (default 10m)."),
         ],
         maxPositionals: 1,
         details: """
@@ -30,6 +32,11 @@ enum ApplyCommand {
         from the environment; a missing one stops the apply before any call.
         With --emulator and no --state, the state is FILE.emulator.state.json, never the real state file, and
         missing pre-shared keys get throwaway values.
+        Before anything is sent, apply reads every gateway of the file and the state and their connections: the
+        gateway checks (exists, ACTIVE, ips, free quota, ha_role, enterprise-router rules) must pass, connections that
+        already carry a pair's names are adopted instead of created, and what changed outside vpnform is shown and
+        recorded. A state that records another project or region is refused.
+        With --wait, each new connection is polled until it is ACTIVE or DOWN (ERROR fails its pair).
         Exit status: 0 applied, 1 nothing applied (or an error before any call), 3 partial (the state holds every
         pair that succeeded), 130 interrupted, 64 usage error.
         """
@@ -80,7 +87,7 @@ struct ApplyRun {
         defer { interrupt.disarm() }
         var state: StateFile
         do {
-            let loaded = try StateStore(path: statePath).load()
+            let loaded = try StateStore(path: statePath).loadFolded()
             state = loaded.state
             if let savedPlan {
                 let sha = loaded.bytes.map { SHA256.hex($0) }
@@ -93,56 +100,88 @@ struct ApplyRun {
         }
 
         do { try StateStore(path: statePath).checkWritable() } catch { return fail("\(error)".replacingOccurrences(of: ": error: ", with: ": ")) }
-        let plan = Planner.plan(desired: desired, state: state)
-        if let savedPlan {
-            let recomputed = PlanDocument(plan: plan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA, statePath: savedPlan.statePath,
+        let offlinePlan = Planner.plan(desired: desired, state: state)
+        if let savedPlan, !savedPlan.refreshed {
+            let recomputed = PlanDocument(plan: offlinePlan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA, statePath: savedPlan.statePath,
                                           stateSHA256: savedPlan.stateSHA256, lineage: state.lineage)
             guard savedPlan.matches(recomputed) else {
                 return fail("the plan file does not match what its desired file and state produce (edited by hand?); run `vpnform plan --out` again")
             }
         }
         let json = args.flag("--json"), quiet = args.flag("--quiet")
-        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
-        // Load every secret before printing anything, so the canary knows them all.
+        let waitTimeout: Double?
+        do { waitTimeout = try args.value("--wait").map { try $0.isEmpty ? 600 : CommandSupport.duration($0) } } catch {
+            return fail("--wait: \(error)", ExitCode.usage)
+        }
         var environment = console.environment
-        _ = Credentials.fromEnvironment(environment)
-        let resolution = PSKResolver.resolve(work: work, desired: desired, environment: environment, throwaway: emulator)
-        if !json && !quiet {
-            let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
-            console.out(TextPlanRenderer(color: color).render(plan))
-        }
-        for e in plan.entries where e.action == .change {
-            console.err("warning: \(e.address) differs from the state (\(e.changes.map(\.attribute).joined(separator: ", "))); vpnform creates missing pairs only and does not update existing connections\n")
-        }
-        guard !work.isEmpty else {
-            if !quiet && !json { console.out("\nNothing to create.\n") }
-            if json { console.out(ApplyOutput.summaryJSON(created: 0, failed: 0, skipped: 0, seconds: 0, interrupted: false)) }
-            return ExitCode.success
-        }
 
-        if savedPlan == nil && !args.flag("--auto-approve") {
-            guard isatty(STDIN_FILENO) == 1 else {
-                return fail("refusing to apply without --auto-approve: standard input is not a terminal to answer `yes`")
-            }
-            console.out("\nDo you want to perform these actions? Only 'yes' will be accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                console.out("Apply cancelled.\n")
-                return ExitCode.failure
-            }
-        }
-
-        // Everything needed before the first call: PSKs, credentials, endpoint, project.
+        // The client: credentials, project, endpoint (the emulator's, with --emulator).
         var server: EmulatorServer?
         defer { server?.stop() }
         if emulator {
             let (ak, sk) = EmulatorConfiguration.randomCredentials()
             do {
-                server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)))
+                let service = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk))
+                EmulatorGateways.register(desired, in: service)
+                server = try EmulatorServer(emulator: service)
             } catch { return fail("could not start the emulator: \(error)") }
             environment["HUAWEICLOUD_SDK_AK"] = ak
             environment["HUAWEICLOUD_SDK_SK"] = sk.revealed
             environment.removeValue(forKey: "HUAWEICLOUD_SDK_SECURITY_TOKEN")
             if !quiet && !json { console.err("emulator: listening on \(server!.baseURL.absoluteString) with throwaway credentials\n") }
+        }
+        var trace: (@Sendable (String) -> Void)?
+        if args.flag("--debug") { trace = { console.err($0) } }
+        let setup: ClientSetup
+        switch ClientSetup.make(desired: desired, desiredPath: desiredPath, endpointOption: args.value("--endpoint"),
+                                environment: environment, trace: trace, emulator: server?.baseURL) {
+        case .success(let s): setup = s
+        case .failure(let error): return fail("\(error); nothing was sent")
+        }
+        if let recorded = state.cloud, !recorded.matches(setup.target) {
+            return fail("\(statePath) records pairs of \(recorded), but \(desiredPath) targets \(setup.target); "
+                        + "use the state of that project and region (--state), nothing was sent")
+        }
+
+        // Read the live API before writing anything: gateways, their connections, the checks.
+        if !quiet && !json { console.err("Reading the live API…\n") }
+        let live: LiveCheck
+        do {
+            live = try await LiveCheck.run(client: setup.client, desired: desired, state: state, file: desiredPath,
+                                           parallelism: parallelism)
+        } catch .gateways(let findings) {
+            console.err(DiagnosticFormat.text.render(findings))
+            return fail(LiveCheck.Failure.gateways(findings).description)
+        } catch {
+            return fail(error.description)
+        }
+        console.err(DiagnosticFormat.text.render(live.warnings))
+        let plan = live.plan
+        if let savedPlan {
+            if savedPlan.refreshed {
+                var document = PlanDocument(plan: plan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA,
+                                            statePath: savedPlan.statePath, stateSHA256: savedPlan.stateSHA256, lineage: state.lineage)
+                document.withLiveStatus = false
+                guard savedPlan.matches(document) else {
+                    return fail("the live API changed since the plan was saved; run `vpnform plan --refresh --out` again")
+                }
+            } else if !plan.drift.isEmpty && plan.entries.map(\.action) != offlinePlan.entries.map(\.action) {
+                console.err(DriftRenderer().render(plan.drift))
+                return fail("the live API differs from the state, so this plan would not do what it says; "
+                            + "review it with `vpnform plan --refresh --out` and apply that plan")
+            }
+        }
+        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
+        // Load every secret before printing anything, so the canary knows them all.
+        let resolution = PSKResolver.resolve(work: work, desired: desired, environment: environment, throwaway: emulator)
+        if !json && !quiet {
+            let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
+            var renderer = TextPlanRenderer(color: color)
+            renderer.drift = DriftRenderer(importCommand: CommandSupport.importCommand(desiredPath: desiredPath, statePath: statePath))
+            console.out(renderer.render(plan))
+        }
+        for e in plan.entries where e.action == .change {
+            console.err("warning: \(e.address) differs from the state (\(e.changes.map(\.attribute).joined(separator: ", "))); vpnform creates missing pairs only and does not update existing connections\n")
         }
         let psks: [PairAddress: Secret]
         switch resolution {
@@ -154,40 +193,45 @@ struct ApplyRun {
                 console.err("emulator: \(generated.joined(separator: ", ")) not set; using throwaway keys\n")
             }
         }
-        guard let credentials = Credentials.fromEnvironment(environment) else {
-            return fail("no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY and HW_SECRET_KEY); nothing was sent")
-        }
-        guard let projectID = desired.projectID?.value ?? environment["HUAWEICLOUD_SDK_PROJECT_ID"] ?? environment["HW_PROJECT_ID"] else {
-            return fail("no project id: set project_id in \(desiredPath) or HUAWEICLOUD_SDK_PROJECT_ID; nothing was sent")
-        }
-        let endpoint: URL
-        if let text = server?.baseURL.absoluteString ?? args.value("--endpoint") ?? desired.endpoint?.value {
-            guard let url = URL(string: text), url.host != nil else { return fail("invalid endpoint \"\(text)\"") }
-            endpoint = url
-        } else if let region = desired.region?.value {
-            endpoint = ClientConfiguration.endpoint(forRegion: region)
-        } else {
-            return fail("no endpoint: set region or endpoint in \(desiredPath), or --endpoint")
-        }
-        var trace: (@Sendable (String) -> Void)?
-        if args.flag("--debug") { trace = { console.err($0) } }
-        let client: VPNClient
-        do {
-            client = try VPNClient(
-                configuration: ClientConfiguration(endpoint: endpoint, projectID: projectID, credentials: credentials),
-                transport: URLSessionTransport(requestTimeout: 60),
-                environment: VPNClient.Environment(trace: trace))
-        } catch {
-            return fail("\(error)")
+        let refreshChanges = live.refresh.state != state
+        if !work.isEmpty && savedPlan == nil && !args.flag("--auto-approve") {
+            guard isatty(STDIN_FILENO) == 1 else {
+                return fail("refusing to apply without --auto-approve: standard input is not a terminal to answer `yes`")
+            }
+            console.out("\nDo you want to perform these actions? Only 'yes' will be accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                console.out("Apply cancelled.\n")
+                return ExitCode.failure
+            }
         }
 
         interrupt.beginGracefulPhase()
+        state.cloud = setup.target
         let writer = StateWriter(store: StateStore(path: statePath), state: state,
                                  stateFileExists: FileManager.default.fileExists(atPath: statePath))
-        let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: Executor.Options(parallelism: parallelism))
+        if refreshChanges {
+            do {
+                let n = try await live.persist(onto: state, writer: writer)
+                if !quiet && !json { console.err("Recorded \(n) pair\(n == 1 ? "" : "s") as the live API shows them.\n") }
+            } catch {
+                return fail("\(error)")
+            }
+        }
+        guard !work.isEmpty else {
+            do { try await writer.finish() } catch { return fail("\(error)") }
+            if !quiet && !json { console.out("\nNothing to create.\n") }
+            if json { console.out(ApplyOutput.summaryJSON(created: 0, failed: 0, skipped: 0, seconds: 0, interrupted: false)) }
+            return ExitCode.success
+        }
+        let executor = Executor(client: setup.client, desired: desired, psks: psks, writer: writer,
+                                options: Executor.Options(parallelism: parallelism), live: live.read.view)
         let output = ApplyOutput(console: console, total: work.count, json: json, quiet: quiet)
         if !quiet && !json { console.err("\n") }
-        let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
+        var report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
+        if let waitTimeout, !report.interrupted {
+            report = await ApplyWait.run(report, client: setup.client, timeout: waitTimeout, output: output,
+                                         interval: Double(environment["VPNFORM_WAIT_INTERVAL"] ?? "") ?? 5)
+        }
         output.close(report, statePath: statePath)
         if let stateError = report.stateError {
             // The journal beside the state still holds every change; the next reader replays it.

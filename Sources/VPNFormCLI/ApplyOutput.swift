@@ -18,8 +18,10 @@ final class ApplyOutput: Sendable {
         self.quiet = quiet
     }
 
-    func finished(_ outcome: PairOutcome) {
-        let n = done.withLock { $0 += 1; return $0 }
+    /// Reports a finished pair; `counted: false` reports one again (a wait failed it) without
+    /// advancing the count.
+    func finished(_ outcome: PairOutcome, counted: Bool = true) {
+        let n = done.withLock { if counted { $0 += 1 }; return $0 }
         if json {
             var o: [String: JSONValue] = ["event": "pair", "address": .string(outcome.address.rawValue), "result": .string(Self.resultName(outcome.result)),
                                           "connections": .array(outcome.connections.compactMap { $0.id.map { .string($0.rawValue) } }),

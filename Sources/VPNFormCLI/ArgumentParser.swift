@@ -6,6 +6,8 @@ public struct OptionSpec: Sendable {
     public var names: [String]
     /// Whether the option takes a value (`--file PATH`, `--file=PATH`).
     public var takesValue: Bool
+    /// Whether a flag may carry a value after `=` (`--wait`, `--wait=5m`).
+    public var optionalValue = false
     /// Whether it may be given more than once.
     public var repeatable: Bool
     /// The value's placeholder in help, e.g. `FILE`.
@@ -20,6 +22,13 @@ public struct OptionSpec: Sendable {
         self.valueName = value ?? ""
         self.repeatable = repeatable
         self.help = help
+    }
+
+    /// A flag that may carry a value after `=`: `--wait` or `--wait=5m`.
+    public init(_ names: [String], optionalValue value: String, help: String) {
+        self.init(names, help: help)
+        optionalValue = true
+        valueName = value
     }
 
     /// The canonical name (`--file`).
@@ -75,6 +84,8 @@ public enum ArgumentParser {
                 if let inline { value = inline }
                 else if i < arguments.count { value = arguments[i]; i += 1 }
                 else { throw UsageError("option \(name) needs a value (\(spec.valueName))") }
+            } else if let inline, spec.optionalValue {
+                value = inline
             } else if inline != nil {
                 throw UsageError("option \(name) takes no value")
             }

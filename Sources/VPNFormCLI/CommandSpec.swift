@@ -16,7 +16,7 @@ struct CommandSpec: Sendable {
         text += "\nOPTIONS:\n"
         for o in options + [Self.helpOption] {
             var names = o.names.joined(separator: ", ")
-            if o.takesValue { names += " \(o.valueName)" }
+            if o.takesValue { names += " \(o.valueName)" } else if o.optionalValue { names += "[=\(o.valueName)]" }
             let pad = String(repeating: " ", count: max(1, 28 - names.count))
             text += "  \(names)\(pad)\(o.help)\n"
         }

@@ -41,6 +41,18 @@ enum CommandSupport {
         throw UsageError("invalid duration \"\(text)\"; expected e.g. 30s, 2m, 500ms")
     }
 
+    /// The `vpnform import` command a drift section shows for a gateway's unmanaged connections.
+    static func importCommand(desiredPath: String, statePath: String) -> @Sendable (GatewayID) -> String {
+        let file = shellQuoted(desiredPath), state = shellQuoted(statePath)
+        return { "vpnform import --gateway \($0) -f \(file) --state \(state)" }
+    }
+
+    /// `text`, quoted for a POSIX shell when it needs it.
+    static func shellQuoted(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }
+        return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Whether standard output is a terminal.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 }

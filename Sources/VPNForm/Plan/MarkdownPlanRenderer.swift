@@ -5,12 +5,19 @@ public struct MarkdownPlanRenderer: Sendable {
     /// The most characters the comment may have.
     public var limit: Int
 
+    /// How the drift section names the import command.
+    public var drift = DriftRenderer()
+
     /// Creates a renderer.
     public init(limit: Int = 65_536) { self.limit = limit }
 
     /// The comment's Markdown.
     public func render(_ plan: Plan, title: String = "vpnform plan") -> String {
-        let details = Self.diffMarkers(TextPlanRenderer(color: false).render(plan))
+        var text = TextPlanRenderer(color: false)
+        text.drift = drift
+        var changes = plan
+        changes.drift = []
+        let details = Self.diffMarkers(text.render(changes))
         for listLimit in [Int.max, 200, 50, 10, 0] {
             for withDetails in [true, false] where listLimit == Int.max || !withDetails {
                 let text = compose(plan, title: title, listLimit: listLimit, details: withDetails ? details : nil)
@@ -22,9 +29,10 @@ public struct MarkdownPlanRenderer: Sendable {
 
     private func compose(_ plan: Plan, title: String, listLimit: Int, details: String?) -> String {
         var md = "### \(title)\n\n"
+        let driftText = drift.render(plan.drift)
         guard plan.hasChanges else {
             md += "**No changes.** The desired file and the state agree (\(plan.count(.noop)) pairs).\n"
-            return md
+            return md + folded(driftText, count: plan.drift.count, withText: details != nil)
         }
         md += "**\(plan.summaryLine)**\n\n"
         md += "| Action | Pairs |\n|---|---:|\n"
@@ -42,12 +50,21 @@ public struct MarkdownPlanRenderer: Sendable {
                 md += "- …and \(entries.count - min(listLimit, entries.count)) more\n"
             }
         }
+        md += folded(driftText, count: plan.drift.count, withText: details != nil)
         if let details {
             md += "\n<details><summary>Full plan</summary>\n\n```diff\n\(details)```\n\n</details>\n"
         } else {
             md += "\n_The full plan is too long for a comment; run `vpnform plan` to see it._\n"
         }
         return md
+    }
+
+    /// The drift section, folded: never mixed into the list of changes.
+    private func folded(_ text: String, count: Int, withText: Bool) -> String {
+        guard count > 0 else { return "" }
+        let summary = "\(DriftRenderer.heading): \(count) item\(count == 1 ? "" : "s")"
+        guard withText else { return "\n_\(summary); run `vpnform plan --refresh` to see them._\n" }
+        return "\n<details><summary>\(summary)</summary>\n\n```diff\n\(Self.diffMarkers(text))```\n\n</details>\n"
     }
 
     /// Moves each line's `+ ~ - !` marker to the first column, where GitHub's `diff` highlighting

@@ -2,8 +2,16 @@
 public struct Plan: Sendable, Equatable {
     /// The entries, sorted by pair address.
     public var entries: [PlanEntry]
+    /// What the live API showed that the state did not (empty for an offline plan).
+    public var drift: [Drift]
+    /// Whether the plan was made against the live API (`plan --refresh`, `apply`).
+    public var refreshed: Bool
 
-    public init(entries: [PlanEntry]) { self.entries = entries }
+    public init(entries: [PlanEntry], drift: [Drift] = [], refreshed: Bool = false) {
+        self.entries = entries
+        self.drift = drift
+        self.refreshed = refreshed
+    }
 
     /// How many entries have each action.
     public var counts: [PlanEntry.Action: Int] {
@@ -13,7 +21,7 @@ public struct Plan: Sendable, Equatable {
     /// The number of entries with `action`.
     public func count(_ action: PlanEntry.Action) -> Int { counts[action] ?? 0 }
 
-    /// Whether anything differs between the desired file and the state.
+    /// Whether apply has anything to do. Drift alone (say, an unmanaged connection) is not a change.
     public var hasChanges: Bool { entries.contains { $0.action != .noop } }
 
     /// `Plan: 1 to create, 1 to change, 1 to recover, 1 orphaned, 3 unchanged.`
@@ -60,6 +68,8 @@ public struct PlanEntry: Sendable, Equatable {
     public var current: PairState?
     /// For a change: each attribute that differs.
     public var changes: [AttributeChange]
+    /// The live status of each connection (`ACTIVE`, `DOWN` …), in a refreshed plan.
+    public var liveStatus: [String]?
 
     public init(address: PairAddress, action: Action, desired: DesiredPair?, current: PairState?, changes: [AttributeChange] = []) {
         self.address = address

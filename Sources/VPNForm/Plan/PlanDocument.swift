@@ -3,7 +3,7 @@
 ///
 /// The SHA-256 digests of the desired file and the state file, and the state's lineage, let
 /// `apply PLANFILE` refuse a plan whose inputs changed since.
-public struct PlanDocument: Sendable, Equatable {
+public struct PlanDocument: Sendable {
     /// The version of this JSON format.
     public static let formatVersion = "1"
 
@@ -19,6 +19,11 @@ public struct PlanDocument: Sendable, Equatable {
     public var stateSHA256: String?
     /// The state's lineage (a new one when there was no state file).
     public var lineage: String
+    /// Whether entries carry the connections' live status. A saved plan does not: the status
+    /// changes by itself, and `apply PLANFILE` compares the recomputed plan byte for byte.
+    public var withLiveStatus = true
+    /// How the drift names the import command.
+    public var importCommand: @Sendable (GatewayID) -> String = DriftRenderer().importCommand
 
     public init(plan: Plan, desiredPath: String, desiredSHA256: String, statePath: String, stateSHA256: String?, lineage: String) {
         self.plan = plan
@@ -33,14 +38,46 @@ public struct PlanDocument: Sendable, Equatable {
     public var json: JSONValue {
         var summary: [String: JSONValue] = [:]
         for action in PlanEntry.Action.allCases { summary[action.jsonKey] = .int(plan.count(action)) }
-        return .object([
+        var o: [String: JSONValue] = [
             "format_version": .string(Self.formatVersion),
             "desired_file": .object(["path": .string(desiredPath), "sha256": .string(desiredSHA256)]),
             "state_file": .object(["path": .string(statePath), "sha256": stateSHA256.map(JSONValue.string) ?? .null,
                                    "lineage": .string(lineage)]),
             "summary": .object(summary),
-            "pairs": .array(plan.entries.map(Self.json)),
-        ])
+            "pairs": .array(plan.entries.map { json($0) }),
+        ]
+        if plan.refreshed {
+            o["refreshed"] = .bool(true)
+            o["drift"] = .array(plan.drift.map { json($0) })
+        }
+        return .object(o)
+    }
+
+    func json(_ d: Drift) -> JSONValue {
+        var o: [String: JSONValue] = ["kind": .string(d.kindName)]
+        if let a = d.address { o["address"] = .string(a.rawValue) }
+        switch d.kind {
+        case .deleted(let gone): o["connections"] = .array(gone.map(\.json))
+        case .changed(let changes): o["changes"] = Self.json(changes, before: "state", after: "live")
+        case .adoptable(let found): o["connections"] = .array(found.map(Self.json))
+        case .unmanaged(let c):
+            o["connections"] = .array([Self.json(c)])
+            o["import_command"] = .string(importCommand(c.gatewayID))
+        }
+        return .object(o)
+    }
+
+    static func json(_ c: LiveConnection) -> JSONValue {
+        var o = c.record.json
+        guard case .object(var fields) = o else { return o }
+        fields["status"] = .string(c.status)
+        fields["gateway_id"] = .string(c.gatewayID.rawValue)
+        o = .object(fields)
+        return o
+    }
+
+    static func json(_ changes: [AttributeChange], before: String, after: String) -> JSONValue {
+        .array(changes.map { c in .object(["attribute": .string(c.attribute), before: c.old ?? .null, after: c.new ?? .null]) })
     }
 
     /// Pretty JSON text with a trailing newline.
@@ -51,7 +88,7 @@ public struct PlanDocument: Sendable, Equatable {
         return w.text
     }
 
-    static func json(_ e: PlanEntry) -> JSONValue {
+    func json(_ e: PlanEntry) -> JSONValue {
         var o: [String: JSONValue] = ["address": .string(e.address.rawValue), "action": .string(e.action.rawValue)]
         if let d = e.desired {
             o["desired"] = .object([
@@ -69,11 +106,8 @@ public struct PlanDocument: Sendable, Equatable {
                 "connections": .array(c.connections.map(\.json)),
             ])
         }
-        if e.action == .change {
-            o["changes"] = .array(e.changes.map { c in
-                .object(["attribute": .string(c.attribute), "before": c.old ?? .null, "after": c.new ?? .null])
-            })
-        }
+        if e.action == .change { o["changes"] = Self.json(e.changes, before: "before", after: "after") }
+        if withLiveStatus, let status = e.liveStatus { o["live_status"] = .array(status.map(JSONValue.string)) }
         return .object(o)
     }
 }

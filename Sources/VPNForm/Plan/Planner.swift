@@ -1,10 +1,25 @@
 /// Diffs the desired state against the state file. Pure and O(n) in pairs.
 public enum Planner {
-    /// The plan that brings `state` to `desired`.
+    /// The plan that brings `state` (refreshed with `live`, when given) to `desired`.
     /// - Parameters:
     ///   - desired: A valid desired state.
     ///   - state: The state file's contents.
-    public static func plan(desired: DesiredState, state: StateFile) -> Plan {
+    ///   - live: What the API showed of the gateways concerned; `nil` for an offline plan.
+    public static func plan(desired: DesiredState, state: StateFile, live: LiveView? = nil) -> Plan {
+        guard let live else { return plan(desired: desired, state: state) }
+        return plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
+    }
+
+    /// The plan that brings a refreshed state to `desired`, with the refresh's drift and statuses.
+    public static func plan(desired: DesiredState, refresh: Refresh) -> Plan {
+        var plan = plan(desired: desired, state: refresh.state)
+        for i in plan.entries.indices { plan.entries[i].liveStatus = refresh.statuses[plan.entries[i].address] }
+        plan.drift = refresh.drift
+        plan.refreshed = true
+        return plan
+    }
+
+    static func plan(desired: DesiredState, state: StateFile) -> Plan {
         var entries: [PlanEntry] = []
         entries.reserveCapacity(max(desired.pairCount, state.pairs.count))
         var seen = Set<PairAddress>()

@@ -11,6 +11,8 @@ public struct SavedPlan: Sendable, Equatable {
     /// `nil` when there was no state file.
     public var stateSHA256: String?
     public var lineage: String
+    /// Whether the plan was made against the live API (`plan --refresh --out`).
+    public var refreshed = false
     /// The file's exact bytes.
     public var bytes: [UInt8]
 
@@ -62,13 +64,19 @@ public struct SavedPlan: Sendable, Equatable {
         }
         let (desired, dm) = try object("desired_file")
         let (state, sm) = try object("state_file")
-        let plan = SavedPlan(
+        var plan = SavedPlan(
             desiredPath: try field(desired, "path", at: dm) ?? "",
             desiredSHA256: try field(desired, "sha256", at: dm) ?? "",
             statePath: try field(state, "path", at: sm) ?? "",
             stateSHA256: try field(state, "sha256", at: sm, nullable: true),
             lineage: try field(state, "lineage", at: sm) ?? "",
             bytes: bytes)
+        if let node = top.first(where: { $0.key == "refreshed" })?.value {
+            guard case .scalar(let v) = node.content, case .bool(let refreshed) = v.value else {
+                throw .invalid(path: path, mark: node.mark, message: "refreshed: expected true or false")
+            }
+            plan.refreshed = refreshed
+        }
         guard plan.desiredSHA256.utf8.count == 64, plan.desiredSHA256.utf8.allSatisfy(ValueRules.isHex) else {
             throw .invalid(path: path, mark: dm, message: "desired_file.sha256: expected 64 hex digits")
         }

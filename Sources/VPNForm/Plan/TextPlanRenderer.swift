@@ -7,6 +7,9 @@ public struct TextPlanRenderer: Sendable {
     /// Creates a renderer.
     public init(color: Bool) { self.color = color }
 
+    /// How the drift section names the import command.
+    public var drift = DriftRenderer()
+
     /// Whether colour is wanted: standard output is a terminal and `NO_COLOR` is unset or empty.
     public static func wantsColor(isTerminal: Bool, environment: [String: String]) -> Bool {
         isTerminal && (environment["NO_COLOR"] ?? "").isEmpty
@@ -14,7 +17,8 @@ public struct TextPlanRenderer: Sendable {
 
     /// The whole plan as text.
     public func render(_ plan: Plan) -> String {
-        var out = ""
+        var out = drift.render(plan.drift)
+        if !out.isEmpty { out += "\n" }
         let shown = plan.entries.filter { $0.action != .noop }
         if shown.isEmpty {
             out += "No changes. The desired file and the state agree (\(plan.count(.noop)) pair\(plan.count(.noop) == 1 ? "" : "s")).\n"
@@ -61,6 +65,7 @@ public struct TextPlanRenderer: Sendable {
         case .noop:
             comment = "\(a) is unchanged"
         }
+        if let status = e.liveStatus { lines.append((" ", "status", status.joined(separator: ", "))) }
         let width = lines.map(\.1.count).max() ?? 0
         var out = "  # \(comment)\n"
         out += "  \(paint(e.action.marker, color(e.action))) pair \"\(a)\" {\n"

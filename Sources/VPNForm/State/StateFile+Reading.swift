@@ -62,6 +62,7 @@ struct StateReader {
         let rootAt = s.offset
         s.offset += 1
         var format: (String, Int)?, lineage: (String, Int)?, version: Int?, pairs: [PairAddress: PairState]?
+        var cloud: CloudTarget?
         var first = true
         while let (key, at) = try s.nextKey(&first) {
             switch key {
@@ -80,7 +81,8 @@ struct StateReader {
                       let v = try s.number() else { throw JSONReadError(offset: valueAt, message: "version: expected an integer") }
                 version = v
             case "pairs" where pairs == nil: pairs = try pairMap()
-            case "format", "lineage", "version", "pairs": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            case "cloud" where cloud == nil: cloud = try cloudTarget()
+            case "format", "lineage", "version", "pairs", "cloud": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
             default: throw JSONReadError(offset: at, message: "the state: unknown key \"\(key)\"")
             }
         }
@@ -94,7 +96,26 @@ struct StateReader {
         guard let lineage else { throw JSONReadError(offset: rootAt, message: "lineage: required field is missing") }
         guard FormatRules.isUUID(lineage.0) else { throw JSONReadError(offset: lineage.1, message: "lineage: expected a UUID") }
         guard let pairs else { throw JSONReadError(offset: rootAt, message: "pairs: required field is missing") }
-        return (StateFile(lineage: lineage.0, pairs: pairs), version)
+        return (StateFile(lineage: lineage.0, pairs: pairs, cloud: cloud), version)
+    }
+
+    /// `cloud`: `{"project_id": …, "region": …, "endpoint": …}`.
+    mutating func cloudTarget() throws(JSONReadError) -> CloudTarget {
+        guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "cloud: expected an object") }
+        let objectAt = s.offset
+        s.offset += 1
+        var project: String?, region: String?, endpoint: String?, first = true
+        while let (key, at) = try s.nextKey(&first) {
+            switch key {
+            case "project_id" where project == nil: project = try string("cloud.project_id")
+            case "region" where region == nil: region = try string("cloud.region")
+            case "endpoint" where endpoint == nil: endpoint = try string("cloud.endpoint")
+            case "project_id", "region", "endpoint": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            default: throw JSONReadError(offset: at, message: "cloud: unknown key \"\(NodeDecoder.clip(key))\"")
+            }
+        }
+        guard let project else { throw JSONReadError(offset: objectAt, message: "cloud.project_id: required field is missing") }
+        return CloudTarget(projectID: project, region: region, endpoint: endpoint)
     }
 
     /// The top-level `version` of a document that is valid JSON, whatever else it holds.

@@ -3,7 +3,13 @@ extension StateFile {
     /// per line, trailing newline. The same state always gives the same bytes.
     public func serialized() -> [UInt8] {
         var w = JSONWriter(style: .inline)
-        w.raw("{\n  \"format\": ")
+        w.raw("{\n")
+        if let cloud {
+            w.raw("  \"cloud\": ")
+            w.write(cloud.json)
+            w.raw(",\n")
+        }
+        w.raw("  \"format\": ")
         w.string(Self.format)
         w.raw(",\n  \"lineage\": ")
         w.string(lineage)
@@ -18,6 +24,16 @@ extension StateFile {
         w.raw(addresses.isEmpty ? "},\n" : "\n  },\n")
         w.raw("  \"version\": \(Self.version)\n}\n")
         return w.bytes
+    }
+}
+
+extension CloudTarget {
+    /// `{"endpoint": …, "project_id": …, "region": …}`, each only when set.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["project_id": .string(projectID)]
+        if let region { o["region"] = .string(region) }
+        if let endpoint { o["endpoint"] = .string(endpoint) }
+        return .object(o)
     }
 }
 

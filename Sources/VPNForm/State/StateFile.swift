@@ -12,11 +12,15 @@ public struct StateFile: Sendable, Equatable {
     public var lineage: String
     /// Every pair vpnform knows of, by address.
     public var pairs: [PairAddress: PairState]
+    /// The project and region the pairs were applied to; `nil` before the first apply (and in
+    /// states written before vpnform recorded it).
+    public var cloud: CloudTarget?
 
     /// Creates a state.
-    public init(lineage: String, pairs: [PairAddress: PairState] = [:]) {
+    public init(lineage: String, pairs: [PairAddress: PairState] = [:], cloud: CloudTarget? = nil) {
         self.lineage = lineage
         self.pairs = pairs
+        self.cloud = cloud
     }
 
     /// An empty state with a new random lineage: what a missing state file means.

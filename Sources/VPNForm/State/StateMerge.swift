@@ -16,6 +16,11 @@ public enum StateMerge {
         }
         var merged = ours
         var conflicts: [String] = []
+        switch (ours.cloud, theirs.cloud) {
+        case let (o?, t?) where o != t: conflicts.append("cloud: \(o) (ours) vs \(t) (theirs)")
+        case (nil, let t?): merged.cloud = t
+        default: break
+        }
         var addresses = Set(ours.pairs.keys).union(theirs.pairs.keys)
         if let base { addresses.formUnion(base.pairs.keys) }
         for address in addresses {

@@ -40,6 +40,19 @@ public struct StateStore: Sendable {
         return (try StateJournal.replay(entries, onto: state, path: journal.path), bytes + entries)
     }
 
+    /// ``load()``, then, when an apply left a journal, folds it into the state file (atomically)
+    /// and removes it, so a journal never outlives the next command that holds the lock. Call it
+    /// only under the state's lock.
+    /// - Returns: The state and the bytes now on disk (`nil` when there is no state file).
+    public func loadFolded() throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
+        let loaded = try load()
+        let journal = StateJournal(statePath: path)
+        guard try journal.contents() != nil else { return loaded }
+        try save(loaded.state)
+        journal.remove()
+        return (loaded.state, loaded.state.serialized())
+    }
+
     /// Refuses early, before an apply sends anything, when the state could not be written: the
     /// file or its folder has no write permission bits (checked on the bits, so that root,
     /// which the kernel lets write anyway, is refused too).

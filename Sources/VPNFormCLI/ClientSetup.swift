@@ -1,0 +1,68 @@
+import Foundation
+import VPNAPI
+import VPNForm
+
+/// What a command needs to talk to the API: credentials, project and endpoint from the desired
+/// file, the options and the environment; and the cloud target a state is compared with.
+struct ClientSetup {
+    /// The client, ready to sign requests.
+    var client: VPNClient
+    /// The project and region (or endpoint) the client talks to, as a state records it.
+    var target: CloudTarget
+
+    /// The target the desired file (and `--endpoint`, the environment) names, without credentials:
+    /// what an offline plan compares a state's recorded target with.
+    static func target(desired: DesiredState, endpointOption: String?, environment: [String: String]) -> CloudTarget? {
+        guard let project = projectID(desired, environment) else { return nil }
+        return CloudTarget(projectID: project, region: desired.region?.value, endpoint: endpointOption ?? desired.endpoint?.value)
+    }
+
+    static func projectID(_ desired: DesiredState, _ environment: [String: String]) -> String? {
+        let candidates = [desired.projectID?.value, environment["HUAWEICLOUD_SDK_PROJECT_ID"], environment["HW_PROJECT_ID"]]
+        return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// Builds the client; the error says what is missing (never a secret) and that nothing was sent.
+    /// - Parameters:
+    ///   - endpointOption: `--endpoint`, or the emulator's address.
+    ///   - recordedEndpoint: The endpoint a state records for this target, when it differs from
+    ///     the one the client talks to (the emulator stands in for the file's region).
+    static func make(desired: DesiredState, desiredPath: String, endpointOption: String?, environment: [String: String],
+                     trace: (@Sendable (String) -> Void)?, emulator: URL? = nil) -> Result<ClientSetup, SetupError> {
+        guard let credentials = Credentials.fromEnvironment(environment) else {
+            return .failure(SetupError("no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY and HW_SECRET_KEY)"))
+        }
+        guard let target = target(desired: desired, endpointOption: endpointOption, environment: environment) else {
+            return .failure(SetupError("no project id: set project_id in \(desiredPath) or HUAWEICLOUD_SDK_PROJECT_ID"))
+        }
+        let endpoint: URL
+        if let emulator {
+            endpoint = emulator
+        } else if let text = target.endpoint {
+            guard let url = URL(string: text), url.host != nil else { return .failure(SetupError("invalid endpoint \"\(text)\"")) }
+            endpoint = url
+        } else if let region = target.region {
+            endpoint = ClientConfiguration.endpoint(forRegion: region)
+        } else {
+            return .failure(SetupError("no endpoint: set region or endpoint in \(desiredPath), or --endpoint"))
+        }
+        do {
+            let client = try VPNClient(
+                configuration: ClientConfiguration(endpoint: endpoint, projectID: target.projectID, credentials: credentials),
+                transport: Self.transport(),
+                environment: VPNClient.Environment(trace: trace))
+            return .success(ClientSetup(client: client, target: target))
+        } catch {
+            return .failure(SetupError("\(error)"))
+        }
+    }
+
+    /// The HTTP transport every command uses.
+    static func transport() -> any HTTPTransport { URLSessionTransport(requestTimeout: 60) }
+
+    /// Why no client could be made.
+    struct SetupError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
