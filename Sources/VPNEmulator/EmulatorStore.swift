@@ -1,20 +1,15 @@
 import Foundation
 import VPNAPI
 
-/// One stored connection and the project it belongs to.
-struct StoredConnection: Codable, Sendable {
-    var projectID: String
-    var connection: VPNConnection
-    /// Milliseconds since 1970, strictly increasing per project: the list order and paging marker.
-    var createdMillis: Int64
-
-    enum CodingKeys: String, CodingKey { case projectID = "project_id", connection, createdMillis = "created_ms" }
-}
-
 /// The emulator's data: in memory, optionally mirrored to a JSON file after every change so a
-/// restarted emulator (or a test that killed the client) sees the same connections.
+/// restarted emulator (or a test that killed the client) sees the same connections and gateways.
 struct EmulatorStore {
     private(set) var connections: [String: StoredConnection] = [:]
+    /// Gateways by ``StoredGateway/key(project:id:)``.
+    private(set) var gateways: [String: StoredGateway] = [:]
+    /// Connections per project and gateway, by ``usedKey(project:gateway:)``: kept with every change
+    /// so answering a gateway or checking its quota does not scan every connection.
+    private var used: [String: Int] = [:]
     private var lastMillis: [String: Int64] = [:]
     private var tunnelCounter = 0
     let dataFile: String?
@@ -25,16 +20,19 @@ struct EmulatorStore {
         let data = try Data(contentsOf: URL(fileURLWithPath: dataFile))
         let saved = try JSONDecoder().decode(Saved.self, from: data)
         for c in saved.connections {
-            connections[c.connection.id] = c
+            insert(c)
             lastMillis[c.projectID] = max(lastMillis[c.projectID] ?? 0, c.createdMillis)
         }
+        for g in saved.gateways ?? [] { gateways[g.key] = g }
         tunnelCounter = saved.tunnelCounter
     }
 
     private struct Saved: Codable {
         var connections: [StoredConnection]
+        /// Absent in data files written before the emulator had gateways.
+        var gateways: [StoredGateway]?
         var tunnelCounter: Int
-        enum CodingKeys: String, CodingKey { case connections, tunnelCounter = "tunnel_counter" }
+        enum CodingKeys: String, CodingKey { case connections, gateways, tunnelCounter = "tunnel_counter" }
     }
 
     /// A creation time after every earlier one of the project.
@@ -55,16 +53,68 @@ struct EmulatorStore {
         }
     }
 
-    mutating func insert(_ c: StoredConnection) { connections[c.connection.id] = c }
+    // MARK: Connections
 
-    mutating func remove(_ id: String) -> StoredConnection? { connections.removeValue(forKey: id) }
+    mutating func insert(_ c: StoredConnection) {
+        if let old = connections.updateValue(c, forKey: c.connection.id) { count(old, -1) }
+        count(c, 1)
+    }
+
+    mutating func remove(_ id: String) -> StoredConnection? {
+        guard let old = connections.removeValue(forKey: id) else { return nil }
+        count(old, -1)
+        return old
+    }
+
+    /// How many connections `project` has on `gateway`.
+    func usedConnections(project: String, gateway: String) -> Int {
+        used[Self.usedKey(project: project, gateway: gateway)] ?? 0
+    }
+
+    /// How many connections every project has on `gateway`.
+    func usedConnections(gateway: String) -> Int {
+        connections.values.reduce(0) { $0 + ($1.connection.vgwID == gateway ? 1 : 0) }
+    }
+
+    private static func usedKey(project: String, gateway: String) -> String { "\(project)/\(gateway)" }
+
+    private mutating func count(_ c: StoredConnection, _ delta: Int) {
+        used[Self.usedKey(project: c.projectID, gateway: c.connection.vgwID ?? ""), default: 0] += delta
+    }
+
+    // MARK: Gateways
+
+    /// The gateway `id` as `project` sees it: its own, else one visible in every project.
+    func gateway(id: String, project: String) -> StoredGateway? {
+        gateways[StoredGateway.key(project: project, id: id)] ?? gateways[StoredGateway.key(project: nil, id: id)]
+    }
+
+    /// Every gateway `project` sees (its own win over same-id ones visible everywhere), oldest first.
+    func gateways(project: String) -> [StoredGateway] {
+        gateways.values.filter { g in
+            g.projectID == project
+                || (g.projectID == nil && gateways[StoredGateway.key(project: project, id: g.gateway.id)] == nil)
+        }.sorted(by: Self.order)
+    }
+
+    /// Every stored gateway, oldest first.
+    var allGateways: [StoredGateway] { gateways.values.sorted(by: Self.order) }
+
+    private static func order(_ a: StoredGateway, _ b: StoredGateway) -> Bool {
+        (a.createdMillis, a.key) < (b.createdMillis, b.key)
+    }
+
+    mutating func put(_ g: StoredGateway) { gateways[g.key] = g }
+
+    // MARK: File
 
     /// Writes the data file, if any, atomically.
     func persist() throws {
         guard let dataFile else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let saved = Saved(connections: connections.values.sorted { $0.createdMillis < $1.createdMillis }, tunnelCounter: tunnelCounter)
+        let saved = Saved(connections: connections.values.sorted { $0.createdMillis < $1.createdMillis },
+                          gateways: allGateways, tunnelCounter: tunnelCounter)
         try encoder.encode(saved).write(to: URL(fileURLWithPath: dataFile), options: .atomic)
     }
 }

@@ -3,17 +3,23 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
     /// The operations faults apply to.
     public enum Operation: String, Sendable, CaseIterable {
         case batchCreate = "batch-create", list, show, delete
+        case showGateway = "show-gateway", listGateways = "list-gateways"
     }
 
     /// What happens.
     public enum Kind: Sendable, Equatable {
-        /// An error status without doing anything: 429 (with `Retry-After`), 500, 502, 503, 504.
+        /// An error status without doing anything: 401 (as the API gateway answers a bad signature),
+        /// 403 (as the VPN service answers a user without the permission), 429 (with `Retry-After`),
+        /// 500, 502, 503, 504.
         case status(Int)
         /// The connections are created, then the connection is closed without an answer: the
         /// client cannot know whether its request took effect.
         case dropAfterCommit
         /// The connection is closed without an answer and nothing is done.
         case dropBeforeCommit
+        /// Batch-create only: the connections are created and the answer is 201, but they settle in
+        /// status `ERROR` instead of `DOWN`.
+        case errorStatus
     }
 
     public var operation: Operation
@@ -38,8 +44,12 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
         switch parts[1] {
         case "drop-after-commit": kind = .dropAfterCommit
         case "drop", "drop-before-commit": kind = .dropBeforeCommit
-        case "429", "500", "502", "503", "504": kind = .status(Int(parts[1])!)
-        default: return .failure(FaultParseError("unknown fault kind \"\(parts[1])\"; expected 429, 500, 502, 503, 504, drop or drop-after-commit"))
+        case "error-status" where op == .batchCreate: kind = .errorStatus
+        case "error-status": return .failure(FaultParseError("fault kind error-status applies to batch-create only"))
+        case "401", "403", "429", "500", "502", "503", "504": kind = .status(Int(parts[1])!)
+        default:
+            let known = "401, 403, 429, 500, 502, 503, 504, drop, drop-after-commit or error-status"
+            return .failure(FaultParseError("unknown fault kind \"\(parts[1])\"; expected \(known)"))
         }
         guard let rate = Double(parts[2]), (0...1).contains(rate) else {
             return .failure(FaultParseError("rate must be a number from 0 to 1, got \"\(parts[2])\""))
@@ -53,6 +63,7 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
         case .status(let s): k = String(s)
         case .dropAfterCommit: k = "drop-after-commit"
         case .dropBeforeCommit: k = "drop"
+        case .errorStatus: k = "error-status"
         }
         return "\(operation.rawValue):\(k):\(rate)"
     }

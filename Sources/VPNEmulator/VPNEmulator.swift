@@ -22,9 +22,20 @@ public struct EmulatorConfiguration: Sendable {
     public var dataFile: String?
     /// Largest clock skew of `X-Sdk-Date` accepted.
     public var maxClockSkew: TimeInterval
+    /// Gateways every project sees from the start (added unless the data file already holds them).
+    public var gateways: [VPNGateway]
+    /// Whether a batch-create on an unknown gateway makes it (ACTIVE, addresses from the request's
+    /// `vgw_ip`s) instead of answering 404 `VPN.0509`.
+    public var autoCreateGateways: Bool
+    /// How long a created connection stays `PENDING_CREATE` before it is `DOWN` (or `ERROR`).
+    public var settle: Duration
+    /// The clock of creation times and status changes (signatures are checked against the real clock).
+    public var now: @Sendable () -> Date
 
     public init(accessKey: String, secretKey: Secret, latency: Duration = .zero, faults: [FaultRule] = [], seed: UInt64 = 1,
-                quotaPerGateway: Int? = nil, dataFile: String? = nil, maxClockSkew: TimeInterval = 15 * 60) {
+                quotaPerGateway: Int? = nil, dataFile: String? = nil, maxClockSkew: TimeInterval = 15 * 60,
+                gateways: [VPNGateway] = [], autoCreateGateways: Bool = true, settle: Duration = .zero,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.accessKey = accessKey
         self.secretKey = secretKey
         self.latency = latency
@@ -33,6 +44,10 @@ public struct EmulatorConfiguration: Sendable {
         self.quotaPerGateway = quotaPerGateway
         self.dataFile = dataFile
         self.maxClockSkew = maxClockSkew
+        self.gateways = gateways
+        self.autoCreateGateways = autoCreateGateways
+        self.settle = settle
+        self.now = now
     }
 
     /// A fresh random AK/SK pair for a throwaway emulator.
@@ -44,27 +59,31 @@ public struct EmulatorConfiguration: Sendable {
     }
 }
 
-/// An emulator of the Huawei Cloud VPN API's connection endpoints, faithful to the reference:
+/// An emulator of the Huawei Cloud VPN API's connection and gateway endpoints, faithful to the reference:
 /// it verifies `SDK-HMAC-SHA256` signatures and clock skew, validates batch-create bodies, answers
 /// in the documented shapes with server defaults filled in, pages lists by `marker`, and injects
 /// faults (latency, 429 with `Retry-After`, 5xx, connections dropped before or after commit).
 public final class VPNEmulator: Sendable {
-    private struct State {
+    struct State {
         var store: EmulatorStore
         var random: SplitMix64
         var faults: [FaultRule]
         var requestCount = 0
     }
 
-    private let configuration: EmulatorConfiguration
-    private let state: PThreadLocked<State>
+    let configuration: EmulatorConfiguration
+    let state: PThreadLocked<State>
     private let signer: Signer
 
     /// Creates an emulator, loading its data file if there is one.
     /// - Throws: When the data file exists but cannot be read.
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
-        let store = try EmulatorStore(dataFile: configuration.dataFile)
+        var store = try EmulatorStore(dataFile: configuration.dataFile)
+        let created = Int64(configuration.now().timeIntervalSince1970 * 1000)
+        for g in configuration.gateways where store.gateways[StoredGateway.key(project: nil, id: g.id)] == nil {
+            store.put(StoredGateway(projectID: nil, gateway: g, madeOnTheFly: false, createdMillis: created))
+        }
         state = PThreadLocked(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
         signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
     }
@@ -74,13 +93,17 @@ public final class VPNEmulator: Sendable {
         state.withLock { $0.faults = faults }
     }
 
-    /// Every stored connection of a project (or of all projects), oldest first.
+    /// Every stored connection of a project (or of all projects), oldest first, with its current status.
     public func connections(project: String? = nil) -> [VPNConnection] {
-        state.withLock { s in
+        let now = nowMillis
+        return state.withLock { s in
             s.store.connections.values.filter { project == nil || $0.projectID == project }
-                .sorted { $0.createdMillis < $1.createdMillis }.map(\.connection)
+                .sorted { $0.createdMillis < $1.createdMillis }.map { $0.current(atMillis: now) }
         }
     }
+
+    /// The configured clock, in milliseconds since 1970.
+    var nowMillis: Int64 { Int64(configuration.now().timeIntervalSince1970 * 1000) }
 
     /// Requests handled so far.
     public var requestCount: Int { state.withLock { $0.requestCount } }
@@ -109,21 +132,27 @@ public final class VPNEmulator: Sendable {
         }
         switch (request.method, Array(segments.dropFirst(3))) {
         case ("POST", ["vpn-connections", "batch-create"]):
-            return withFault(.batchCreate, requestID) { commit in batchCreate(request, project, requestID, commit: commit) }
+            return withFault(.batchCreate, requestID) { batchCreate(request, project, requestID, fault: $0) }
         case ("GET", ["vpn-connection"]):
             return withFault(.list, requestID) { _ in list(request, project, requestID) }
         case ("GET", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
             return withFault(.show, requestID) { _ in show(Signer.percentDecode(rest[1]), project, requestID) }
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
             return withFault(.delete, requestID) { _ in delete(Signer.percentDecode(rest[1]), project, requestID) }
+        case ("GET", ["vpn-gateways"]):
+            return withFault(.listGateways, requestID) { _ in listGateways(request, project, requestID) }
+        case ("GET", let rest) where rest.count == 2 && rest[0] == "vpn-gateways":
+            let id = Signer.percentDecode(rest[1])
+            return withFault(.showGateway, requestID) { _ in showGateway(id, project, requestID) }
         default:
             return error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
         }
     }
 
     /// Draws the faults of `operation`; runs `body` unless a fault replaces it. `body`'s argument
-    /// says whether the answer will be dropped after the work is done.
-    private func withFault(_ operation: FaultRule.Operation, _ requestID: String, _ body: (Bool) -> EmulatorReply) -> EmulatorReply {
+    /// is the fault drawn that lets the work happen (`dropAfterCommit`, `errorStatus`), if any.
+    private func withFault(_ operation: FaultRule.Operation, _ requestID: String,
+                           _ body: (FaultRule.Kind?) -> EmulatorReply) -> EmulatorReply {
         let fault: FaultRule.Kind? = state.withLock { s in
             for rule in s.faults where rule.operation == operation {
                 if s.random.nextUnit() < rule.rate { return rule.kind }
@@ -131,6 +160,11 @@ public final class VPNEmulator: Sendable {
             return nil
         }
         switch fault {
+        case .status(401)?:
+            let reason = "the access key is expired or disabled"
+            return error(401, "APIGW.0301", "Incorrect IAM authentication information: \(reason)", requestID)
+        case .status(403)?:
+            return error(403, "VPN.0007", "Policy doesn't allow \(Self.action(operation)) to be performed.", requestID)
         case .status(429)?:
             return .respond(status: 429, headers: ["Retry-After": "1", "X-Request-Id": requestID, "Content-Type": "application/json"],
                             body: Self.errorBody("VPN.0429", "Too many requests, please retry later", requestID))
@@ -141,10 +175,24 @@ public final class VPNEmulator: Sendable {
         case .dropBeforeCommit?:
             return .drop
         case .dropAfterCommit?:
-            let reply = body(true)
+            let reply = body(.dropAfterCommit)
             return reply.status.map { (200..<300).contains($0) } == true ? .drop : reply
+        case .errorStatus?:
+            return body(.errorStatus)
         case nil:
-            return body(false)
+            return body(nil)
+        }
+    }
+
+    /// The IAM action of an operation, as a 403 names it.
+    static func action(_ operation: FaultRule.Operation) -> String {
+        switch operation {
+        case .batchCreate: return "vpn:vpnConnections:create"
+        case .list: return "vpn:vpnConnections:list"
+        case .show: return "vpn:vpnConnections:get"
+        case .delete: return "vpn:vpnConnections:delete"
+        case .showGateway: return "vpn:vpnGateways:get"
+        case .listGateways: return "vpn:vpnGateways:list"
         }
     }
 
@@ -199,7 +247,8 @@ public final class VPNEmulator: Sendable {
         "enable_health_check", "peer_subnets_v6", "policy_rules_v6",
     ]
 
-    private func batchCreate(_ request: EmulatorRequest, _ project: String, _ requestID: String, commit: Bool) -> EmulatorReply {
+    private func batchCreate(_ request: EmulatorRequest, _ project: String, _ requestID: String,
+                             fault: FaultRule.Kind?) -> EmulatorReply {
         guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
               let items = object["vpn_connections"] as? [[String: Any]] else {
             return error(400, "VPN.0001", "invalid request: the body must be an object with a vpn_connections list", requestID)
@@ -218,12 +267,17 @@ public final class VPNEmulator: Sendable {
         if let problem = RequestRules.problem(body) {
             return error(400, "VPN.0001", "invalid request: \(problem)", requestID)
         }
-        let now = Date()
-        let created: [VPNConnection]? = state.withLock { s in
-            if let quota = configuration.quotaPerGateway {
-                let used = s.store.connections.values.filter { $0.projectID == project && $0.connection.vgwID == body.vpnConnections[0].vgwID }.count
-                if used + body.vpnConnections.count > quota { return nil }
+        let now = configuration.now()
+        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
+        let settleMillis = Self.millis(configuration.settle)
+        let settledStatus = fault == .errorStatus ? "ERROR" : "DOWN"
+        let outcome: Result<[VPNConnection], GatewayRefusal> = state.withLock { s in
+            let gateway: StoredGateway
+            switch admit(body, project: project, store: s.store, nowMillis: nowMillis) {
+            case .success(let g): gateway = g
+            case .failure(let refusal): return .failure(refusal)
             }
+            s.store.put(gateway)
             var made: [VPNConnection] = []
             for item in body.vpnConnections {
                 let millis = s.store.nextMillis(project: project, now: now)
@@ -232,16 +286,23 @@ public final class VPNEmulator: Sendable {
                     let pair = s.store.nextTunnelPair()
                     tunnel = (pair.0, pair.1)
                 }
-                let connection = ConnectionDefaults.response(for: item, id: UUID().uuidString.lowercased(), createdMillis: millis,
-                                                             tunnel: tunnel, random: &s.random)
-                s.store.insert(StoredConnection(projectID: project, connection: connection, createdMillis: millis))
+                var connection = ConnectionDefaults.response(for: item, id: UUID().uuidString.lowercased(),
+                                                             createdMillis: millis, tunnel: tunnel, random: &s.random)
+                // PENDING_CREATE until `settle` has passed, then DOWN (or ERROR under the fault).
+                connection.status = settleMillis > 0 ? "PENDING_CREATE" : settledStatus
+                let settle = settleMillis > 0
+                    ? StoredConnection.Settle(atMillis: nowMillis + settleMillis, status: settledStatus) : nil
+                s.store.insert(StoredConnection(projectID: project, connection: connection, createdMillis: millis,
+                                                settle: settle))
                 made.append(connection)
             }
             try? s.store.persist()
-            return made
+            return .success(made)
         }
-        guard let created else {
-            return error(400, "VPN.0001", "invalid request: quota exceeded: gateway \(body.vpnConnections[0].vgwID) may have at most \(configuration.quotaPerGateway ?? 0) connections", requestID)
+        let created: [VPNConnection]
+        switch outcome {
+        case .success(let made): created = made
+        case .failure(let refusal): return error(refusal.status, refusal.code, refusal.message, requestID)
         }
         // The create answer has no status field (CreateResponseVpnConnection).
         let shown = created.map { c -> VPNConnection in var c = c; c.status = nil; return c }
@@ -249,11 +310,7 @@ public final class VPNEmulator: Sendable {
     }
 
     private func list(_ request: EmulatorRequest, _ project: String, _ requestID: String) -> EmulatorReply {
-        var filters: [String: [String]] = [:]
-        for item in request.rawQuery.split(separator: "&") {
-            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { Signer.percentDecode(String($0)) }
-            filters[kv[0], default: []].append(kv.count > 1 ? kv[1] : "")
-        }
+        let filters = Self.queryFilters(request.rawQuery)
         var limit = 2000
         if let text = filters["limit"]?.last {
             guard let l = Int(text), (0...2000).contains(l) else { return error(400, "VPN.0001", "invalid request: limit must be 0-2000", requestID) }
@@ -264,6 +321,7 @@ public final class VPNEmulator: Sendable {
         }
         let markerMillis = filters["marker"]?.last.flatMap(ConnectionDefaults.parseMillis)
         if filters["marker"] != nil, markerMillis == nil { return error(400, "VPN.0001", "invalid request: marker is not a valid creation time", requestID) }
+        let now = nowMillis
         let matching: [StoredConnection] = state.withLock { s in
             s.store.connections.values.filter { c in
                 c.projectID == project
@@ -276,7 +334,7 @@ public final class VPNEmulator: Sendable {
         let page = Array(after.prefix(limit))
         // next_marker is the creation time of the page's last item; a short page is the last one.
         let info = PageInfo(nextMarker: page.last.map { ConnectionDefaults.timestamp($0.createdMillis) }, currentCount: page.count)
-        return json(200, ListConnectionsResponse(vpnConnections: page.map(\.connection), pageInfo: info,
+        return json(200, ListConnectionsResponse(vpnConnections: page.map { $0.current(atMillis: now) }, pageInfo: info,
                                                  totalCount: matching.count, requestID: requestID), requestID)
     }
 
@@ -285,7 +343,8 @@ public final class VPNEmulator: Sendable {
         guard let found, found.projectID == project else {
             return error(404, "VPN.0004", "The VPN connection \(id) does not exist", requestID)
         }
-        return json(200, ShowConnectionResponse(vpnConnection: found.connection, requestID: requestID), requestID)
+        let shown = found.current(atMillis: nowMillis)
+        return json(200, ShowConnectionResponse(vpnConnection: shown, requestID: requestID), requestID)
     }
 
     private func delete(_ id: String, _ project: String, _ requestID: String) -> EmulatorReply {
@@ -307,12 +366,12 @@ public final class VPNEmulator: Sendable {
         return e
     }()
 
-    private func json<T: Encodable>(_ status: Int, _ value: T, _ requestID: String) -> EmulatorReply {
+    func json<T: Encodable>(_ status: Int, _ value: T, _ requestID: String) -> EmulatorReply {
         let body = (try? Self.encoder.encode(value)).map { [UInt8]($0) } ?? []
         return .respond(status: status, headers: ["Content-Type": "application/json", "X-Request-Id": requestID], body: body)
     }
 
-    private func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> EmulatorReply {
+    func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> EmulatorReply {
         .respond(status: status, headers: ["Content-Type": "application/json", "X-Request-Id": requestID],
                  body: Self.errorBody(code, message, requestID))
     }

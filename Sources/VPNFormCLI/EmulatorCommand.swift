@@ -2,9 +2,11 @@ import Dispatch
 import Foundation
 import VPNCrypto
 import VPNEmulator
+import VPNForm
 
 enum EmulatorCommand {
-    static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] [--quota N]"
+    static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] "
+        + "[--quota N] [--gateways-from FILE …] [--strict-gateways] [--settle MS]"
 
     static let spec = CommandSpec(
         name: "emulator",
@@ -12,17 +14,29 @@ enum EmulatorCommand {
         usage: usage,
         options: [
             OptionSpec(["--port"], value: "N", help: "Port to listen on (default: any free port)."),
-            OptionSpec(["--data"], value: "FILE", help: "Keep the connections in this JSON file across restarts."),
+            OptionSpec(["--data"], value: "FILE",
+                       help: "Keep the connections and gateways in this JSON file across restarts."),
             OptionSpec(["--latency"], value: "MS", help: "Delay every answer by MS milliseconds."),
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
-            OptionSpec(["--quota"], value: "N", help: "Most connections per gateway."),
+            OptionSpec(["--quota"], value: "N", help: "connection_number of the gateways it makes (default 1000)."),
+            OptionSpec(["--gateways-from"], value: "FILE", repeatable: true,
+                       help: "Start with every gateway this desired-state file names."),
+            OptionSpec(["--strict-gateways"], help: "Refuse batch-create on an unknown gateway (404 VPN.0509)."),
+            OptionSpec(["--settle"], value: "MS",
+                       help: "Keep new connections PENDING_CREATE for MS milliseconds (default 0)."),
         ],
         details: """
         Requests must be signed with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK from the emulator's environment; with
         none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`.
-        It serves any project id. Operations: batch-create, list, show, delete. Fault kinds: 429, 500, 502, 503,
-        504, drop (no answer, nothing done), drop-after-commit (created, then no answer).
+        It serves any project id. Operations: batch-create, list, show, delete (connections), show-gateway,
+        list-gateways. Fault kinds: 401, 403, 429, 500, 502, 503, 504, drop (no answer, nothing done),
+        drop-after-commit (created, then no answer), error-status (batch-create only: created, then ERROR).
+
+        Gateways: those of --gateways-from files are ACTIVE, visible in every project, with the file's ips as
+        EIP ids (or private IPs for IPv4 addresses) and ha_mode active-standby when a connection sets ha_role;
+        their vgw_ip values are enforced. A batch-create on an unknown gateway makes it on the fly, unless
+        --strict-gateways. New connections are PENDING_CREATE for --settle, then DOWN (no peer ever connects).
         Stops on SIGINT or SIGTERM.
         """
     ) { args, console in
@@ -38,6 +52,20 @@ enum EmulatorCommand {
             guard let n = Int(q), n > 0 else { return usageError("--quota must be a whole number above 0") }
             quota = n
         }
+        guard let settle = Int(args.value("--settle") ?? "0"), settle >= 0 else {
+            return usageError("--settle must be milliseconds, 0 or more")
+        }
+        var desired: [DesiredState] = []
+        for path in args.values("--gateways-from") {
+            guard let loaded = try? DesiredStateLoader().load(path: path), let state = loaded.state else {
+                console.err("error: --gateways-from \(path): not a readable desired-state file"
+                            + " (run `vpnform validate -f \(path)`)\n")
+                return ExitCode.failure
+            }
+            desired.append(state)
+        }
+        let gateways = EmulatorGatewaySeed.gateways(in: desired,
+                                                    connectionNumber: quota ?? VPNEmulator.defaultConnectionNumber)
         var faults: [FaultRule] = []
         for spec in args.values("--fault") {
             switch FaultRule.parse(spec) {
@@ -53,7 +81,10 @@ enum EmulatorCommand {
             generated = true
         }
         let config = EmulatorConfiguration(accessKey: credentials.0!, secretKey: credentials.1!, latency: .milliseconds(latency),
-                                           faults: faults, seed: seed, quotaPerGateway: quota, dataFile: args.value("--data"))
+                                           faults: faults, seed: seed, quotaPerGateway: quota,
+                                           dataFile: args.value("--data"),
+                                           gateways: gateways, autoCreateGateways: !args.flag("--strict-gateways"),
+                                           settle: .milliseconds(settle))
         let server: EmulatorServer
         do {
             server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port)

@@ -180,7 +180,13 @@ import VPNCrypto
         #expect(try FaultRule.parse("batch-create:429:0.2").get() == FaultRule(operation: .batchCreate, kind: .status(429), rate: 0.2))
         #expect(try FaultRule.parse("list:503:0.05").get().kind == .status(503))
         #expect(try FaultRule.parse("batch-create:drop-after-commit:0.1").get().kind == .dropAfterCommit)
-        for bad in ["batch-create:429", "create:429:0.1", "list:418:0.1", "list:503:2"] {
+        #expect(try FaultRule.parse("show-gateway:403:1").get()
+            == FaultRule(operation: .showGateway, kind: .status(403), rate: 1))
+        #expect(try FaultRule.parse("list-gateways:401:0.5").get().kind == .status(401))
+        #expect(try FaultRule.parse("batch-create:error-status:0.1").get().kind == .errorStatus)
+        #expect(FaultRule(operation: .batchCreate, kind: .errorStatus, rate: 0.1).description
+            == "batch-create:error-status:0.1")
+        for bad in ["batch-create:429", "create:429:0.1", "list:418:0.1", "list:503:2", "show:error-status:1"] {
             if case .success = FaultRule.parse(bad) { Issue.record("parsed \(bad)") }
         }
     }
