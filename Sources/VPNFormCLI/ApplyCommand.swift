@@ -114,6 +114,16 @@ struct ApplyRun {
             return fail("--wait: \(error)", ExitCode.usage)
         }
         var environment = console.environment
+        // Fail before any call on what the state alone already shows: missing keys, no terminal.
+        let mustAsk = savedPlan == nil && !args.flag("--auto-approve")
+        if mustAsk && isatty(STDIN_FILENO) != 1 {
+            return fail("refusing to apply without --auto-approve: standard input is not a terminal to answer `yes`")
+        }
+        let offlineWork = offlinePlan.entries.filter { $0.action == .create || $0.action == .recover }
+        if case .failure(let missing) = PSKResolver.resolve(work: offlineWork, desired: desired, environment: environment,
+                                                            throwaway: emulator) {
+            return fail("pre-shared keys missing from the environment: \(missing.names.joined(separator: ", ")); nothing was sent")
+        }
 
         // The client: credentials, project, endpoint (the emulator's, with --emulator).
         var server: EmulatorServer?
@@ -194,10 +204,7 @@ struct ApplyRun {
             }
         }
         let refreshChanges = live.refresh.state != state
-        if !work.isEmpty && savedPlan == nil && !args.flag("--auto-approve") {
-            guard isatty(STDIN_FILENO) == 1 else {
-                return fail("refusing to apply without --auto-approve: standard input is not a terminal to answer `yes`")
-            }
+        if !work.isEmpty && mustAsk {
             console.out("\nDo you want to perform these actions? Only 'yes' will be accepted: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 console.out("Apply cancelled.\n")

@@ -54,9 +54,10 @@ import Testing
     @Test("plan, apply against a standalone emulator, plan again: no changes, and the state holds every id it issued")
     func standalone() throws {
         let ws = try Workspace()
-        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
-        defer { emulator.stop() }
         try ws.write("vpn.yaml", EstateGenerator(pairs: 25, connectionsPerGateway: 10, seed: 5).yaml())
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
+        defer { emulator.stop() }
         let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
         let planned = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--out", "plan.json"], environment: env, in: ws.dir)
         #expect(planned.status == 0)
@@ -80,13 +81,14 @@ import Testing
     @Test("faults over 200 pairs (429 storms, 5xx, latency, answers dropped after commit): exactly one connection per (pair, IP)")
     func faults() throws {
         let ws = try Workspace()
+        try ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
         let emulator = try EmulatorProcess(arguments: [
             "--seed", "42", "--latency", "5",
             "--fault", "batch-create:429:0.25", "--fault", "batch-create:503:0.05", "--fault", "batch-create:500:0.05",
             "--fault", "batch-create:drop-after-commit:0.1", "--fault", "list:503:0.05",
-        ], dataFile: ws.url("emulator.json"))
+        ], dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
         let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
         var outputs: [String] = []
         var status: Int32 = -1
@@ -109,9 +111,10 @@ import Testing
     @Test("two applies on one state: the second fails naming the holder, and nothing is lost")
     func concurrent() throws {
         let ws = try Workspace()
-        let emulator = try EmulatorProcess(arguments: ["--latency", "100"], dataFile: ws.url("emulator.json"))
-        defer { emulator.stop() }
         try ws.write("vpn.yaml", EstateGenerator(pairs: 20, connectionsPerGateway: 10, seed: 9).yaml())
+        let emulator = try EmulatorProcess(arguments: ["--latency", "100"], dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
+        defer { emulator.stop() }
         let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
         let first = Process()
         first.executableURL = BinaryRunner.executable
@@ -137,9 +140,10 @@ import Testing
     @Test("a missing pre-shared key or missing credentials stop the apply before any call")
     func preflight() throws {
         let ws = try Workspace()
-        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
-        defer { emulator.stop() }
         try ws.write("vpn.yaml", EstateGenerator(pairs: 5, connectionsPerGateway: 5, seed: 2).yaml())
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
+        defer { emulator.stop() }
         var env = emulator.clientEnvironment.merging(Self.psks) { $1 }
         env["PSK_SITE3"] = ""
         let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.dir)

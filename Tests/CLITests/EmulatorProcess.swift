@@ -8,10 +8,11 @@ final class EmulatorProcess {
     let secretKey = "e2e-emulator-secret-key-0123456789"
     let dataFile: URL
 
-    init(arguments: [String] = [], dataFile: URL) throws {
+    /// Starts an emulator; `gatewaysFrom` names a desired file whose gateways it should have.
+    init(arguments: [String] = [], dataFile: URL, gatewaysFrom: URL? = nil) throws {
         self.dataFile = dataFile
         process.executableURL = BinaryRunner.executable
-        process.arguments = ["emulator", "--data", dataFile.path] + arguments
+        process.arguments = ["emulator", "--data", dataFile.path] + (gatewaysFrom.map { ["--gateways-from", $0.path] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment
         env["HUAWEICLOUD_SDK_AK"] = accessKey
         env["HUAWEICLOUD_SDK_SK"] = secretKey

@@ -21,9 +21,10 @@ import Testing
     @Test("SIGINT mid-apply: no new pair starts, calls in flight are recorded, exit 130, state == emulator, no lock")
     func midApply() throws {
         let ws = try ApplyEndToEndTests.Workspace()
-        let emulator = try EmulatorProcess(arguments: ["--latency", "150"], dataFile: ws.url("emulator.json"))
-        defer { emulator.stop() }
         try ws.write("vpn.yaml", EstateGenerator(pairs: 30, connectionsPerGateway: 10, seed: 8).yaml())
+        let emulator = try EmulatorProcess(arguments: ["--latency", "150"], dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
+        defer { emulator.stop() }
         let apply = Process()
         apply.executableURL = BinaryRunner.executable
         apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]

@@ -32,6 +32,7 @@ public struct Refresh: Sendable, Equatable {
                 drift.append(Drift(address: address, kind: .deleted(gone)))
                 if gone.count == pair.connections.count {
                     refreshed.pairs[address] = nil
+                    statuses[address] = nil
                 } else {
                     refreshed.pairs[address]?.status = .pending
                 }

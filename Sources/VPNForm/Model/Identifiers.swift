@@ -28,4 +28,10 @@ public typealias PairAddress = Identifier<IdentifierKind.Pair>
 extension Identifier where Kind == IdentifierKind.Pair {
     /// The address of a gateway's connection.
     public init(gateway: String, connection: String) { self.init("\(gateway)/\(connection)") }
+
+    /// The gateway handle: the part before `/`.
+    public var gateway: String { String(rawValue.prefix { $0 != "/" }) }
+
+    /// The connection handle: the part after `/`.
+    public var connection: String { rawValue.firstIndex(of: "/").map { String(rawValue[rawValue.index(after: $0)...]) } ?? "" }
 }
