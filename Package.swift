@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "LoopbackHTTP"),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
         .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI"]),
-        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator"]),
+        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "VPNValues"]),
         .target(name: "EstateGenerator", dependencies: ["VPNValues"]),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .executableTarget(name: "vpnform-bench", dependencies: ["CYAML", "VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "EstateGenerator"]),

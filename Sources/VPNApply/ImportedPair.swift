@@ -12,7 +12,8 @@ struct ImportedPair {
     /// The pair-wide attributes that must agree for two connections to form one pair.
     static func pairKey(_ c: VPNConnection) -> String {
         var a = LiveConnection(c).attributes
-        for key in LiveConnection.perConnectionKeys { a[key] = nil }
+        // The server sets local_id to each gateway IP's own address: not a pair-wide attribute.
+        for key in LiveConnection.perConnectionKeys.union(["ikepolicy.local_id", "ikepolicy.peer_id"]) { a[key] = nil }
         return JSONValue.object(a).canonical
     }
 

@@ -22,18 +22,24 @@ struct ClientSetup {
         return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 
-    /// Builds the client; the error says what is missing (never a secret) and that nothing was sent.
-    /// - Parameters:
-    ///   - endpointOption: `--endpoint`, or the emulator's address.
-    ///   - recordedEndpoint: The endpoint a state records for this target, when it differs from
-    ///     the one the client talks to (the emulator stands in for the file's region).
+    /// Builds the client for the desired file's target; the error says what is missing (never a
+    /// secret). `emulator`: talk to this address instead (it stands in for the file's region).
     static func make(desired: DesiredState, desiredPath: String, endpointOption: String?, environment: [String: String],
                      trace: (@Sendable (String) -> Void)?, emulator: URL? = nil) -> Result<ClientSetup, SetupError> {
-        guard let credentials = Credentials.fromEnvironment(environment) else {
-            return .failure(SetupError("no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY and HW_SECRET_KEY)"))
-        }
         guard let target = target(desired: desired, endpointOption: endpointOption, environment: environment) else {
             return .failure(SetupError("no project id: set project_id in \(desiredPath) or HUAWEICLOUD_SDK_PROJECT_ID"))
+        }
+        guard emulator != nil || target.endpoint != nil || target.region != nil else {
+            return .failure(SetupError("no endpoint: set region or endpoint in \(desiredPath), or --endpoint"))
+        }
+        return make(target: target, environment: environment, trace: trace, emulator: emulator)
+    }
+
+    /// Builds the client for `target` (which names a region or an endpoint).
+    static func make(target: CloudTarget, environment: [String: String], trace: (@Sendable (String) -> Void)?,
+                     emulator: URL? = nil) -> Result<ClientSetup, SetupError> {
+        guard let credentials = Credentials.fromEnvironment(environment) else {
+            return .failure(SetupError("no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY and HW_SECRET_KEY)"))
         }
         let endpoint: URL
         if let emulator {
@@ -44,7 +50,7 @@ struct ClientSetup {
         } else if let region = target.region {
             endpoint = ClientConfiguration.endpoint(forRegion: region)
         } else {
-            return .failure(SetupError("no endpoint: set region or endpoint in \(desiredPath), or --endpoint"))
+            return .failure(SetupError("no endpoint: name a region or an endpoint"))
         }
         do {
             let client = try VPNClient(

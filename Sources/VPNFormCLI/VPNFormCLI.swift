@@ -5,7 +5,7 @@ public enum VPNFormCLI {
     /// The version `vpnform version` prints.
     public static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, StateCommand.spec, ForceUnlockCommand.spec, EmulatorCommand.spec, VersionCommand.spec]
+    static let commands: [CommandSpec] = [ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, ImportCommand.spec, StateCommand.spec, ForceUnlockCommand.spec, EmulatorCommand.spec, VersionCommand.spec]
 
     /// Runs `vpnform` with `arguments` (without the program name).
     /// - Returns: The exit code.
