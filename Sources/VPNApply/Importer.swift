@@ -107,6 +107,7 @@ public struct Importer: Sendable {
             }
             if !kept.isEmpty { pending.append((block, kept)) }
         }
+        guard !pending.isEmpty else { return Result(file: "", gatewayBlocks: "", state: state, imported: [], skipped: skipped) }
         for p in pending { blocks += p.gatewayBlock }
         let file = Self.header(header) + "gateways:\n" + blocks
         // The records come from the file itself, so the plan of that file against them is empty.

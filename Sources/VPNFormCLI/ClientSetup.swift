@@ -10,11 +10,12 @@ struct ClientSetup {
     /// The project and region (or endpoint) the client talks to, as a state records it.
     var target: CloudTarget
 
-    /// The target the desired file (and `--endpoint`, the environment) names, without credentials:
-    /// what an offline plan compares a state's recorded target with.
-    static func target(desired: DesiredState, endpointOption: String?, environment: [String: String]) -> CloudTarget? {
+    /// The target the desired file (with the environment's project id) names: what a state records
+    /// and is compared with. `--endpoint` only says how to reach it (a proxy, the emulator), so it
+    /// is not part of it.
+    static func target(desired: DesiredState, environment: [String: String]) -> CloudTarget? {
         guard let project = projectID(desired, environment) else { return nil }
-        return CloudTarget(projectID: project, region: desired.region?.value, endpoint: endpointOption ?? desired.endpoint?.value)
+        return CloudTarget(projectID: project, region: desired.region?.value, endpoint: desired.endpoint?.value)
     }
 
     static func projectID(_ desired: DesiredState, _ environment: [String: String]) -> String? {
@@ -26,24 +27,27 @@ struct ClientSetup {
     /// secret). `emulator`: talk to this address instead (it stands in for the file's region).
     static func make(desired: DesiredState, desiredPath: String, endpointOption: String?, environment: [String: String],
                      trace: (@Sendable (String) -> Void)?, emulator: URL? = nil) -> Result<ClientSetup, SetupError> {
-        guard let target = target(desired: desired, endpointOption: endpointOption, environment: environment) else {
+        guard let target = target(desired: desired, environment: environment) else {
             return .failure(SetupError("no project id: set project_id in \(desiredPath) or HUAWEICLOUD_SDK_PROJECT_ID"))
         }
-        guard emulator != nil || target.endpoint != nil || target.region != nil else {
+        let url = emulator ?? endpointOption.flatMap { URL(string: $0) }
+        if let endpointOption, url == nil || url?.host == nil { return .failure(SetupError("invalid endpoint \"\(endpointOption)\"")) }
+        guard url != nil || target.endpoint != nil || target.region != nil else {
             return .failure(SetupError("no endpoint: set region or endpoint in \(desiredPath), or --endpoint"))
         }
-        return make(target: target, environment: environment, trace: trace, emulator: emulator)
+        return make(target: target, environment: environment, trace: trace, override: url)
     }
 
-    /// Builds the client for `target` (which names a region or an endpoint).
+    /// Builds the client for `target` (which names a region or an endpoint); `emulator` (or any
+    /// override) is the address actually used.
     static func make(target: CloudTarget, environment: [String: String], trace: (@Sendable (String) -> Void)?,
-                     emulator: URL? = nil) -> Result<ClientSetup, SetupError> {
+                     override: URL? = nil) -> Result<ClientSetup, SetupError> {
         guard let credentials = Credentials.fromEnvironment(environment) else {
             return .failure(SetupError("no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY and HW_SECRET_KEY)"))
         }
         let endpoint: URL
-        if let emulator {
-            endpoint = emulator
+        if let override {
+            endpoint = override
         } else if let text = target.endpoint {
             guard let url = URL(string: text), url.host != nil else { return .failure(SetupError("invalid endpoint \"\(text)\"")) }
             endpoint = url

@@ -73,16 +73,22 @@ struct ImportRun {
             ?? ["HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"].lazy.compactMap({ env[$0] }).first(where: { !$0.isEmpty }) else {
             return fail("no project id: give --project-id, or set project_id in the file or HUAWEICLOUD_SDK_PROJECT_ID")
         }
-        let endpoint = args.value("--endpoint") ?? desired?.endpoint?.value
+        // As for plan and apply, --endpoint is only how to reach the target, unless nothing else names it.
         let region = args.value("--region") ?? desired?.region?.value
+        let endpoint = desired?.endpoint?.value ?? (region == nil ? args.value("--endpoint") : nil)
         guard endpoint != nil || region != nil else { return fail("no endpoint: give --region or --endpoint") }
         let target = CloudTarget(projectID: project, region: region, endpoint: endpoint)
+        var override: URL?
+        if let text = args.value("--endpoint") {
+            guard let url = URL(string: text), url.host != nil else { return fail("invalid endpoint \"\(text)\"") }
+            override = url
+        }
         let statePath = args.value("--state") ?? StateStore.defaultPath(forDesired: file ?? out!)
 
         var trace: (@Sendable (String) -> Void)?
         if args.flag("--debug") { trace = { console.err($0) } }
         let setup: ClientSetup
-        switch ClientSetup.make(target: target, environment: env, trace: trace) {
+        switch ClientSetup.make(target: target, environment: env, trace: trace, override: override) {
         case .success(let s): setup = s
         case .failure(let error): return fail("\(error); nothing was read")
         }

@@ -69,7 +69,7 @@ enum PlanCommand {
             console.err("\(error)\n")
             return ExitCode.failure
         }
-        let target = ClientSetup.target(desired: desired, endpointOption: args.value("--endpoint"), environment: console.environment)
+        let target = ClientSetup.target(desired: desired, environment: console.environment)
         if let recorded = loaded.state.cloud, let target, !recorded.matches(target) {
             console.err("error: \(statePath) records pairs of \(recorded), but \(desiredPath) targets \(target); "
                         + "plan against the state of that project and region (--state)\n")

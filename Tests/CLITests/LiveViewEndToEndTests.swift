@@ -1,0 +1,223 @@
+import EstateGenerator
+import Foundation
+import Testing
+
+/// The live API as a first-class input (issue #11): the real binary against a real emulator
+/// process over loopback HTTP. Each test ends by counting the emulator's connections.
+@Suite(.serialized) struct LiveViewEndToEndTests {
+    typealias Workspace = ApplyEndToEndTests.Workspace
+
+    /// A workspace with a generated estate and an emulator that has its gateways.
+    final class Estate {
+        let ws: Workspace
+        var emulator: EmulatorProcess
+        let env: [String: String]
+
+        init(pairs: Int = 12, seed: UInt64 = 3, emulatorArguments: [String] = []) throws {
+            ws = try Workspace()
+            try ws.write("vpn.yaml", EstateGenerator(pairs: pairs, connectionsPerGateway: 6, seed: seed, twoIPs: true).yaml())
+            emulator = try EmulatorProcess(arguments: emulatorArguments, dataFile: ws.url("emulator.json"), gatewaysFrom: ws.url("vpn.yaml"))
+            env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
+        }
+
+        deinit { emulator.stop() }
+
+        func vpnform(_ arguments: [String]) throws -> BinaryRunner.Result {
+            try BinaryRunner.run(arguments + ["--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        }
+
+        func apply(_ extra: [String] = []) throws -> BinaryRunner.Result {
+            try vpnform(["apply", "-f", "vpn.yaml", "--auto-approve", "--parallelism", "4"] + extra)
+        }
+
+        /// Stops the emulator, edits its data file, starts it again (on a new port).
+        func editEmulator(_ change: (inout [[String: Any]]) -> Void) throws {
+            emulator.stop()
+            let url = ws.url("emulator.json")
+            var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+            var connections = object["connections"] as! [[String: Any]]
+            change(&connections)
+            object["connections"] = connections
+            try JSONSerialization.data(withJSONObject: object).write(to: url)
+            emulator = try EmulatorProcess(dataFile: url)
+        }
+
+        /// (id, name, vgw_ip) of every pair in the state.
+        func recorded(_ name: String = "vpn.state.json") throws -> [(id: String, name: String, vgwIP: String)] {
+            try ApplyEndToEndTests.stateConnections(ws.read(name))
+        }
+    }
+
+    /// Every (ip, name) is held once.
+    static func expectNoDuplicates(_ issued: [(id: String, name: String, vgwIP: String)], count: Int,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(issued.count == count, sourceLocation: sourceLocation)
+        #expect(Set(issued.map { "\($0.vgwIP)/\($0.name)" }).count == issued.count, "no duplicates", sourceLocation: sourceLocation)
+    }
+
+    @Test("state deleted: apply creates nothing, and the state comes back with the same ids")
+    func stateDeleted() throws {
+        let e = try Estate()
+        #expect(try e.apply().status == 0)
+        let before = Set(try e.recorded().map(\.id))
+        try FileManager.default.removeItem(at: e.ws.url("vpn.state.json"))
+        let again = try e.apply()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("exists but is not in the state: apply adopts it"))
+        #expect(again.stderr.contains("adopted 2 existing connections, created none"))
+        Self.expectNoDuplicates(try e.emulator.connections(), count: 24)
+        #expect(Set(try e.recorded().map(\.id)) == before)
+        #expect(try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--detailed-exitcode"]).status == 0)
+    }
+
+    @Test("a state from another branch that misses one pair: that pair is adopted, not created again")
+    func branchMissingAPair() throws {
+        let e = try Estate()
+        #expect(try e.apply().status == 0)
+        var object = try JSONSerialization.jsonObject(with: Data(e.ws.read("vpn.state.json").utf8)) as! [String: Any]
+        var pairs = object["pairs"] as! [String: Any]
+        let dropped = pairs.keys.sorted()[3]
+        pairs[dropped] = nil
+        object["pairs"] = pairs
+        try JSONSerialization.data(withJSONObject: object).write(to: e.ws.url("vpn.state.json"))
+        let plan = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh"])
+        #expect(plan.stdout.contains("\(dropped) exists but is not in the state: apply adopts it instead of creating it"))
+        let again = try e.apply()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("\(dropped) adopted 2 existing connections, created none"))
+        Self.expectNoDuplicates(try e.emulator.connections(), count: 24)
+        #expect(Set(try e.recorded().map(\.id)) == Set(try e.emulator.connections().map(\.id)))
+    }
+
+    @Test("a connection deleted outside vpnform: plan --refresh exits 2 naming it, apply recreates only it")
+    func connectionDeleted() throws {
+        let e = try Estate()
+        #expect(try e.apply().status == 0)
+        let victim = try e.emulator.connections().sorted { $0.name < $1.name }[5]
+        try e.editEmulator { $0.removeAll { ($0["connection"] as! [String: Any])["id"] as! String == victim.id } }
+        let offline = try e.vpnform(["plan", "-f", "vpn.yaml", "--detailed-exitcode"])
+        #expect(offline.status == 0, "offline, the state alone shows nothing")
+        let plan = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--detailed-exitcode"])
+        #expect(plan.status == 2, "\(plan.stderr)")
+        #expect(plan.stdout.contains("deleted outside vpnform; apply creates it again"))
+        #expect(plan.stdout.contains("connection \"\(victim.name)\" on \(victim.vgwIP) (\(victim.id))"))
+        let json = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--json"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let drift = document["drift"] as! [[String: Any]]
+        #expect(drift.count == 1)
+        #expect(drift.first?["kind"] as? String == "deleted")
+        let before = Set(try e.emulator.connections().map(\.id))
+        let applied = try e.apply()
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let after = try e.emulator.connections()
+        Self.expectNoDuplicates(after, count: 24)
+        let new = after.filter { !before.contains($0.id) }
+        #expect(new.map(\.name) == [victim.name], "only the deleted connection is created again")
+        #expect(try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--detailed-exitcode"]).status == 0)
+    }
+
+    @Test("an attribute edited outside vpnform is drift: shown with the attribute, state -> live")
+    func attributeEdited() throws {
+        let e = try Estate()
+        #expect(try e.apply().status == 0)
+        let victim = try e.emulator.connections().sorted { $0.name < $1.name }[0]
+        try e.editEmulator { list in
+            for i in list.indices where (list[i]["connection"] as! [String: Any])["id"] as! String == victim.id {
+                var c = list[i]["connection"] as! [String: Any]
+                c["cgw_id"] = "99999999-0000-4000-8000-000000000001"
+                list[i]["connection"] = c
+            }
+        }
+        let plan = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--detailed-exitcode"])
+        #expect(plan.status == 2, "\(plan.stderr)")
+        #expect(plan.stdout.contains("has changed outside vpnform (state -> live)"))
+        #expect(plan.stdout.contains("~ cgw_id"))
+        #expect(plan.stdout.contains("-> \"99999999-0000-4000-8000-000000000001\""))
+        let markdown = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--markdown"])
+        #expect(markdown.stdout.contains("<details><summary>Changed outside vpnform: 1 item</summary>"))
+    }
+
+    @Test("apply killed with SIGKILL and its journal deleted: the next apply ends with one connection per (pair, IP)")
+    func killedAndJournalLost() throws {
+        let e = try Estate(pairs: 30, emulatorArguments: ["--latency", "60"])
+        let apply = Process()
+        apply.executableURL = BinaryRunner.executable
+        apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", e.emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
+        apply.currentDirectoryURL = e.ws.dir
+        apply.environment = ProcessInfo.processInfo.environment.merging(e.env) { $1 }
+        apply.standardError = FileHandle.nullDevice
+        apply.standardOutput = FileHandle.nullDevice
+        try apply.run()
+        for _ in 0..<200 where (try? e.emulator.connections().count) ?? 0 < 10 { usleep(20_000) }
+        kill(apply.processIdentifier, SIGKILL)
+        apply.waitUntilExit()
+        let made = try e.emulator.connections().count
+        #expect(made > 0 && made < 60, "killed mid-apply (\(made) connections)")
+        try? FileManager.default.removeItem(at: e.ws.url("vpn.state.json.journal"))
+        try? FileManager.default.removeItem(at: e.ws.url("vpn.state.json"))
+        try? FileManager.default.removeItem(at: e.ws.url("vpn.state.json.lock"))
+        let again = try e.apply()
+        #expect(again.status == 0, "\(again.stderr)")
+        Self.expectNoDuplicates(try e.emulator.connections(), count: 60)
+        #expect(Set(try e.recorded().map(\.id)) == Set(try e.emulator.connections().map(\.id)))
+    }
+
+    @Test("import of three pairs made outside vpnform: the next plan shows no change")
+    func importConsoleMade() throws {
+        let e = try Estate(pairs: 3)
+        // "The console": another state, forgotten.
+        #expect(try e.apply(["--state", "console.state.json"]).status == 0)
+        let gateway = EstateGenerator.uuid(0xA, 0)
+        let imported = try e.vpnform(["import", "--gateway", gateway, "--out", "imported.yaml",
+                                      "--project-id", "0123456789abcdef0123456789abcdef", "--region", "cn-north-4"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("Imported 3 pairs"))
+        let text = e.ws.read("imported.yaml")
+        #expect(text.contains("psk: ${PSK_"))
+        #expect(text.contains("region: cn-north-4"))
+        #expect(!text.contains("endpoint:"), "--endpoint is how to reach the region, not part of the file")
+        let plan = try e.vpnform(["plan", "-f", "imported.yaml", "--state", "imported.state.json", "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        let refreshed = try e.vpnform(["plan", "-f", "imported.yaml", "--state", "imported.state.json", "--refresh", "--detailed-exitcode"])
+        #expect(refreshed.status == 0, "\(refreshed.stdout)\(refreshed.stderr)")
+        // Importing again changes nothing; a connection recorded under another address is refused.
+        let twice = try e.vpnform(["import", "--gateway", gateway, "--state", "imported.state.json", "-f", "imported.yaml"])
+        #expect(twice.status == 0)
+        #expect(twice.stderr.contains("Nothing to import"))
+        let elsewhere = try e.vpnform(["import", "--gateway", gateway, "--state", "console.state.json", "-f", "imported.yaml"])
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.stderr.contains("is already recorded in the state as"))
+        Self.expectNoDuplicates(try e.emulator.connections(), count: 6)
+    }
+
+    @Test("a state of another project is refused, naming both")
+    func otherProject() throws {
+        let e = try Estate(pairs: 2)
+        #expect(try e.apply().status == 0)
+        let text = e.ws.read("vpn.yaml").replacingOccurrences(of: "project_id: 0123456789abcdef0123456789abcdef",
+                                                              with: "project_id: fedcba9876543210fedcba9876543210")
+        try e.ws.write("other.yaml", text)
+        let plan = try e.vpnform(["plan", "-f", "other.yaml", "--state", "vpn.state.json"])
+        #expect(plan.status == 1)
+        #expect(plan.stderr.contains("records pairs of project 0123456789abcdef0123456789abcdef"))
+        #expect(plan.stderr.contains("targets project fedcba9876543210fedcba9876543210"))
+        let apply = try e.vpnform(["apply", "-f", "other.yaml", "--state", "vpn.state.json", "--auto-approve"])
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("records pairs of project 0123456789abcdef0123456789abcdef"))
+    }
+
+    @Test("apply --wait polls new connections until they settle; ERROR fails the pair but keeps its ids")
+    func waitForStatus() throws {
+        let e = try Estate(pairs: 4, emulatorArguments: ["--settle", "300", "--fault", "batch-create:error-status:0.5", "--seed", "7"])
+        var env = e.env
+        env["VPNFORM_WAIT_INTERVAL"] = "0.1"
+        let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--auto-approve", "--wait=30s", "--endpoint", e.emulator.endpoint],
+                                     environment: env, in: e.ws.dir)
+        #expect(r.stderr.contains("Waiting up to 30 s for 4 pairs to leave PENDING_*"))
+        #expect(r.stderr.contains("is DOWN"))
+        #expect(r.stderr.contains("is ERROR"))
+        #expect(r.stderr.contains("but ended in"))
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(Set(try e.recorded().map(\.id)) == Set(try e.emulator.connections().map(\.id)), "ERROR pairs keep their ids")
+    }
+}
