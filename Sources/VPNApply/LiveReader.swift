@@ -99,16 +99,17 @@ public struct LiveReader: Sendable {
                 }
             }
             for _ in 0..<parallelism { start() }
+            // On a failure no new call starts; calls in flight end on their own (never cancelled
+            // mid-request).
+            var failure: VPNAPIError?
             while let (i, result) = await group.next() {
                 switch result {
                 case .success(let r): results[i] = r
-                case .failure(let e):
-                    group.cancelAll()
-                    return .failure(e)
+                case .failure(let e): failure = failure ?? e
                 }
-                start()
+                if failure == nil { start() }
             }
-            return .success(())
+            return failure.map { .failure($0) } ?? .success(())
         }
         try outcome.get()
         return results.map { $0! }

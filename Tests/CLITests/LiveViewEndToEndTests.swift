@@ -221,3 +221,74 @@ import Testing
         #expect(Set(try e.recorded().map(\.id)) == Set(try e.emulator.connections().map(\.id)), "ERROR pairs keep their ids")
     }
 }
+
+/// Gateway checks: each a located error on its line of the desired file, and nothing sent.
+@Suite struct GatewayCheckEndToEndTests {
+    static func uuid(_ n: Int) -> String { EstateGenerator.uuid(0xB, n) }
+
+    /// `line:column` of the first character of `needle` in `text` (1-based, columns in characters).
+    static func locate(_ needle: String, in text: String) -> String {
+        let before = text[..<text.range(of: needle)!.lowerBound]
+        let line = before.filter { $0 == "\n" }.count + 1
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        return "\(line):\(column)"
+    }
+
+    static func gateway(_ n: Int, status: String = "ACTIVE", haMode: String = "active-active", attachment: String = "vpc",
+                        quota: Int = 100) -> [String: Any] {
+        ["created_ms": 1_700_000_000_000 + n, "made_on_the_fly": false,
+         "gateway": ["id": uuid(n), "name": "gw\(n)", "status": status, "ha_mode": haMode, "attachment_type": attachment,
+                     "network_type": "public", "connection_number": quota,
+                     "eip1": ["id": uuid(100 + n), "ip_address": "203.0.113.\(n + 1)"]] as [String: Any]]
+    }
+
+    @Test("missing, not ACTIVE, foreign ip, no quota, ha_role on active-active, peer_subnets on an ER gateway")
+    func locatedAndNothingSent() throws {
+        func block(_ n: Int, ip: String? = nil, connections: Int = 1, extra: String = "") -> String {
+            var y = "  - name: g\(n)\n    id: \(Self.uuid(n))\n    ips: [\(ip ?? Self.uuid(100 + n))]\n    connections:\n"
+            for c in 0..<connections {
+                y += "      - {name: c\(c), cgw_id: \(Self.uuid(200 + c)), style: bgp, psk: \"${PSK_SITE0}\"\(extra)}\n"
+            }
+            return y
+        }
+        let text = "version: 1\nproject_id: 0123456789abcdef0123456789abcdef\nregion: cn-north-4\ngateways:\n"
+            + block(0) + block(1) + block(2, ip: Self.uuid(999)) + block(3, connections: 2)
+            + block(4, extra: ", ha_role: master") + block(5, extra: ", peer_subnets: [10.5.0.0/16]")
+        let ws = try ApplyEndToEndTests.Workspace()
+        try ws.write("vpn.yaml", text)
+        let data: [String: Any] = ["connections": [], "tunnel_counter": 0, "gateways": [
+            Self.gateway(1, status: "FREEZED"), Self.gateway(2), Self.gateway(3, quota: 1), Self.gateway(4), Self.gateway(5, attachment: "er"),
+        ]]
+        try JSONSerialization.data(withJSONObject: data).write(to: ws.url("emulator.json"))
+        let emulator = try EmulatorProcess(arguments: ["--strict-gateways"], dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        let env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
+        let before = try Data(contentsOf: ws.url("emulator.json"))
+        let expected = [
+            "vpn.yaml:\(Self.locate(Self.uuid(0), in: text)): error: gateways[0].id: gateway \(Self.uuid(0)) does not exist",
+            "vpn.yaml:\(Self.locate(Self.uuid(1), in: text)): error: gateways[1].id: gateway \(Self.uuid(1)) is FREEZED, not ACTIVE",
+            "vpn.yaml:\(Self.locate(Self.uuid(999), in: text)): error: gateways[2].ips[0]: \"\(Self.uuid(999))\" is not an EIP id or private IP",
+            "vpn.yaml:\(Self.locate(Self.uuid(3), in: text)): error: gateways[3].id: gateway \(Self.uuid(3)) can take 1 more connection",
+            "vpn.yaml:\(Self.locate("master", in: text)): error: gateways[4].connections[0].ha_role: ha_role is only for a gateway "
+                + "in active-standby mode",
+            "vpn.yaml:\(Self.locate("[10.5.0.0/16]", in: text)): error: gateways[5].connections[0].peer_subnets: gateway \(Self.uuid(5)) "
+                + "is attached to an enterprise router",
+        ]
+        for command in [["plan", "-f", "vpn.yaml", "--refresh"], ["apply", "-f", "vpn.yaml", "--auto-approve"]] {
+            let r = try BinaryRunner.run(command + ["--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+            #expect(r.status == 1)
+            for line in expected { #expect(r.stderr.contains(line), "\(command[0]): \(line)\n\(r.stderr)") }
+            #expect(r.stderr.contains("6 gateway checks failed; nothing was sent that changes anything"))
+        }
+        #expect(try Data(contentsOf: ws.url("emulator.json")) == before, "nothing was created")
+        #expect(!FileManager.default.fileExists(atPath: ws.url("vpn.state.json").path))
+        // Bad credentials are caught by the same reads, before any create.
+        var wrong = env
+        wrong["HUAWEICLOUD_SDK_SK"] = "not-the-emulator-secret-key-000000"
+        let denied = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--auto-approve", "--endpoint", emulator.endpoint],
+                                          environment: wrong, in: ws.dir)
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains("HTTP 401 APIGW.0301"))
+        #expect(denied.stderr.contains("check the credentials"))
+    }
+}
