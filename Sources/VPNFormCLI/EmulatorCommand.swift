@@ -57,9 +57,17 @@ enum EmulatorCommand {
         }
         var desired: [DesiredState] = []
         for path in args.values("--gateways-from") {
-            guard let loaded = try? DesiredStateLoader().load(path: path), let state = loaded.state else {
-                console.err("error: --gateways-from \(path): not a readable desired-state file"
-                            + " (run `vpnform validate -f \(path)`)\n")
+            let loaded: LoadedDesiredState
+            do {
+                loaded = try DesiredStateLoader().load(path: path)
+            } catch {
+                console.err("error: --gateways-from: \(error)\n")
+                return ExitCode.failure
+            }
+            // Only the gateways' ids and ips are needed: other findings do not stop the emulator.
+            guard let state = loaded.state else {
+                console.err(DiagnosticFormat.text.render(loaded.diagnostics))
+                console.err("error: --gateways-from \(path): no gateways could be read\n")
                 return ExitCode.failure
             }
             desired.append(state)
