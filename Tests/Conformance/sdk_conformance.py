@@ -14,8 +14,10 @@ The run works in a fresh random project and gateway, so it can also point at an 
 already holds data. Each `--gateway` names a gateway the emulator was started with (`--gateways-from`)
 and its addresses (EIP ids, or private IPv4 addresses): the SDK reads them (ShowVgw, ListVgws) and
 creates on one of them, and polls a new connection (ShowVpnConnection) from PENDING_CREATE to DOWN,
-which takes `--settle-ms` (the emulator's `--settle`). It prints one line per check and a last line `N passed, N failed`, and exits 1
-if any check failed. Every call has a timeout and a watchdog ends the whole run after 50 s.
+which takes `--settle-ms` (the emulator's `--settle`).
+
+It prints one line per check and a last line `N passed, N failed`, and exits 1 if any check failed.
+Every call has a timeout and a watchdog ends the whole run after 50 s.
 """
 import argparse
 import ipaddress
