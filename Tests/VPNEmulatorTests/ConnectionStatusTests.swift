@@ -120,18 +120,22 @@ import VPNEmulator
 
     @Test("over loopback, the real client polls a new connection from PENDING_CREATE to DOWN")
     func polled() async throws {
-        let f = try F { $0.settle = .milliseconds(300) }
+        let f = try F { $0.settle = .milliseconds(500) }
         defer { f.stop() }
         let start = Date()
         let id = try await f.client.batchCreate(F.pair("poll", ips: [F.eips[0]])).vpnConnections[0].id
-        var seen: [String] = []
-        while Date().timeIntervalSince(start) < 5 {
+        var seen: [(status: String, after: Double)] = []
+        // A generous deadline: the whole suite shares two cores, and the pool can be slow to run this task.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
             let s = try await f.client.showConnection(id: id).status ?? "nil"
-            if seen.last != s { seen.append(s) }
+            if seen.last?.status != s { seen.append((s, Date().timeIntervalSince(start))) }
             if !s.hasPrefix("PENDING_") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(seen == ["PENDING_CREATE", "DOWN"])
-        #expect(Date().timeIntervalSince(start) >= 0.3)
+        // Only a first answer that came back after the settle time may already be DOWN.
+        let statuses = seen.map(\.status), firstAfter = seen.first?.after ?? 0
+        #expect(statuses == ["PENDING_CREATE", "DOWN"] || (statuses == ["DOWN"] && firstAfter >= 0.5), "\(seen)")
+        #expect((seen.last?.after ?? 0) >= 0.5, "DOWN only once settled")
     }
 }

@@ -103,8 +103,11 @@ import VPNEmulator
 
         let unknown = "c030f6d6-32a8-4d20-a7f8-50a7a826e2f8"
         #expect(await apiError { try await first.client.batchCreate(F.pair("x", gateway: unknown)) }?.code == "VPN.0509")
+        let sent = Date()
         let made = try await first.client.batchCreate(F.pair("hq-shanghai"))
-        #expect(try await first.client.showConnection(id: made.vpnConnections[0].id).status == "PENDING_CREATE")
+        let early = try await first.client.showConnection(id: made.vpnConnections[0].id).status
+        // Only an answer that came back after the settle time may already be DOWN (a loaded machine).
+        #expect(early == "PENDING_CREATE" || (early == "DOWN" && Date().timeIntervalSince(sent) >= 0.3))
         try await Task.sleep(for: .milliseconds(350))
         #expect(try await first.client.showConnection(id: made.vpnConnections[0].id).status == "DOWN")
         first.stop()
@@ -128,6 +131,6 @@ import VPNEmulator
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        #expect(text.contains("--gateways-from /nonexistent/vpn.yaml"))
+        #expect(text.contains("--gateways-from") && text.contains("/nonexistent/vpn.yaml"))
     }
 }
