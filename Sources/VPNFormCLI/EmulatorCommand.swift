@@ -19,7 +19,7 @@ enum EmulatorCommand {
             OptionSpec(["--latency"], value: "MS", help: "Delay every answer by MS milliseconds."),
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
-            OptionSpec(["--quota"], value: "N", help: "connection_number of the gateways it makes (default 1000)."),
+            OptionSpec(["--quota"], value: "N", help: "connection_number of --gateways-from and made gateways (default 1000)."),
             OptionSpec(["--gateways-from"], value: "FILE", repeatable: true,
                        help: "Start with every gateway this desired-state file names."),
             OptionSpec(["--strict-gateways"], help: "Refuse batch-create on an unknown gateway (404 VPN.0509)."),
