@@ -76,14 +76,17 @@ public final class VPNEmulator: Sendable {
     private let signer: Signer
 
     /// Creates an emulator, loading its data file if there is one.
-    /// - Throws: When the data file exists but cannot be read.
+    /// - Throws: When the data file exists but cannot be read, or seeded gateways cannot be written to it.
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
         var store = try EmulatorStore(dataFile: configuration.dataFile)
         let created = Int64(configuration.now().timeIntervalSince1970 * 1000)
-        for g in configuration.gateways where store.gateways[StoredGateway.key(project: nil, id: g.id)] == nil {
+        let seeds = configuration.gateways.filter { store.gateways[StoredGateway.key(project: nil, id: $0.id)] == nil }
+        for g in seeds {
             store.put(StoredGateway(projectID: nil, gateway: g, madeOnTheFly: false, createdMillis: created))
         }
+        // Kept at once, so a restart with only the data file still has them.
+        if !seeds.isEmpty { try store.persist() }
         state = PThreadLocked(State(store: store, random: SplitMix64(seed: configuration.seed), faults: configuration.faults))
         signer = Signer(accessKey: configuration.accessKey, secretKey: configuration.secretKey)
     }

@@ -19,7 +19,7 @@ enum EmulatorCommand {
             OptionSpec(["--latency"], value: "MS", help: "Delay every answer by MS milliseconds."),
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
-            OptionSpec(["--quota"], value: "N", help: "connection_number of the gateways it makes (default 1000)."),
+            OptionSpec(["--quota"], value: "N", help: "connection_number of --gateways-from and made gateways (default 1000)."),
             OptionSpec(["--gateways-from"], value: "FILE", repeatable: true,
                        help: "Start with every gateway this desired-state file names."),
             OptionSpec(["--strict-gateways"], help: "Refuse batch-create on an unknown gateway (404 VPN.0509)."),
@@ -57,9 +57,17 @@ enum EmulatorCommand {
         }
         var desired: [DesiredState] = []
         for path in args.values("--gateways-from") {
-            guard let loaded = try? DesiredStateLoader().load(path: path), let state = loaded.state else {
-                console.err("error: --gateways-from \(path): not a readable desired-state file"
-                            + " (run `vpnform validate -f \(path)`)\n")
+            let loaded: LoadedDesiredState
+            do {
+                loaded = try DesiredStateLoader().load(path: path)
+            } catch {
+                console.err("error: --gateways-from: \(error)\n")
+                return ExitCode.failure
+            }
+            // Only the gateways' ids and ips are needed: other findings do not stop the emulator.
+            guard let state = loaded.state else {
+                console.err(DiagnosticFormat.text.render(loaded.diagnostics))
+                console.err("error: --gateways-from \(path): no gateways could be read\n")
                 return ExitCode.failure
             }
             desired.append(state)

@@ -5,7 +5,9 @@
 #
 # Builds nothing: it takes an already built binary. The SDK goes into a virtualenv at
 # ${VPNFORM_CONFORMANCE_VENV:-.build/conformance-venv}, made (and filled from PyPI) only when missing.
-# The emulator runs on a free loopback port with a fixed test AK/SK and is stopped on exit.
+# The emulator runs on a free loopback port with a fixed test AK/SK and is stopped on exit. It starts
+# with two gateways (fresh ids, one public, one private) from a desired-state file, and new
+# connections stay PENDING_CREATE for settle_ms before they are DOWN.
 # Exits with the status of Tests/Conformance/sdk_conformance.py.
 set -euo pipefail
 
@@ -63,7 +65,35 @@ fi
 export HUAWEICLOUD_SDK_AK=VPNFORMCONFORMANCEAK
 export HUAWEICLOUD_SDK_SK=vpnform-conformance-sk-0123456789abcdefghij
 
-"$bin" emulator >"$work/stdout" 2>"$work/stderr" </dev/null &
+new_uuid() { "$python" -c "import uuid; print(uuid.uuid4())"; }
+public_vgw=$(new_uuid) public_eip1=$(new_uuid) public_eip2=$(new_uuid) private_vgw=$(new_uuid)
+private_ip=10.71.0.5
+settle_ms=1500
+cat >"$work/gateways.yaml" <<EOF
+version: 1
+region: cn-north-4
+gateways:
+  - name: public
+    id: $public_vgw
+    ips: [$public_eip1, $public_eip2]
+    connections:
+      - name: site
+        cgw_id: $(new_uuid)
+        peer_subnets: [192.168.50.0/24]
+        psk: \${PSK_SITE}
+        ha_role: master
+  - name: private
+    id: $private_vgw
+    ips: [$private_ip]
+    connections:
+      - name: site
+        cgw_id: $(new_uuid)
+        peer_subnets: [192.168.51.0/24]
+        psk: \${PSK_SITE}
+EOF
+
+"$bin" emulator --settle "$settle_ms" --gateways-from "$work/gateways.yaml" \
+  >"$work/stdout" 2>"$work/stderr" </dev/null &
 emu_pid=$!
 
 endpoint=
@@ -90,7 +120,8 @@ echo "conformance: emulator $endpoint (pid $emu_pid), SDK $sdk_version"
 
 status=0
 timeout 120 "$venv/bin/python" "$here/sdk_conformance.py" \
-  --endpoint "$endpoint" --ak "$HUAWEICLOUD_SDK_AK" --sk "$HUAWEICLOUD_SDK_SK" || status=$?
+  --endpoint "$endpoint" --ak "$HUAWEICLOUD_SDK_AK" --sk "$HUAWEICLOUD_SDK_SK" --settle-ms "$settle_ms" \
+  --gateway "$public_vgw=$public_eip1,$public_eip2" --gateway "$private_vgw=$private_ip" || status=$?
 
 if [ "$status" -ne 0 ] && [ -s "$work/stderr" ]; then
   echo "--- emulator stderr:" >&2; tail -n 50 "$work/stderr" >&2 || true

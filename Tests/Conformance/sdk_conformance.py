@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks `vpnform emulator` against Huawei's official Python SDK, used as an independent client.
 
-    sdk_conformance.py --endpoint http://127.0.0.1:PORT --ak AK --sk SK
+    sdk_conformance.py --endpoint http://127.0.0.1:PORT --ak AK --sk SK \
+        [--settle-ms N] [--gateway VGW_ID=IP[,IP] ...]
 
 Needs `huaweicloudsdkvpn==3.1.219` and `huaweicloudsdkcore==3.1.219` (Tests/Conformance/run.sh installs
 them in a virtualenv). Everything the SDK does is its own: it builds the requests from its models,
@@ -10,8 +11,13 @@ answers into its models, so an emulator answer the SDK cannot read, or a signatu
 cannot check, shows up here.
 
 The run works in a fresh random project and gateway, so it can also point at an emulator that
-already holds data. It prints one line per check and a last line `N passed, N failed`, and exits 1
-if any check failed. Every call has a timeout and a watchdog ends the whole run after 50 s.
+already holds data. Each `--gateway` names a gateway the emulator was started with (`--gateways-from`)
+and its addresses (EIP ids, or private IPv4 addresses): the SDK reads them (ShowVgw, ListVgws) and
+creates on one of them, and polls a new connection (ShowVpnConnection) from PENDING_CREATE to DOWN,
+which takes `--settle-ms` (the emulator's `--settle`).
+
+It prints one line per check and a last line `N passed, N failed`, and exits 1 if any check failed.
+Every call has a timeout and a watchdog ends the whole run after 50 s.
 """
 import argparse
 import ipaddress
@@ -32,6 +38,9 @@ MAX_PAGES = 20
 
 CONNECTION_STATUSES = {"ERROR", "ACTIVE", "DOWN", "PENDING_CREATE", "PENDING_UPDATE", "PENDING_DELETE",
                        "FREEZED", "UNKNOWN"}
+# Where a new connection's statuses come in its life: it may move forward between two reads, never back.
+STATUS_ORDER = {"PENDING_CREATE": 0, "DOWN": 1, "ACTIVE": 1, "ERROR": 1}
+GATEWAY_STATUSES = {"PENDING_CREATE", "PENDING_UPDATE", "PENDING_DELETE", "ACTIVE", "FAULT", "FREEZED"}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -72,7 +81,15 @@ def main():
     parser.add_argument("--endpoint", required=True, help="e.g. http://127.0.0.1:8080")
     parser.add_argument("--ak", required=True)
     parser.add_argument("--sk", required=True)
+    parser.add_argument("--settle-ms", type=int, default=0,
+                        help="the emulator's --settle: how long a new connection is PENDING_CREATE")
+    parser.add_argument("--gateway", action="append", default=[], metavar="VGW_ID=IP[,IP]",
+                        help="a gateway the emulator holds, and its EIP ids or private IPs (repeatable)")
     args = parser.parse_args()
+    try:
+        args.gateways = [(g.split("=", 1)[0], g.split("=", 1)[1].split(",")) for g in args.gateway]
+    except IndexError:
+        parser.error("--gateway must be VGW_ID=IP[,IP]")
 
     report = Report()
 
@@ -106,7 +123,8 @@ def run(args, report):
         from huaweicloudsdkvpn.v5 import (
             BatchCreateVpnConnectionRequest, BatchCreateVpnConnectionRequestBody, BatchCreateVpnConnectionResponse,
             CreateResponseVpnConnection, CreateVpnConnectionRequestBodyContent, Dpd, IkePolicy, IpsecPolicy,
-            ListVpnConnectionsRequest, ListVpnConnectionsResponse, PageInfo, PolicyRule, ResponseVpnConnection,
+            ListVgwsRequest, ListVgwsResponse, ListVpnConnectionsRequest, ListVpnConnectionsResponse, PageInfo,
+            PolicyRule, ResponseEip, ResponseVpnConnection, ResponseVpnGateway, ShowVgwRequest, ShowVgwResponse,
             ShowVpnConnectionRequest, ShowVpnConnectionResponse, VpnClient, VpnResourceTag)
     except ImportError as e:
         report.fail("import the Huawei SDK", str(e))
@@ -423,9 +441,12 @@ def run(args, report):
         diffs = ["%s: created %r, shown %r" % (k, plain(getattr(made, k)), plain(getattr(conn, k)))
                  for k in common if ok and plain(getattr(made, k)) != plain(getattr(conn, k))]
         if ok and cid in listed:
+            # The status may have moved on between the list and the show (PENDING_CREATE, then DOWN).
             diffs += ["%s: listed %r, shown %r" % (k, plain(getattr(listed[cid], k)), plain(getattr(conn, k)))
                       for k in ResponseVpnConnection.openapi_types
-                      if plain(getattr(listed[cid], k)) != plain(getattr(conn, k))]
+                      if k != "status" and plain(getattr(listed[cid], k)) != plain(getattr(conn, k))]
+            if STATUS_ORDER.get(conn.status, -1) < STATUS_ORDER.get(listed[cid].status, 99):
+                diffs.append("status went back from %r (listed) to %r (shown)" % (listed[cid].status, conn.status))
         if ok and conn.status not in CONNECTION_STATUSES:
             diffs.append("status %r is not documented" % conn.status)
         if ok and (not isinstance(resp.request_id, str) or not resp.request_id):
@@ -498,6 +519,11 @@ def run(args, report):
                          vpn_connections=[static_item(5, eip1, None), other_gateway]))),
                  400, "VPN.0001", must_name="vgw_id")
 
+    check_gateways(args, report, api, project, run, describe, plain, raw_json, ClientRequestException,
+                   (ListVgwsRequest, ListVgwsResponse, ResponseEip, ResponseVpnGateway, ShowVgwRequest,
+                    ShowVgwResponse, ShowVpnConnectionRequest, BatchCreateVpnConnectionRequest,
+                    BatchCreateVpnConnectionRequestBody, CreateVpnConnectionRequestBodyContent))
+
     if created:
         try:
             resp = api.list_vpn_connections(ListVpnConnectionsRequest(vgw_id=vgw))
@@ -505,6 +531,150 @@ def run(args, report):
                          "total_count %r, expected %d" % (resp.total_count, len(created)))
         except Exception as e:
             report.fail("rejected calls created nothing", describe(e))
+
+
+def check_gateways(args, report, api, project, run, describe, plain, raw_json, ClientRequestException, models):
+    """ShowVgw and ListVgws on the gateways the emulator was started with; a pair created on the first
+    one counts in its used_connection_number; one connection polled from PENDING_CREATE to DOWN."""
+    (ListVgwsRequest, ListVgwsResponse, ResponseEip, ResponseVpnGateway, ShowVgwRequest, ShowVgwResponse,
+     ShowVpnConnectionRequest, BatchCreateVpnConnectionRequest, BatchCreateVpnConnectionRequestBody,
+     CreateVpnConnectionRequestBodyContent) = models
+    if not args.gateways:
+        report.fail("gateways", "skipped: no --gateway given")
+        return
+
+    def gateway_problems(g, vgw_id, ips):
+        """What is wrong with a parsed ResponseVpnGateway for `vgw_id` with addresses `ips`."""
+        if not isinstance(g, ResponseVpnGateway):
+            return ["not parsed into ResponseVpnGateway: %r" % (g,)]
+        problems = []
+        private = [ip for ip in ips if re.match(r"^\d+\.\d+\.\d+\.\d+$", ip)]
+        eips = [ip for ip in ips if ip not in private]
+        if g.id != vgw_id:
+            problems.append("id %r" % g.id)
+        if g.status not in GATEWAY_STATUSES:
+            problems.append("status %r is not a documented gateway status" % g.status)
+        if g.network_type != ("private" if private and not eips else "public"):
+            problems.append("network_type %r" % g.network_type)
+        if g.attachment_type not in ("vpc", "er") or g.ha_mode not in ("active-active", "active-standby"):
+            problems.append("attachment_type %r ha_mode %r" % (g.attachment_type, g.ha_mode))
+        got_eips = [e for e in (g.eip1, g.eip2) if e is not None]
+        if not all(isinstance(e, ResponseEip) and isinstance(e.ip_address, str) for e in got_eips):
+            problems.append("eip1/eip2 not parsed into ResponseEip with ip_address: %r" % plain(got_eips))
+        if [e.id for e in got_eips] != eips:
+            problems.append("eip ids %r, expected %r" % ([e.id for e in got_eips], eips))
+        if [ip for ip in (g.access_private_ip_1, g.access_private_ip_2) if ip] != private:
+            problems.append("access_private_ip_1/2 %r/%r, expected %r"
+                            % (g.access_private_ip_1, g.access_private_ip_2, private))
+        if not isinstance(g.connection_number, int) or not isinstance(g.used_connection_number, int):
+            problems.append("connection_number %r used_connection_number %r"
+                            % (g.connection_number, g.used_connection_number))
+        if not isinstance(g.created_at, str) or not TIMESTAMP.match(g.created_at):
+            problems.append("created_at %r" % (g.created_at,))
+        return problems
+
+    # ---------------------------------------------------------------- ShowVgw / ListVgws
+    for vgw_id, ips in args.gateways:
+        name = "ShowVgw %s" % vgw_id
+        try:
+            resp = api.show_vgw(ShowVgwRequest(vgw_id=vgw_id))
+            problems = gateway_problems(resp.vpn_gateway, vgw_id, ips)
+            if not isinstance(resp, ShowVgwResponse) or resp.status_code != 200:
+                problems.append("%s status %s" % (type(resp).__name__, resp.status_code))
+            if not isinstance(resp.request_id, str) or not resp.request_id:
+                problems.append("request_id %r" % resp.request_id)
+            body = raw_json(resp)
+            if body is None or set(body) != {"vpn_gateway", "request_id"}:
+                problems.append("raw answer keys %r" % (sorted(body) if isinstance(body, dict) else body))
+            elif resp.vpn_gateway is not None and resp.vpn_gateway.used_connection_number != 0:
+                problems.append("used_connection_number %r in a fresh project"
+                                % resp.vpn_gateway.used_connection_number)
+            report.check(name + ": 200, ShowVgwResponse with ResponseVpnGateway/ResponseEip, the given addresses",
+                         not problems, "; ".join(problems))
+        except Exception as e:
+            report.fail(name, describe(e))
+
+    try:
+        resp = api.list_vgws(ListVgwsRequest())
+        gateways = resp.vpn_gateways or []
+        by_id = {g.id: g for g in gateways if isinstance(g, ResponseVpnGateway)}
+        problems = []
+        if not isinstance(resp, ListVgwsResponse) or resp.status_code != 200:
+            problems.append("%s status %s" % (type(resp).__name__, resp.status_code))
+        if len(by_id) != len(gateways):
+            problems.append("items not parsed into ResponseVpnGateway, or repeated")
+        for vgw_id, ips in args.gateways:
+            if vgw_id not in by_id:
+                problems.append("%s missing" % vgw_id)
+            else:
+                problems += ["%s: %s" % (vgw_id, p) for p in gateway_problems(by_id[vgw_id], vgw_id, ips)]
+        if not isinstance(resp.request_id, str) or not resp.request_id:
+            problems.append("request_id %r" % resp.request_id)
+        report.check("ListVgws: 200, ListVgwsResponse holding every given gateway", not problems, "; ".join(problems))
+    except Exception as e:
+        report.fail("ListVgws", describe(e))
+
+    first, first_ips = args.gateways[0]
+    try:
+        resp = api.list_vgws(ListVgwsRequest(vgw_id=first))
+        ids = [g.id for g in resp.vpn_gateways or []]
+        report.check("ListVgws vgw_id=%s: only that gateway" % first, ids == [first], "ids %r" % ids)
+    except Exception as e:
+        report.fail("ListVgws vgw_id=%s" % first, describe(e))
+
+    missing = str(uuid.uuid4())
+    try:
+        resp = api.show_vgw(ShowVgwRequest(vgw_id=missing))
+        report.fail("ShowVgw of an unknown gateway: 404 VPN.0509", "got status %s" % resp.status_code)
+    except ClientRequestException as e:
+        report.check("ShowVgw of an unknown gateway: 404 VPN.0509",
+                     e.status_code == 404 and e.error_code == "VPN.0509" and bool(e.request_id), describe(e))
+    except Exception as e:
+        report.fail("ShowVgw of an unknown gateway: 404 VPN.0509", describe(e))
+
+    # ---------------------------------------------------------------- a pair on the first gateway, polled
+    items = [CreateVpnConnectionRequestBodyContent(
+        name="sdk-%s-gw-%d" % (run, i + 1), vgw_id=first, vgw_ip=ip, style="static", cgw_id=str(uuid.uuid4()),
+        peer_subnets=["192.168.60.0/24"], psk="Sdk-Conformance-Gateway-04") for i, ip in enumerate(first_ips)]
+    try:
+        resp = api.batch_create_vpn_connection(BatchCreateVpnConnectionRequest(
+            body=BatchCreateVpnConnectionRequestBody(vpn_connections=items)))
+        ids = [c.id for c in resp.vpn_connections or []]
+    except Exception as e:
+        report.fail("batch-create on %s (a given gateway, its own addresses)" % first, describe(e))
+        return
+    report.check("batch-create on %s (a given gateway, its own addresses): 201" % first,
+                 resp.status_code == 201 and len(ids) == len(items), "status %s, ids %r" % (resp.status_code, ids))
+    try:
+        used = api.show_vgw(ShowVgwRequest(vgw_id=first)).vpn_gateway.used_connection_number
+        report.check("ShowVgw: used_connection_number counts the %d new connections" % len(ids), used == len(ids),
+                     "used_connection_number %r" % used)
+    except Exception as e:
+        report.fail("ShowVgw: used_connection_number", describe(e))
+    if not ids:
+        return
+
+    import time
+    settle = args.settle_ms / 1000.0
+    start = time.monotonic()
+    seen, problems = [], []
+    try:
+        while time.monotonic() - start < settle + 10:
+            got = api.show_vpn_connection(ShowVpnConnectionRequest(vpn_connection_id=ids[0])).vpn_connection.status
+            if not seen or seen[-1][0] != got:
+                seen.append((got, round(time.monotonic() - start, 2)))
+            if got is None or not got.startswith("PENDING_"):
+                break
+            time.sleep(0.2)
+    except Exception as e:
+        problems.append(describe(e))
+    statuses = [s for s, _ in seen]
+    want = ["PENDING_CREATE", "DOWN"] if args.settle_ms > 0 else ["DOWN"]
+    if statuses != want:
+        problems.append("statuses %r, expected %r" % (seen, want))
+    elif args.settle_ms > 0 and seen[-1][1] < settle * 0.9:
+        problems.append("DOWN after %.2f s, before --settle-ms %d" % (seen[-1][1], args.settle_ms))
+    report.check("ShowVpnConnection polled: %s" % " -> ".join(want), not problems, "; ".join(problems))
 
 
 if __name__ == "__main__":
