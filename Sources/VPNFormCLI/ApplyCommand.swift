@@ -131,9 +131,9 @@ struct ApplyRun {
         if emulator {
             let (ak, sk) = EmulatorConfiguration.randomCredentials()
             do {
-                let service = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk))
-                EmulatorGateways.register(desired, in: service)
-                server = try EmulatorServer(emulator: service)
+                var configuration = EmulatorConfiguration(accessKey: ak, secretKey: sk)
+                configuration.gateways = EmulatorGatewaySeed.gateways(in: [desired])
+                server = try EmulatorServer(emulator: VPNEmulator(configuration: configuration))
             } catch { return fail("could not start the emulator: \(error)") }
             environment["HUAWEICLOUD_SDK_AK"] = ak
             environment["HUAWEICLOUD_SDK_SK"] = sk.revealed
