@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Kill test: `vpnform apply` on 500 pairs against a standalone emulator (--data FILE) is killed
 with SIGKILL at random moments, restarted, and killed again, at least 20 times; then it is let
-finish. Afterwards the state must match the emulator exactly, with no duplicate connection.
+finish. Between some kills the journal is deleted (a CI runner that loses what was not committed),
+and between others the state file too (a lost state): apply adopts what exists by name before
+creating anything. Afterwards the state must match the emulator exactly, with no duplicate
+connection.
 
 Usage: kill_test.py [VPNFORM_BINARY] [BENCH_BINARY]   (defaults: .build/debug/vpnform, .build/debug/vpnform-bench)
 Bounded: at most 60 rounds, and every wait has a timeout. Prints `N passed, N failed` last.
@@ -31,7 +34,7 @@ def main():
     state = os.path.join(work, f"estate-{PAIRS}.state.json")
     data = os.path.join(work, "emulator.json")
     env = dict(os.environ, HUAWEICLOUD_SDK_AK=AK, HUAWEICLOUD_SDK_SK=SK, **PSKS)
-    emu = subprocess.Popen([vpnform, "emulator", "--data", data, "--latency", "50"], env=env,
+    emu = subprocess.Popen([vpnform, "emulator", "--data", data, "--latency", "50", "--gateways-from", desired], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = emu.stdout.readline()
@@ -40,6 +43,7 @@ def main():
         apply = [vpnform, "apply", "-f", desired, "--endpoint", endpoint, "--auto-approve", "--parallelism", "4", "--quiet"]
         kills, rounds, final = 0, 0, None
         outputs = []
+        lost_journals, lost_states = 0, 0
         while rounds < 60:
             rounds += 1
             p = subprocess.Popen(apply, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -53,6 +57,15 @@ def main():
                 # A killed run leaves its lock behind; it is stale, and force-unlock removes it.
                 if os.path.exists(state + ".lock"):
                     subprocess.run([vpnform, "force-unlock", "--state", state], stdout=subprocess.DEVNULL, timeout=30)
+                # What a fresh CI checkout sees: no journal (it was never committed), or no state at all.
+                if kills % 4 == 1 and os.path.exists(state + ".journal"):
+                    os.remove(state + ".journal")
+                    lost_journals += 1
+                if kills % 6 == 3:
+                    for path in (state, state + ".journal"):
+                        if os.path.exists(path):
+                            os.remove(path)
+                    lost_states += 1
                 continue
             out, err = p.communicate(timeout=300)
             outputs += [out, err]
@@ -61,6 +74,8 @@ def main():
                 break
             print(f"apply exited {final}: {err.strip().splitlines()[-1:]}", flush=True)
         check(kills >= 20, f"killed apply {kills} times with SIGKILL")
+        check(lost_journals >= 2 and lost_states >= 2,
+              f"deleted the journal {lost_journals} times and the whole state {lost_states} times between kills")
         check(final == 0, f"the last apply completed (exit {final}) after {rounds} rounds")
 
         with open(state) as f:
@@ -76,7 +91,11 @@ def main():
               f"state ids == emulator ids ({len(recorded)} recorded, {len(emulated)} on the emulator)")
         plan = subprocess.run([vpnform, "plan", "-f", desired, "--detailed-exitcode"], env=env, capture_output=True, text=True, timeout=60)
         check(plan.returncode == 0, "plan afterwards shows no changes")
-        everything = "".join(outputs) + open(state).read() + plan.stdout + plan.stderr
+        refreshed = subprocess.run([vpnform, "plan", "-f", desired, "--refresh", "--endpoint", endpoint, "--detailed-exitcode"],
+                                   env=env, capture_output=True, text=True, timeout=120)
+        check(refreshed.returncode == 0 and "Changed outside vpnform" not in refreshed.stdout,
+              f"plan --refresh afterwards shows no changes and no drift (exit {refreshed.returncode})")
+        everything = "".join(outputs) + open(state).read() + plan.stdout + plan.stderr + refreshed.stdout + refreshed.stderr
         check(not any(v in everything for v in list(PSKS.values()) + [SK]), "no pre-shared key or SK in any output or the state")
     finally:
         emu.send_signal(signal.SIGTERM)
