@@ -2,7 +2,8 @@ import VPNAPI
 import VPNForm
 
 /// Reads what the API holds for a set of gateways: each gateway (for the gateway checks) and all
-/// of their connections (for the planner's ``LiveView``), with as few list calls as it can.
+/// of their connections (for the planner's ``LiveView``), with as few calls as it can. Gateways
+/// come from one show (a single gateway) or one list call (several: the API does not page it).
 ///
 /// Connections are listed either one gateway at a time (`vgw_id=…`, in parallel) or project-wide
 /// (`limit=2000` pages, one after another). The first project-wide page says how many connections
@@ -35,23 +36,28 @@ public struct LiveReader: Sendable {
     /// - Throws: The first ``VPNAPIError`` other than a gateway's 404 (a 401/403 among them).
     public func read(_ gateways: [GatewayID]) async throws(VPNAPIError) -> Result {
         let ids = Array(Set(gateways)).sorted { $0.rawValue < $1.rawValue }
-        let shown = try await concurrentMap(ids) { id throws(VPNAPIError) -> VPNGateway? in
-            do throws(VPNAPIError) {
-                return try await client.showGateway(id: id.rawValue)
-            } catch .api(let body) where body.status == 404 {
-                return nil
-            }
-        }
         var found: [GatewayID: VPNGateway] = [:], missing = Set<GatewayID>()
-        for (id, gateway) in zip(ids, shown) {
-            if let gateway { found[id] = gateway } else { missing.insert(id) }
+        var gatewayCalls = 0
+        if ids.count == 1 {
+            // One gateway: show it.
+            gatewayCalls = 1
+            do throws(VPNAPIError) {
+                found[ids[0]] = try await client.showGateway(id: ids[0].rawValue)
+            } catch .api(let body) where body.status == 404 {
+                missing.insert(ids[0])
+            }
+        } else if ids.count > 1 {
+            // Several: the gateway list is one call for the whole project (the API does not page it).
+            gatewayCalls = 1
+            let listed = Dictionary(try await client.listGateways().map { (GatewayID($0.id), $0) }, uniquingKeysWith: { a, _ in a })
+            for id in ids { if let g = listed[id] { found[id] = g } else { missing.insert(id) } }
         }
         let existing = ids.filter { found[$0] != nil }
         let (connections, listCalls) = try await connections(of: existing)
         let wanted = Set(existing)
         let view = LiveView(gateways: wanted, connections: connections.filter { wanted.contains(GatewayID($0.vgwID ?? "")) }
             .map(LiveConnection.init))
-        return Result(gateways: found, missing: missing, view: view, gatewayCalls: ids.count, listCalls: listCalls)
+        return Result(gateways: found, missing: missing, view: view, gatewayCalls: gatewayCalls, listCalls: listCalls)
     }
 
     private func connections(of gateways: [GatewayID]) async throws(VPNAPIError) -> ([VPNConnection], Int) {
@@ -76,7 +82,8 @@ public struct LiveReader: Sendable {
     private func rest(of page: VPNClient.ConnectionPage, filter: [QueryItem], calls: Int) async throws(VPNAPIError)
         -> ([VPNConnection], Int) {
         var all = page.connections, page = page, calls = calls
-        while !page.isLast, let marker = page.nextMarker {
+        // A full last page is followed by an empty one, unless total_count says all are here.
+        while !page.isLast, all.count < (page.totalCount ?? Int.max), let marker = page.nextMarker {
             page = try await client.listConnectionPage(filter: filter, marker: marker)
             all += page.connections
             calls += 1

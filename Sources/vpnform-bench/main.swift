@@ -5,6 +5,7 @@ import Foundation
 //   swift run -c release vpnform-bench run [--sizes 1000,10000,100000] [--runs 5] [--apply] [--callgrind] [--dir DIR]
 //   swift run -c release vpnform-bench generate N DIR [--desired-only]
 //   swift run -c release vpnform-bench check [N,N]          (same diagnostics and plans as before the optimisation)
+//   swift run -c release vpnform-bench refresh [N] [--latency MS]   (the live read of N pairs: calls and wall time)
 //   vpnform-bench stage floor|validate|plan FILE [--sequential]
 //                                   (one measurement, run by `run` in a child process; --sequential
 //                                    keeps plan on one thread, for valgrind --tool=callgrind)
@@ -34,6 +35,17 @@ case "stage":
 case "check":
     let sizes = args.count == 2 ? args[1].split(separator: ",").compactMap { Int($0) } : [1000, 10000]
     try Check(dir: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-check")).run(sizes: sizes)
+case "refresh":
+    let n = args.count > 1 ? Int(args[1]) ?? 10_000 : 10_000
+    let latency = args.firstIndex(of: "--latency").flatMap { args.count > $0 + 1 ? Int(args[$0 + 1]) : nil } ?? 50
+    let done = DispatchSemaphore(value: 0)
+    let bench = RefreshBench(pairs: n, latencyMS: latency,
+                             dir: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vpnform-refresh"))
+    Task.detached {
+        do { try await bench.run() } catch { fail("\(error)") }
+        done.signal()
+    }
+    done.wait()
 case "run":
     // The main thread waits on a semaphore rather than being an async main, so that the `stage`
     // children run plain synchronous code (valgrind's callgrind cannot follow an async main).

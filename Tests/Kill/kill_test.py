@@ -48,7 +48,8 @@ def main():
             rounds += 1
             p = subprocess.Popen(apply, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if kills < 20:
-                time.sleep(rng.uniform(0.05, 0.6))
+                # apply first reads every gateway and its connections (a few hundred ms here), then creates.
+                time.sleep(rng.uniform(0.3, 1.0))
                 if p.poll() is None:
                     p.send_signal(signal.SIGKILL)
                     kills += 1
@@ -58,7 +59,7 @@ def main():
                 if os.path.exists(state + ".lock"):
                     subprocess.run([vpnform, "force-unlock", "--state", state], stdout=subprocess.DEVNULL, timeout=30)
                 # What a fresh CI checkout sees: no journal (it was never committed), or no state at all.
-                if kills % 4 == 1 and os.path.exists(state + ".journal"):
+                if kills % 3 == 1 and os.path.exists(state + ".journal"):
                     os.remove(state + ".journal")
                     lost_journals += 1
                 if kills % 6 == 3:
