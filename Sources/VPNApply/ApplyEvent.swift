@@ -55,7 +55,7 @@ public struct ApplyReport: Sendable {
     public var seconds: Double
     /// Set when the final write of the state failed: the journal beside it still holds every
     /// change, and the next command that reads the state replays it.
-    public var stateError: String?
+    public var stateError: StateError?
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.filter { if case .failed = $0.result { return true } else { return false } }.count }

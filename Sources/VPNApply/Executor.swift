@@ -75,8 +75,8 @@ public struct Executor: Sendable {
                 }
             }
         }
-        var stateError: String?
-        do { try await writer.finish() } catch { stateError = error.description }
+        var stateError: StateError?
+        do { try await writer.finish() } catch { stateError = error }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
                            stateError: stateError)
     }

@@ -23,19 +23,20 @@ enum PlanCommand {
         Colour only on a terminal, never with NO_COLOR set.
         """
     ) { args, console in
+        let printer = Printer(console: console, arguments: args)
         if args.flag("--json"), args.flag("--markdown") {
-            console.err("error: --json and --markdown exclude each other\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError("--json and --markdown exclude each other"), usage: usage, command: "plan")
             return ExitCode.usage
         }
         let timeout: Double
-        do { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
-            console.err("error: \(error)\n")
+        do throws(UsageError) { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
+            printer.usage(error, usage: usage, command: "plan")
             return ExitCode.usage
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
         // The state is read (under its lock) on a second thread while the desired file is checked.
-        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, console: console) }, {
+        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, printer: printer) }, {
             Result { () throws(StateError) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
@@ -47,7 +48,7 @@ enum PlanCommand {
         switch stateRead {
         case .success(let read): loaded = read
         case .failure(let error):
-            console.err("\(error)\n")
+            printer.print(error)
             return ExitCode.failure
         }
         let plan = Planner.plan(desired: desired, state: loaded.state)
@@ -57,10 +58,11 @@ enum PlanCommand {
                          stateSHA256: loaded.bytes.map { SHA256.hex($0) }, lineage: loaded.state.lineage)
         }
         if let out = args.value("--out") {
-            do {
+            do throws(StateError) {
                 try StateStore.writeFile(Array(document.rendered().utf8), to: out)
             } catch {
-                console.err("\(out): error: could not save the plan: \(error)\n")
+                let reason = if case .writeFailed(_, let reason) = error { reason } else { error.message }
+                printer.print(Problem(file: out, message: "could not save the plan: \(reason)"))
                 return ExitCode.failure
             }
         }

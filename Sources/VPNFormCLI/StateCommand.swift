@@ -18,30 +18,32 @@ enum StateCommand {
                                   git config merge.vpnform.driver 'vpnform state merge %O %A %B'
         """
     ) { args, console in
+        let printer = Printer(console: console, arguments: args)
         switch args.positionals.first {
-        case "list" where args.positionals.count == 1: return list(args, console)
-        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console)
-        case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), console)
+        case "list" where args.positionals.count == 1: return list(args, console, printer)
+        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
+        case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
         default:
-            console.err("error: expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError("expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`"),
+                          usage: usage, command: "state")
             return ExitCode.usage
         }
     }
 
-    static func load(_ args: ParsedArguments, _ console: Console) -> StateFile? {
+    static func load(_ args: ParsedArguments, _ printer: Printer) -> StateFile? {
         let path = CommandSupport.statePath(args)
         do {
             let (state, bytes) = try StateStore(path: path).load()
-            if bytes == nil { console.err("\(path): no state file yet (nothing has been applied)\n") }
+            if bytes == nil { printer.print(Problem(severity: .warning, file: path, message: "no state file yet (nothing has been applied)")) }
             return state
         } catch {
-            console.err("\(error)\n")
+            printer.print(error)
             return nil
         }
     }
 
-    static func list(_ args: ParsedArguments, _ console: Console) -> Int32 {
-        guard let state = load(args, console) else { return ExitCode.failure }
+    static func list(_ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
+        guard let state = load(args, printer) else { return ExitCode.failure }
         for address in state.pairs.keys.sorted() {
             let pair = state.pairs[address]!
             let ids = pair.connections.map { $0.id?.rawValue ?? "-" }.joined(separator: ",")
@@ -50,11 +52,11 @@ enum StateCommand {
         return ExitCode.success
     }
 
-    static func show(_ address: String, _ args: ParsedArguments, _ console: Console) -> Int32 {
-        guard let state = load(args, console) else { return ExitCode.failure }
+    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
+        guard let state = load(args, printer) else { return ExitCode.failure }
         guard let pair = state.pairs[PairAddress(rawValue: address)] else {
             let hint = Suggestion.hint(for: address, in: state.pairs.keys.map(\.rawValue))
-            console.err("error: no pair \"\(address)\" in the state\(hint)\n")
+            printer.error("no pair \"\(address)\" in the state\(hint)")
             return ExitCode.failure
         }
         var lines: [(String, String)] = [
@@ -72,7 +74,7 @@ enum StateCommand {
         return ExitCode.success
     }
 
-    static func merge(_ paths: [String], _ console: Console) -> Int32 {
+    static func merge(_ paths: [String], _ printer: Printer) -> Int32 {
         let (basePath, oursPath, theirsPath) = (paths[0], paths[1], paths[2])
         do {
             let ours = try StateStore(path: oursPath).load().state
@@ -86,11 +88,11 @@ enum StateCommand {
                 try StateStore(path: oursPath).save(state)
                 return ExitCode.success
             case .conflict(let reasons):
-                console.err("vpnform state merge: conflict in \(oursPath):\n" + reasons.map { "  \($0)\n" }.joined())
+                printer.print(Problem(file: oursPath, message: "vpnform state merge: conflict", hints: reasons))
                 return ExitCode.failure
             }
         } catch {
-            console.err("vpnform state merge: \(error)\n")
+            printer.print(error)
             return ExitCode.failure
         }
     }

@@ -25,7 +25,8 @@ public enum VPNFormCLI {
         if first == "--version" { return await VersionCommand.spec.run(ParsedArguments(), console) }
         guard let command = commands.first(where: { $0.name == first }) else {
             let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " (did you mean \"\($0)\"?)" } ?? ""
-            console.err("error: unknown command \"\(first)\"\(hint)\n\n\(overview)")
+            Printer(console: console).error("unknown command \"\(first)\"\(hint)")
+            console.err("\n" + overview)
             return ExitCode.usage
         }
         let rest = Array(arguments.dropFirst())
@@ -37,7 +38,7 @@ public enum VPNFormCLI {
             let parsed = try ArgumentParser.parse(rest, options: command.options, maxPositionals: command.maxPositionals)
             return await command.run(parsed, console)
         } catch {
-            console.err("error: \(error.message)\n\nUSAGE: \(command.usage)\nSee 'vpnform \(command.name) --help'.\n")
+            Printer(console: console).usage(error, usage: command.usage, command: command.name)
             return ExitCode.usage
         }
     }

@@ -15,23 +15,25 @@ enum ValidateCommand {
         github, the diagnostics themselves are the output, on standard output.
         """
     ) { args, console in
+        let printer = Printer(console: console, arguments: args)
         let file = args.value("--file") ?? "vpnform.yaml"
         let formatName = args.value("--format") ?? "text"
         guard let format = DiagnosticFormat(rawValue: formatName) else {
-            console.err("error: --format must be one of text, json, github; got \"\(formatName)\"\n")
+            printer.usage(UsageError("--format must be one of text, json, github; got \"\(formatName)\""),
+                          usage: "vpnform validate [-f FILE] [--format text|json|github]", command: "validate")
             return ExitCode.usage
         }
         let loaded: LoadedDesiredState
-        do {
+        do throws(DesiredStateFileError) {
             loaded = try DesiredStateLoader().load(path: file)
         } catch {
-            console.err("\(error)\n")
+            printer.print(error)
             return ExitCode.failure
         }
         let diagnostics = loaded.diagnostics
         switch format {
         case .text:
-            console.err(format.render(diagnostics))
+            printer.diagnostics(diagnostics)
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
             if loaded.isValid, let state = loaded.state {
@@ -40,7 +42,7 @@ enum ValidateCommand {
                 if warnings > 0 { line += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
                 console.out(line + "\n")
             } else {
-                console.err("\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")
+                printer.print(Problem(file: file, message: "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
             }
         case .json, .github:
             console.out(format.render(diagnostics))

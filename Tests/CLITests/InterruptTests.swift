@@ -1,33 +1,27 @@
 import EstateGenerator
 import Foundation
+import TestSupport
 import Testing
 
 /// SIGINT during `apply`: at the prompt, and while calls are in flight.
 @Suite struct InterruptTests {
     @Test("SIGINT at the approval prompt exits 130 at once, sends nothing, leaves no lock")
     func atPrompt() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", BinaryRunner.repositoryRoot.appendingPathComponent("Tests/Interrupt/prompt_interrupt.py").path,
-                       BinaryRunner.executable.path, BinaryRunner.repositoryRoot.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let r = try ProcessRunner.run(tool: "python3", [Repository.url("Tests/Interrupt/prompt_interrupt.py").path,
+                                                        BinaryRunner.executable.path, Repository.root.path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 
     @Test("SIGINT mid-apply: no new pair starts, calls in flight are recorded, exit 130, state == emulator, no lock")
     func midApply() throws {
-        let ws = try ApplyEndToEndTests.Workspace()
+        let ws = Scratch()
         let emulator = try EmulatorProcess(arguments: ["--latency", "150"], dataFile: ws.url("emulator.json"))
         defer { emulator.stop() }
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 30, connectionsPerGateway: 10, seed: 8).yaml())
+        ws.write("vpn.yaml", EstateGenerator(pairs: 30, connectionsPerGateway: 10, seed: 8).yaml())
         let apply = Process()
         apply.executableURL = BinaryRunner.executable
         apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
-        apply.currentDirectoryURL = ws.dir
+        apply.currentDirectoryURL = ws.url
         apply.environment = ProcessInfo.processInfo.environment.merging(emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }) { $1 }
         let err = Pipe()
         apply.standardError = err

@@ -1,0 +1,82 @@
+import Foundation
+import VPNAPI
+import VPNCrypto
+import VPNEmulator
+import VPNForm
+
+extension ApplySession {
+    /// What the calls need: the keys, and a client with credentials, project and endpoint (for an
+    /// emulator run, an emulator started in the process with throwaway credentials).
+    struct Target {
+        var psks: [PairAddress: Secret]
+        var throwawayKeys: [String]
+        var server: EmulatorServer?
+        var client: VPNClient
+
+        init(_ inputs: Inputs, request: ApplyRequest) throws(ApplyFailure) {
+            var environment = request.environment
+            // Every secret is loaded (and so known to the canary) before anything is printed.
+            let credentials = Credentials.fromEnvironment(environment)
+            switch PSKResolver.resolve(work: inputs.work, desired: inputs.desired, environment: environment,
+                                       throwaway: request.emulator) {
+            case .failure(.missing(let names)): throw .missingKeys(names: names)
+            case .failure(.invalid(let keys)): throw .invalidKeys(keys)
+            case .success(let (resolved, generated)):
+                psks = resolved
+                throwawayKeys = generated
+            }
+            let projectID = try Self.projectID(inputs, environment)
+            let endpoint: URL
+            if request.emulator {
+                let (ak, sk) = EmulatorConfiguration.randomCredentials()
+                do {
+                    let emulator = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk))
+                    server = try EmulatorServer(emulator: emulator)
+                } catch {
+                    throw .emulatorFailed("\(error)")
+                }
+                environment["HUAWEICLOUD_SDK_AK"] = ak
+                environment["HUAWEICLOUD_SDK_SK"] = sk.revealed
+                environment.removeValue(forKey: "HUAWEICLOUD_SDK_SECURITY_TOKEN")
+                endpoint = server!.baseURL
+            } else {
+                endpoint = try Self.endpoint(inputs, request)
+            }
+            guard let signing = request.emulator ? Credentials.fromEnvironment(environment) : credentials else {
+                server?.stop()
+                throw .noCredentials
+            }
+            do {
+                client = try VPNClient(
+                    configuration: ClientConfiguration(endpoint: endpoint, projectID: projectID, credentials: signing),
+                    transport: request.transport ?? URLSessionTransport(requestTimeout: 60),
+                    environment: VPNClient.Environment(trace: request.trace))
+            } catch {
+                server?.stop()
+                throw .invalidEndpoint(endpoint.absoluteString, problem: error.description)
+            }
+        }
+
+        /// The file's project id, else the environment's, which is checked here (the file's was validated).
+        static func projectID(_ inputs: Inputs, _ environment: [String: String]) throws(ApplyFailure) -> String {
+            if let id = inputs.desired.projectID?.value { return id }
+            for variable in ["HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"] {
+                guard let value = environment[variable] else { continue }
+                guard ValueRules.isProjectID(value) else { throw .invalidProjectID(variable: variable, value: value) }
+                return value
+            }
+            throw .noProjectID(desiredPath: inputs.desiredPath)
+        }
+
+        /// `--endpoint` (checked like the file's `endpoint`), the file's, or the region's.
+        static func endpoint(_ inputs: Inputs, _ request: ApplyRequest) throws(ApplyFailure) -> URL {
+            if let text = request.endpoint {
+                if let problem = EndpointRule.problem(text) { throw .invalidEndpoint(text, problem: problem) }
+                return URL(string: text)!
+            }
+            if let text = inputs.desired.endpoint?.value, let url = URL(string: text) { return url }
+            if let region = inputs.desired.region?.value { return ClientConfiguration.endpoint(forRegion: region) }
+            throw .noEndpoint(desiredPath: inputs.desiredPath)
+        }
+    }
+}
