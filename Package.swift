@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "LoopbackHTTP"),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
         .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI", "VPNEmulator"]),
-        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator"]),
+        // The git commit and build date for `vpnform version`, written by a build tool plugin.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "VPNBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "VPNBuildInfo"]),
         .target(name: "EstateGenerator", dependencies: ["VPNValues"]),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .executableTarget(name: "vpnform-bench", dependencies: ["CYAML", "VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "EstateGenerator"]),

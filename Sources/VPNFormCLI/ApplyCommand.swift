@@ -2,7 +2,7 @@ import VPNApply
 
 /// `vpnform apply`: parses, opens an ``ApplySession`` (every pre-flight check), asks, runs, reports.
 enum ApplyCommand {
-    static let usage = "vpnform apply [-f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
+    static let usage = "vpnform apply [FILE | -f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
         + "[--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug]"
 
     static let spec = CommandSpec(
@@ -22,6 +22,7 @@ enum ApplyCommand {
             OptionSpec(["--debug"], help: "Trace every HTTP request and answer on standard error (secrets redacted)."),
         ],
         maxPositionals: 1,
+        positionalFile: .yamlOnly,
         details: """
         Credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_ACCESS_KEY /
         HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID. Pre-shared keys ${NAME} are read

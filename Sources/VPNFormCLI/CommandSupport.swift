@@ -21,7 +21,7 @@ enum CommandSupport {
             printer.diagnostics(loaded.diagnostics)
             guard loaded.isValid, let state = loaded.state else {
                 let errors = loaded.diagnostics.filter { $0.severity == .error }.count
-                printer.print(Problem(file: path, message: "\(errors) error\(errors == 1 ? "" : "s"); nothing was planned"))
+                printer.print(Problem(severity: .summary, file: path, message: "\(errors) error\(errors == 1 ? "" : "s"); nothing was planned"))
                 return nil
             }
             return (state, loaded)

@@ -1,9 +1,10 @@
 import Foundation
+import VPNApply
 import VPNCrypto
 import VPNForm
 
 enum PlanCommand {
-    static let usage = "vpnform plan [-f FILE] [--state PATH] [--out PLANFILE] [--json | --markdown] [--detailed-exitcode] [--lock-timeout DURATION]"
+    static let usage = "vpnform plan [FILE | -f FILE] [--state PATH] [--out PLANFILE] [--json | --markdown] [--detailed-exitcode] [--lock-timeout DURATION]"
 
     static let spec = CommandSpec(
         name: "plan",
@@ -15,8 +16,11 @@ enum PlanCommand {
             OptionSpec(["--json"], help: "Print the plan as JSON (schemas/plan.schema.json)."),
             OptionSpec(["--markdown"], help: "Print the plan as Markdown for a pull-request comment."),
             OptionSpec(["--detailed-exitcode"], help: "Exit 0 when nothing changes, 2 when something does, 1 on error."),
+            OptionSpec(["--check-env"], help: "Instead of the plan, list the variables an apply of it reads; exit 1 if one is unset."),
             CommandSupport.lockTimeoutOption,
         ],
+        maxPositionals: 1,
+        positionalFile: .always,
         details: """
         Entries: + create (desired, not in state), ~ change (spec differs from the state's), ! recover (left
         pending by an interrupted apply), - orphan (in state, not desired; never deleted), and unchanged pairs.
@@ -52,6 +56,10 @@ enum PlanCommand {
             return ExitCode.failure
         }
         let plan = Planner.plan(desired: desired, state: loaded.state)
+        if args.flag("--check-env") {
+            return CheckEnvOutput.print(RequiredVariable.list(for: plan, desired: desired, environment: console.environment),
+                                        console: console, printer: printer)
+        }
         // Hashing both files is for a saved or JSON plan only.
         var document: PlanDocument {
             PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredFile.sha256, statePath: statePath,

@@ -33,7 +33,7 @@ extension Printer {
         case .invalidDesired(let path, let diagnostics):
             self.diagnostics(diagnostics)
             let errors = diagnostics.filter { $0.severity == .error }.count
-            print(Problem(file: path, message: "\(errors) error\(errors == 1 ? "" : "s"); \(nothingSent)"))
+            print(Problem(severity: .summary, file: path, message: "\(errors) error\(errors == 1 ? "" : "s"); \(nothingSent)"))
         case .state(let e): print(problem(e))
         case .desiredChanged(let path):
             print(Problem(file: path, message: "changed since the plan was saved; \(nothingSent)", hints: [replan]))

@@ -3,7 +3,8 @@ import VPNForm
 
 /// One error or diagnostic as the CLI prints it: where, how serious, what, and what to do next.
 struct Problem: Equatable, Sendable {
-    enum Severity: String, Sendable { case error, warning }
+    /// `error` and `warning` are printed after the location; a `summary` line has no severity word.
+    enum Severity: String, Sendable { case error, warning, summary }
 
     var severity: Severity = .error
     /// The file it is about, when there is one.
@@ -20,7 +21,8 @@ struct Problem: Equatable, Sendable {
     /// `file:line:column: error: message`, the excerpt, then `  hint: …` lines.
     var text: String {
         let location = file.map { "\($0)\(mark.map { ":\($0.line):\($0.column)" } ?? ""): " } ?? ""
-        return location + "\(severity.rawValue): " + message + "\n" + excerpt + hints.map { "  hint: \($0)\n" }.joined()
+        let word = severity == .summary ? "" : "\(severity.rawValue): "
+        return location + word + message + "\n" + excerpt + hints.map { "  hint: \($0)\n" }.joined()
     }
 }
 

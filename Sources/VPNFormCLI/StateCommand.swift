@@ -2,16 +2,19 @@ import Foundation
 import VPNForm
 
 enum StateCommand {
-    static let usage = "vpnform state list | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
+    static let usage = "vpnform state list [--json] | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
 
     static let spec = CommandSpec(
         name: "state",
         summary: "Inspect the state file, or merge two versions of it (a git merge driver).",
         usage: usage,
-        options: [CommandSupport.fileOption, CommandSupport.stateOption],
+        options: [
+            CommandSupport.fileOption, CommandSupport.stateOption,
+            OptionSpec(["--json"], help: "state list: a JSON array of {address, status, gateway_id, cgw_id, connections}."),
+        ],
         maxPositionals: 4,
         details: """
-        state list              every pair in the state, with its status and connection ids
+        state list              every pair in the state, with its status and connection ids (--json: as JSON)
         state show ADDRESS      one pair (GATEWAY/CONNECTION) in full
         state merge O A B       three-way merge by pair, as a git merge driver (writes the result to A):
                                   .gitattributes:  *.state.json merge=vpnform
@@ -34,7 +37,9 @@ enum StateCommand {
         let path = CommandSupport.statePath(args)
         do {
             let (state, bytes) = try StateStore(path: path).load()
-            if bytes == nil { printer.print(Problem(severity: .warning, file: path, message: "no state file yet (nothing has been applied)")) }
+            if bytes == nil {
+                printer.print(Problem(severity: .summary, file: path, message: "no state file yet (nothing has been applied)"))
+            }
             return state
         } catch {
             printer.print(error)
@@ -44,12 +49,29 @@ enum StateCommand {
 
     static func list(_ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
         guard let state = load(args, printer) else { return ExitCode.failure }
+        if args.flag("--json") {
+            var writer = JSONWriter(style: .pretty)
+            writer.write(.array(state.pairs.keys.sorted().map { json($0, state.pairs[$0]!) }))
+            console.out(writer.text + "\n")
+            return ExitCode.success
+        }
         for address in state.pairs.keys.sorted() {
             let pair = state.pairs[address]!
             let ids = pair.connections.map { $0.id?.rawValue ?? "-" }.joined(separator: ",")
             console.out("\(address)\t\(pair.status.rawValue)\t\(ids)\n")
         }
         return ExitCode.success
+    }
+
+    /// One pair for `state list --json`: what the text list shows, with names and IPs.
+    static func json(_ address: PairAddress, _ pair: PairState) -> JSONValue {
+        .object([
+            "address": .string(address.rawValue), "status": .string(pair.status.rawValue),
+            "gateway_id": .string(pair.gatewayID.rawValue), "cgw_id": .string(pair.cgwID.rawValue),
+            "connections": .array(pair.connections.map { c in
+                .object(["id": c.id.map { .string($0.rawValue) } ?? .null, "name": .string(c.name), "vgw_ip": .string(c.vgwIP)])
+            }),
+        ])
     }
 
     static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {

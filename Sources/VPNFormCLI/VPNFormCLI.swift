@@ -5,7 +5,10 @@ public enum VPNFormCLI {
     /// The version `vpnform version` prints.
     public static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, StateCommand.spec, ForceUnlockCommand.spec, EmulatorCommand.spec, VersionCommand.spec]
+    static let commands: [CommandSpec] = [
+        ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, StateCommand.spec, ForceUnlockCommand.spec,
+        EmulatorCommand.spec, VersionCommand.spec, CompletionCommand.spec,
+    ]
 
     /// Runs `vpnform` with `arguments` (without the program name).
     /// - Returns: The exit code.
@@ -35,7 +38,8 @@ public enum VPNFormCLI {
             return ExitCode.success
         }
         do {
-            let parsed = try ArgumentParser.parse(rest, options: command.options, maxPositionals: command.maxPositionals)
+            let parsed = try command.normalized(ArgumentParser.parse(rest, options: command.options,
+                                                                     maxPositionals: command.maxPositionals))
             return await command.run(parsed, console)
         } catch {
             Printer(console: console).usage(error, usage: command.usage, command: command.name)
@@ -52,9 +56,7 @@ public enum VPNFormCLI {
         COMMANDS:
 
         """
-        for c in commands {
-            text += "  \(c.name)\(String(repeating: " ", count: max(1, 12 - c.name.count)))\(c.summary)\n"
-        }
+        text += CommandSpec.columns(commands.map { ($0.name, $0.summary) })
         text += "\nSee 'vpnform <command> --help' for a command's options.\n"
         return text
     }

@@ -4,11 +4,13 @@ enum ValidateCommand {
     static let spec = CommandSpec(
         name: "validate",
         summary: "Check a desired-state file and report every mistake, located.",
-        usage: "vpnform validate [-f FILE] [--format text|json|github]",
+        usage: "vpnform validate [FILE | -f FILE] [--format text|json|github]",
         options: [
-            OptionSpec(["-f", "--file"], value: "FILE", help: "Desired-state file (default: ./vpnform.yaml)."),
+            CommandSupport.fileOption,
             OptionSpec(["--format"], value: "FORMAT", help: "Diagnostics as text (default), json or github annotations."),
         ],
+        maxPositionals: 1,
+        positionalFile: .always,
         details: """
         Exit status: 0 when the file is valid (warnings allowed), 1 when it has errors, 64 on a usage error.
         With --format text, diagnostics go to standard error and a summary to standard output; with json or
@@ -16,11 +18,11 @@ enum ValidateCommand {
         """
     ) { args, console in
         let printer = Printer(console: console, arguments: args)
-        let file = args.value("--file") ?? "vpnform.yaml"
+        let file = CommandSupport.desiredPath(args)
         let formatName = args.value("--format") ?? "text"
         guard let format = DiagnosticFormat(rawValue: formatName) else {
             printer.usage(UsageError("--format must be one of text, json, github; got \"\(formatName)\""),
-                          usage: "vpnform validate [-f FILE] [--format text|json|github]", command: "validate")
+                          usage: "vpnform validate [FILE | -f FILE] [--format text|json|github]", command: "validate")
             return ExitCode.usage
         }
         let loaded: LoadedDesiredState
@@ -42,7 +44,7 @@ enum ValidateCommand {
                 if warnings > 0 { line += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
                 console.out(line + "\n")
             } else {
-                printer.print(Problem(file: file, message: "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
+                printer.print(Problem(severity: .summary, file: file, message: "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
             }
         case .json, .github:
             console.out(format.render(diagnostics))
