@@ -77,7 +77,7 @@ enum PlanCommand {
         if args.flag("--json") {
             console.out(document.rendered())
         } else if args.flag("--markdown") {
-            console.out(MarkdownPlanRenderer().render(plan))
+            console.out(MarkdownPlanRenderer().render(plan, file: desiredPath))
         } else {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
             console.out(TextPlanRenderer(color: color).render(plan))

@@ -42,3 +42,42 @@ import Testing
         #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)), "every created id recorded, nothing else")
     }
 }
+
+/// A second SIGINT stops at once, and says which pairs it leaves pending.
+@Suite struct SecondInterruptTests {
+    @Test("a second SIGINT exits 130 at once, naming the pairs left pending; the next apply recovers them")
+    func secondInterrupt() throws {
+        let ws = Scratch()
+        let emulator = try EmulatorProcess(arguments: ["--latency", "1500"], dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        ws.write("vpn.yaml", EstateGenerator(pairs: 6, connectionsPerGateway: 10, seed: 8).yaml())
+        let env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
+        let apply = Process()
+        apply.executableURL = BinaryRunner.executable
+        apply.arguments = ["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
+        apply.currentDirectoryURL = ws.url
+        apply.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let err = Pipe()
+        apply.standardError = err
+        apply.standardOutput = FileHandle.nullDevice
+        try apply.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        kill(apply.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(apply.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        apply.waitUntilExit()
+        #expect(apply.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("Stopped at once; 2 pairs left pending: "), "\(stderr)")
+        #expect(stderr.contains("The next apply looks for their connections and adopts them before creating anything."))
+        #expect(!ws.exists("vpn.state.json.lock"))
+        let plan = try BinaryRunner.run(["plan", "vpn.yaml", "--detailed-exitcode"], environment: ["NO_COLOR": "1"], in: ws.url)
+        #expect(plan.stdout.contains("2 to recover"), "\(plan.stdout)")
+        let again = try BinaryRunner.run(["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--quiet"],
+                                         environment: env, in: ws.url)
+        #expect(again.status == 0, "\(again.stderr)")
+        let recorded = try ApplyEndToEndTests.stateConnections(ws.read("vpn.state.json"))
+        let issued = try emulator.connections()
+        #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)) && issued.count == 12, "exactly once: \(issued.count)")
+    }
+}
