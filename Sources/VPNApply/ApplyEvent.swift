@@ -13,7 +13,7 @@ public struct PairOutcome: Sendable, Equatable {
         /// A pending pair no longer in the file: what was found was kept in the state, nothing created.
         case recoveredOrphan(found: Int)
         /// Not created; the state holds no trace of it.
-        case failed(String)
+        case failed(PairFailure)
         /// Not attempted: the run was interrupted first.
         case skipped
     }

@@ -90,7 +90,7 @@ public struct Executor: Sendable {
         let address = entry.address
         // A pending pair that is no longer desired: adopt what exists, create nothing.
         guard let (gateway, connection) = model, let pair = entry.desired else {
-            guard let pending = entry.current else { return outcome(.failed("not in the desired file")) }
+            guard let pending = entry.current else { return outcome(.failed(PairFailure("not in the desired file"))) }
             do {
                 let found = try await find(pending.connections, gatewayID: pending.gatewayID.rawValue)
                 let kept = found.compactMap { $0 }
@@ -100,10 +100,10 @@ public struct Executor: Sendable {
                 try await writer.put(address, kept.isEmpty ? nil : adopted)
                 return outcome(.recoveredOrphan(found: kept.count), kept)
             } catch {
-                return outcome(.failed("could not look for its connections: \(error)"))
+                return outcome(.failed(PairFailure("could not look for its connections: \(error)", error: error as? VPNAPIError)))
             }
         }
-        guard let psk = psks[address] else { return outcome(.failed("no pre-shared key resolved")) }
+        guard let psk = psks[address] else { return outcome(.failed(PairFailure("no pre-shared key resolved"))) }
         let all = Array(pair.connections.indices)
         // A pending entry means an earlier attempt may have created some connections: look first.
         var mustLook = entry.action == .recover
@@ -116,13 +116,14 @@ public struct Executor: Sendable {
                 do {
                     found = try await find(pair.connections, gatewayID: pair.gatewayID.rawValue, alsoNamed: earlierNames)
                 } catch {
-                    return outcome(.failed("could not look for its connections: \(error); it stays pending and the next apply looks again"))
+                    return outcome(.failed(PairFailure("could not look for its connections: \(error); it stays pending and "
+                        + "the next apply looks again", error: error)))
                 }
                 earlierNames = []
                 have = found.compactMap { $0 }
                 missing = all.filter { found[$0] == nil }
                 if missing.isEmpty {
-                    if let failure = await record(address, pair, have) { return outcome(.failed(failure)) }
+                    if let failure = await record(address, pair, have) { return outcome(.failed(PairFailure(failure))) }
                     return outcome(entry.action == .recover ? .adopted : .created, have)
                 }
             }
@@ -130,29 +131,31 @@ public struct Executor: Sendable {
             do {
                 try await writer.put(address, .pending(pair))
             } catch {
-                return outcome(.failed("could not record the pair before creating it: \(error); nothing was sent"))
+                return outcome(.failed(PairFailure("could not record the pair before creating it: \(error); nothing was sent")))
             }
             switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
             case .created(let made):
                 let records = mergeInOrder(pair.connections, have + made)
-                if let failure = await record(address, pair, records) { return outcome(.failed(failure)) }
+                if let failure = await record(address, pair, records) { return outcome(.failed(PairFailure(failure))) }
                 return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records)
-            case .refused(let reason) where have.isEmpty:
+            case .refused(let error) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
-                return outcome(.failed(reason))
-            case .refused(let reason):
-                return outcome(.failed("found \(have.count) of its connections but could not create the rest: \(reason); it stays pending"))
+                return outcome(.failed(PairFailure(error.description, error: error)))
+            case .refused(let error):
+                return outcome(.failed(PairFailure("found \(have.count) of its connections but could not create the rest: "
+                    + "\(error); it stays pending", error: error)))
             case .uncertain:
                 mustLook = true
             }
         }
-        return outcome(.failed("no attempt ended with a clear answer; it stays pending and the next apply looks for its connections"))
+        return outcome(.failed(PairFailure("no attempt ended with a clear answer; it stays pending and the next apply "
+            + "looks for its connections")))
     }
 
     enum CreateResult {
         case created([ConnectionRecord])
-        case refused(String)
+        case refused(VPNAPIError)
         case uncertain
     }
 
@@ -167,9 +170,9 @@ public struct Executor: Sendable {
         } catch {
             switch error {
             case .api(let body) where body.status < 500:
-                return .refused(error.description)
+                return .refused(error)
             case .notSent:
-                return .refused(error.description)
+                return .refused(error)
             default:
                 // 5xx, lost answer, unreadable answer: the connections may exist.
                 return .uncertain

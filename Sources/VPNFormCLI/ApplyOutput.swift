@@ -72,11 +72,23 @@ final class ApplyOutput: Sendable {
                 "connections": .array(outcome.connections.compactMap { $0.id.map { .string($0.rawValue) } }),
                 "milliseconds": .int(Int(outcome.seconds * 1000)), "index": .int(n), "total": .int(total),
             ]
-            if case .failed(let reason) = outcome.result { o["error"] = .string(reason) }
+            if case .failed(let failure) = outcome.result { o["error"] = Self.errorJSON(failure) }
             console.out(JSONValue.object(o).canonical + "\n")
         } else if mode == .text || !outcome.succeeded {
             console.err("[\(n)/\(total)] \(outcome.summary)\n")
         }
+    }
+
+    /// `{http_status, error_code, error_msg, request_id}`: the API's answer when it gave one,
+    /// else nulls and vpnform's own message.
+    static func errorJSON(_ failure: PairFailure) -> JSONValue {
+        let api = failure.api
+        return .object([
+            "http_status": api.map { .int($0.status) } ?? .null,
+            "error_code": api.map { .string($0.code) } ?? .null,
+            "error_msg": .string(api?.message ?? failure.message),
+            "request_id": api?.requestID.map { .string($0) } ?? .null,
+        ])
     }
 
     static func resultName(_ r: PairOutcome.Result) -> String {

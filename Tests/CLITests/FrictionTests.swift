@@ -65,6 +65,31 @@ import Testing
         #expect(r.stderr.contains("Apply failed: 0 pairs applied, 2 failed in "), "\(r.stderr)")
     }
 
+    @Test("apply --json: a failure is an object {http_status, error_code, error_msg, request_id}")
+    func jsonFailures() throws {
+        let ws = Scratch().copy("examples/quickstart.yaml")
+        let emulator = try EmulatorProcess(arguments: ["--quota", "1"], dataFile: ws.url("emulator.json"))
+        defer { emulator.stop() }
+        let r = try BinaryRunner.run(["apply", "quickstart.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--json"],
+                                     environment: emulator.clientEnvironment.merging(Self.keys.filter { $0.key.hasPrefix("PSK") }) { $1 },
+                                     in: ws.url)
+        #expect(r.status == 1)
+        let events = try r.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let failures = events.filter { $0["result"] as? String == "failed" }
+        #expect(failures.count == 2)
+        for f in failures {
+            let error = try #require(f["error"] as? [String: Any])
+            #expect(Set(error.keys) == ["http_status", "error_code", "error_msg", "request_id"])
+            #expect(error["http_status"] as? Int == 400)
+            #expect(error["error_code"] as? String == "VPN.0001")
+            #expect((error["error_msg"] as? String)?.contains("quota exceeded") == true)
+            #expect((error["request_id"] as? String)?.count == 32)
+        }
+        #expect(events.last?["event"] as? String == "summary" && events.last?["failed"] as? Int == 2)
+    }
+
     @Test("a YAML syntax error shows its line with a caret under the position, and a hint for the common mistakes",
           arguments: [
               ("gateways:\n  - name: hq1️⃣: main\n", "a value that contains \": \" must be quoted"),
