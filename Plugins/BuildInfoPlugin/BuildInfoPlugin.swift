@@ -25,9 +25,12 @@ struct BuildInfoPlugin: BuildToolPlugin {
               printf '%s\\n' "$text" > "$2/GeneratedBuildInfo.swift"
             fi
             """
-        return [.prebuildCommand(displayName: "vpnform build info (git commit, build date)",
-                                 executable: URL(fileURLWithPath: "/bin/sh"),
-                                 arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
-                                 outputFilesDirectory: output)]
+        return [
+            .prebuildCommand(
+                displayName: "vpnform build info (git commit, build date)",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
+                outputFilesDirectory: output)
+        ]
     }
 }

@@ -15,7 +15,9 @@ public enum PSKResolver {
     /// A key from the environment is checked against the same rules as a literal one in the file.
     /// - Parameter throwaway: Give a missing variable a random key (the emulator only); the
     ///   second result lists those variables.
-    public static func resolve(work: [PlanEntry], desired: DesiredState, environment: [String: String], throwaway: Bool)
+    public static func resolve(
+        work: [PlanEntry], desired: DesiredState, environment: [String: String], throwaway: Bool
+    )
         -> Result<([PairAddress: Secret], [String]), Failure>
     {
         var keys: [PairAddress: Secret] = [:]
@@ -49,7 +51,8 @@ public enum PSKResolver {
         }
         if !missing.isEmpty { return .failure(.missing(missing.sorted())) }
         if !invalid.isEmpty {
-            return .failure(.invalid(invalid.keys.sorted().map { ApplyFailure.InvalidKey(variable: $0, problem: invalid[$0]!) }))
+            return .failure(
+                .invalid(invalid.keys.sorted().map { ApplyFailure.InvalidKey(variable: $0, problem: invalid[$0]!) }))
         }
         for key in keys.values { SecretCanary.register(key) }
         return .success((keys, generated.sorted()))

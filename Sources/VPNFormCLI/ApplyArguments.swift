@@ -6,7 +6,9 @@ enum ApplyArguments {
     static func request(_ args: ParsedArguments, console: Console) throws(UsageError) -> ApplyRequest {
         if args.flag("--quiet"), args.flag("--json") { throw UsageError("--quiet and --json exclude each other") }
         let parallelism = Int(args.value("--parallelism") ?? "4") ?? 0
-        guard (1...256).contains(parallelism) else { throw UsageError("--parallelism must be a whole number from 1 to 256") }
+        guard (1...256).contains(parallelism) else {
+            throw UsageError("--parallelism must be a whole number from 1 to 256")
+        }
         let timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s")
         let source: ApplyRequest.Source
         if let plan = args.positionals.first {
@@ -17,8 +19,9 @@ enum ApplyArguments {
         }
         var trace: (@Sendable (String) -> Void)?
         if args.flag("--debug") { trace = { console.err($0) } }
-        return ApplyRequest(source: source, statePath: args.value("--state"), endpoint: args.value("--endpoint"),
-                            emulator: args.flag("--emulator"), parallelism: parallelism, lockTimeout: timeout,
-                            environment: console.environment, trace: trace)
+        return ApplyRequest(
+            source: source, statePath: args.value("--state"), endpoint: args.value("--endpoint"),
+            emulator: args.flag("--emulator"), parallelism: parallelism, lockTimeout: timeout,
+            environment: console.environment, trace: trace)
     }
 }

@@ -2,7 +2,8 @@ import VPNApply
 
 /// `vpnform apply`: parses, opens an ``ApplySession`` (every pre-flight check), asks, runs, reports.
 enum ApplyCommand {
-    static let usage = "vpnform apply [FILE | -f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
+    static let usage =
+        "vpnform apply [FILE | -f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
         + "[--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug]"
 
     static let spec = CommandSpec(
@@ -11,11 +12,14 @@ enum ApplyCommand {
         usage: usage,
         options: [
             CommandSupport.fileOption, CommandSupport.stateOption,
-            OptionSpec(["--endpoint"], value: "URL",
-                       help: "API endpoint (default: the file's endpoint, else https://vpn.REGION.myhuaweicloud.com)."),
+            OptionSpec(
+                ["--endpoint"], value: "URL",
+                help: "API endpoint (default: the file's endpoint, else https://vpn.REGION.myhuaweicloud.com)."),
             OptionSpec(["--auto-approve"], help: "Apply without asking for `yes`."),
             OptionSpec(["--parallelism"], value: "N", help: "Batch-create calls in flight at most (default 4)."),
-            OptionSpec(["--emulator"], help: "Run against the built-in API emulator on a free loopback port (no cloud account)."),
+            OptionSpec(
+                ["--emulator"],
+                help: "Run against the built-in API emulator on a free loopback port (no cloud account)."),
             CommandSupport.lockTimeoutOption,
             OptionSpec(["--quiet"], help: "Print only errors and the closing summary."),
             OptionSpec(["--json"], help: "Progress and summary as JSON lines on standard output."),
@@ -24,14 +28,15 @@ enum ApplyCommand {
         maxPositionals: 1,
         positionalFile: .yamlOnly,
         details: """
-        Credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_ACCESS_KEY /
-        HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID. Pre-shared keys ${NAME} are read
-        from the environment; a missing or invalid one stops the apply before any call. Empty variables count as unset.
-        With --emulator and no --state, the state is FILE.emulator.state.json, never the real state file, and
-        missing pre-shared keys get throwaway values.
-        Exit status: 0 applied, 1 nothing applied (or an error before any call), 3 partial (the state holds every
-        pair that succeeded), 130 interrupted, 64 usage error.
-        """,
+            Credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN), or
+            HW_ACCESS_KEY / HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID.
+            Pre-shared keys ${NAME} are read from the environment; a missing or invalid one stops the apply
+            before any call. Empty variables count as unset.
+            With --emulator and no --state, the state is FILE.emulator.state.json, never the real state file,
+            and missing pre-shared keys get throwaway values.
+            Exit status: 0 applied, 1 nothing applied (or an error before any call), 3 partial (the state
+            holds every pair that succeeded), 130 interrupted, 64 usage error.
+            """,
         run: run
     )
 

@@ -32,13 +32,17 @@ final class ApplyOutput: Sendable {
     func preamble(_ session: ApplySession) {
         printer.diagnostics(session.warnings)
         if mode == .text {
-            let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
+            let color = TextPlanRenderer.wantsColor(
+                isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
             console.out(TextPlanRenderer(color: color).render(session.plan))
         }
         for e in session.plan.entries where e.action == .change {
             let attributes = e.changes.map(\.attribute).joined(separator: ", ")
-            printer.print(Problem(severity: .warning, message: "\(e.address) differs from the state (\(attributes)); vpnform "
-                + "creates missing pairs only and does not update existing connections"))
+            printer.print(
+                Problem(
+                    severity: .warning,
+                    message: "\(e.address) differs from the state (\(attributes)); vpnform "
+                        + "creates missing pairs only and does not update existing connections"))
         }
     }
 
@@ -65,10 +69,13 @@ final class ApplyOutput: Sendable {
     }
 
     func finished(_ outcome: PairOutcome) {
-        let n = done.withLock { $0 += 1; return $0 }
+        let n = done.withLock {
+            $0 += 1; return $0
+        }
         if mode == .json {
             var o: [String: JSONValue] = [
-                "event": "pair", "address": .string(outcome.address.rawValue), "result": .string(Self.resultName(outcome.result)),
+                "event": "pair", "address": .string(outcome.address.rawValue),
+                "result": .string(Self.resultName(outcome.result)),
                 "connections": .array(outcome.connections.compactMap { $0.id.map { .string($0.rawValue) } }),
                 "milliseconds": .int(Int(outcome.seconds * 1000)), "index": .int(n), "total": .int(total),
             ]
@@ -103,20 +110,27 @@ final class ApplyOutput: Sendable {
     }
 
     static func summaryJSON(created: Int, failed: Int, skipped: Int, seconds: Double, interrupted: Bool) -> String {
-        JSONValue.object(["event": "summary", "succeeded": .int(created), "failed": .int(failed), "skipped": .int(skipped),
-                          "milliseconds": .int(Int(seconds * 1000)), "interrupted": .bool(interrupted)]).canonical + "\n"
+        JSONValue.object([
+            "event": "summary", "succeeded": .int(created), "failed": .int(failed), "skipped": .int(skipped),
+            "milliseconds": .int(Int(seconds * 1000)), "interrupted": .bool(interrupted),
+        ]).canonical + "\n"
     }
 
     /// The summary; returns the exit code the report calls for.
     func close(_ report: ApplyReport, statePath: String) -> Int32 {
         if mode == .json {
-            console.out(Self.summaryJSON(created: report.succeeded, failed: report.failed, skipped: report.skipped,
-                                         seconds: report.seconds, interrupted: report.interrupted))
+            console.out(
+                Self.summaryJSON(
+                    created: report.succeeded, failed: report.failed, skipped: report.skipped,
+                    seconds: report.seconds, interrupted: report.interrupted))
         } else {
             let n = report.succeeded
-            let outcome = report.interrupted ? "interrupted"
+            let outcome =
+                report.interrupted
+                ? "interrupted"
                 : report.failed + report.skipped == 0 ? "complete" : n == 0 ? "failed" : "partly failed"
-            var line = "Apply \(outcome): \(n) pair\(n == 1 ? "" : "s") applied, "
+            var line =
+                "Apply \(outcome): \(n) pair\(n == 1 ? "" : "s") applied, "
                 + "\(report.failed) failed"
             if report.skipped > 0 { line += ", \(report.skipped) not started" }
             line += String(format: " in %.1f s. State: %@\n", report.seconds, statePath)

@@ -15,7 +15,9 @@ enum CheckEnvOutput {
         console.out("An apply of this plan reads:\n" + CommandSpec.columns(rows))
         let missing = variables.filter { !$0.isSet }
         for v in missing {
-            printer.print(Problem(message: "\(v.name) is not set (\(v.purpose)); an apply of this plan would stop before any call"))
+            printer.print(
+                Problem(
+                    message: "\(v.name) is not set (\(v.purpose)); an apply of this plan would stop before any call"))
         }
         return missing.isEmpty ? ExitCode.success : ExitCode.failure
     }

@@ -47,7 +47,9 @@ struct CommandSpec: Sendable {
         case .none: return args
         case .yamlOnly where !(first.hasSuffix(".yaml") || first.hasSuffix(".yml")): return args
         case .always, .yamlOnly:
-            if args.value("--file") != nil { throw UsageError("give the desired file either as FILE or with -f, not both") }
+            if args.value("--file") != nil {
+                throw UsageError("give the desired file either as FILE or with -f, not both")
+            }
             var moved = args
             moved.positionals.removeFirst()
             moved.options["--file"] = [first]

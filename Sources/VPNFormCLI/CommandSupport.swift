@@ -21,7 +21,8 @@ enum CommandSupport {
             printer.diagnostics(loaded.diagnostics)
             guard loaded.isValid, let state = loaded.state else {
                 let errors = loaded.diagnostics.filter { $0.severity == .error }.count
-                printer.print(Problem(severity: .summary, file: path, message: "\(errors) error\(errors == 1 ? "" : "s"); nothing was planned"))
+                let counts = "\(errors) error\(errors == 1 ? "" : "s")"
+                printer.print(Problem(severity: .summary, file: path, message: "\(counts); nothing was planned"))
                 return nil
             }
             return (state, loaded)

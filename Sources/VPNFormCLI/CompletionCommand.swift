@@ -10,10 +10,11 @@ enum CompletionCommand {
         options: [],
         maxPositionals: 1,
         details: """
-        bash:  source <(vpnform completion bash)            (or save it in ~/.local/share/bash-completion/completions/vpnform)
-        zsh:   vpnform completion zsh > "${fpath[1]}/_vpnform"   (then restart zsh)
-        fish:  vpnform completion fish > ~/.config/fish/completions/vpnform.fish
-        """
+            bash:  source <(vpnform completion bash)
+                   (or save it as ~/.local/share/bash-completion/completions/vpnform)
+            zsh:   vpnform completion zsh > "${fpath[1]}/_vpnform"   (then restart zsh)
+            fish:  vpnform completion fish > ~/.config/fish/completions/vpnform.fish
+            """
     ) { args, console in
         let commands = VPNFormCLI.commands
         switch args.positionals.first {
@@ -21,7 +22,8 @@ enum CompletionCommand {
         case "zsh": console.out(CompletionScript.zsh(commands))
         case "fish": console.out(CompletionScript.fish(commands))
         default:
-            Printer(console: console).usage(UsageError("expected the shell: bash, zsh or fish"), usage: usage, command: "completion")
+            Printer(console: console).usage(
+                UsageError("expected the shell: bash, zsh or fish"), usage: usage, command: "completion")
             return ExitCode.usage
         }
         return ExitCode.success

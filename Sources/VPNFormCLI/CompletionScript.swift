@@ -18,11 +18,15 @@ enum CompletionScript {
             cases += "    \(c.name)) opts=\"\(options)\"; words=\"\(words)\" ;;\n"
         }
         let paths = commands.flatMap(\.options).filter(takesPath).flatMap(\.names)
-        let valued = commands.flatMap(\.options).filter { $0.takesValue && !takesPath($0) && optionWords[$0.key] == nil }
-            .flatMap(\.names)
-        var valueCases = "    \(Set(paths).sorted().joined(separator: "|"))) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+        let valued = commands.flatMap(\.options).filter {
+            $0.takesValue && !takesPath($0) && optionWords[$0.key] == nil
+        }
+        .flatMap(\.names)
+        var valueCases =
+            "    \(Set(paths).sorted().joined(separator: "|"))) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
         for (option, words) in optionWords.sorted(by: { $0.key < $1.key }) {
-            valueCases += "    \(option)) COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\")); return ;;\n"
+            valueCases +=
+                "    \(option)) COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\")); return ;;\n"
         }
         if !valued.isEmpty { valueCases += "    \(Set(valued).sorted().joined(separator: "|"))) return ;;\n" }
         return """
@@ -56,12 +60,17 @@ enum CompletionScript {
         var cases = ""
         for c in commands {
             var specs = c.options.map { o -> String in
-                let names = o.names.count > 1 ? "'(\(o.names.joined(separator: " ")))'{\(o.names.joined(separator: ","))}" : "'\(o.key)"
+                let names =
+                    o.names.count > 1
+                    ? "'(\(o.names.joined(separator: " ")))'{\(o.names.joined(separator: ","))}" : "'\(o.key)"
                 let open = o.names.count > 1 ? "'" : ""
                 var value = ""
                 if o.takesValue {
-                    value = takesPath(o) ? ":\(o.valueName.lowercased()):_files"
-                        : optionWords[o.key].map { ":\(o.valueName.lowercased()):(\($0.joined(separator: " ")))" } ?? ":\(o.valueName.lowercased()):"
+                    value =
+                        takesPath(o)
+                        ? ":\(o.valueName.lowercased()):_files"
+                        : optionWords[o.key].map { ":\(o.valueName.lowercased()):(\($0.joined(separator: " ")))" }
+                            ?? ":\(o.valueName.lowercased()):"
                 }
                 return "\(names)\(open)[\(text(o.help))]\(value)'"
             }
@@ -70,7 +79,8 @@ enum CompletionScript {
             } else if c.maxPositionals > 0 {
                 specs.append("'*:file:_files'")
             }
-            cases += "    \(c.name))\n      _arguments \\\n        \(specs.joined(separator: " \\\n        "))\n      ;;\n"
+            cases +=
+                "    \(c.name))\n      _arguments \\\n        \(specs.joined(separator: " \\\n        "))\n      ;;\n"
         }
         return """
             #compdef vpnform
@@ -95,15 +105,20 @@ enum CompletionScript {
     }
 
     static func fish(_ commands: [CommandSpec]) -> String {
-        var lines = ["# fish completion for vpnform: vpnform completion fish > ~/.config/fish/completions/vpnform.fish",
-                     "complete -c vpnform -f"]
+        var lines = [
+            "# fish completion for vpnform: vpnform completion fish > ~/.config/fish/completions/vpnform.fish",
+            "complete -c vpnform -f",
+        ]
         for c in commands {
             lines.append("complete -c vpnform -n __fish_use_subcommand -a \(c.name) -d '\(text(c.summary))'")
             let when = "-n '__fish_seen_subcommand_from \(c.name)'"
             for o in c.options {
-                var flags = o.names.map { $0.hasPrefix("--") ? "-l \($0.dropFirst(2))" : "-s \($0.dropFirst())" }.joined(separator: " ")
+                var flags = o.names.map { $0.hasPrefix("--") ? "-l \($0.dropFirst(2))" : "-s \($0.dropFirst())" }
+                    .joined(separator: " ")
                 if o.takesValue {
-                    flags += takesPath(o) ? " -r -F" : optionWords[o.key].map { " -x -a '\($0.joined(separator: " "))'" } ?? " -x"
+                    flags +=
+                        takesPath(o)
+                        ? " -r -F" : optionWords[o.key].map { " -x -a '\($0.joined(separator: " "))'" } ?? " -x"
                 }
                 lines.append("complete -c vpnform \(when) \(flags) -d '\(text(o.help))'")
             }

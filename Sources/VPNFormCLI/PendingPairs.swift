@@ -9,7 +9,8 @@ enum PendingPairs {
         }
         let pending = state.pairs.filter { $0.value.status == .pending }.keys.map(\.rawValue).sorted()
         guard !pending.isEmpty else { return "Stopped at once; no pair was left pending.\n" }
-        let shown = pending.prefix(20).joined(separator: ", ") + (pending.count > 20 ? ", … (\(pending.count) in all)" : "")
+        let shown =
+            pending.prefix(20).joined(separator: ", ") + (pending.count > 20 ? ", … (\(pending.count) in all)" : "")
         return "Stopped at once; \(pending.count) pair\(pending.count == 1 ? "" : "s") left pending: \(shown).\n"
             + "The next apply looks for their connections and adopts them before creating anything.\n"
     }

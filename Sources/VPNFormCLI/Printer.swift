@@ -39,7 +39,9 @@ struct Printer: Sendable {
         self.console = console
         if let arguments {
             for key in ["--file", "--state"] {
-                if let value = arguments.value(key) { fileArguments += [key == "--file" ? "-f" : key, Self.quoted(value)] }
+                if let value = arguments.value(key) {
+                    fileArguments += [key == "--file" ? "-f" : key, Self.quoted(value)]
+                }
             }
         }
     }
@@ -62,8 +64,9 @@ struct Printer: Sendable {
         var text = ""
         var sources: [String: [Substring]] = [:]
         for d in diagnostics {
-            var problem = Problem(severity: d.severity == .error ? .error : .warning, file: d.file, mark: d.mark,
-                                  message: d.summary)
+            var problem = Problem(
+                severity: d.severity == .error ? .error : .warning, file: d.file, mark: d.mark,
+                message: d.summary)
             if d.path.isEmpty, d.severity == .error {
                 let lines = sources[d.file] ?? SourceExcerpt.lines(ofFile: d.file)
                 sources[d.file] = lines

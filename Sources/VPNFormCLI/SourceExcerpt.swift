@@ -37,7 +37,9 @@ struct SourceExcerpt {
 
     /// The closest non-blank, non-comment line above this one.
     var previous: Substring? {
-        lines[..<(mark.line - 1)].last { let t = $0.trimmingCharacters(in: .whitespaces); return !t.isEmpty && !t.hasPrefix("#") }
+        lines[..<(mark.line - 1)].last {
+            let t = $0.trimmingCharacters(in: .whitespaces); return !t.isEmpty && !t.hasPrefix("#")
+        }
     }
 
     /// What is probably wrong, for the common indentation and quoting mistakes.
@@ -54,12 +56,14 @@ struct SourceExcerpt {
             return ["this line is probably indented deeper than the key above it; \(indentation)"]
         }
         if message.contains("did not find expected key") || message.contains("did not find expected '-'")
-            || message.contains("could not find expected ':'") {
+            || message.contains("could not find expected ':'")
+        {
             var hints = ["a line is probably indented differently from the lines beside it; \(indentation)"]
             if let previous {
                 let (here, above) = (Self.indent(line), Self.indent(previous))
                 if here != above {
-                    hints.append("line \(mark.line) is indented by \(here) space\(here == 1 ? "" : "s"), the line above by \(above)")
+                    let spaces = "\(here) space\(here == 1 ? "" : "s")"
+                    hints.append("line \(mark.line) is indented by \(spaces), the line above by \(above)")
                 }
             }
             return hints

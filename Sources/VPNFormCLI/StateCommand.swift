@@ -10,7 +10,8 @@ enum StateCommand {
         usage: usage,
         options: [
             CommandSupport.fileOption, CommandSupport.stateOption,
-            OptionSpec(["--json"], help: "state list: a JSON array of {address, status, gateway_id, cgw_id, connections}."),
+            OptionSpec(["--json"],
+                       help: "state list: a JSON array of {address, status, gateway_id, cgw_id, connections}."),
         ],
         maxPositionals: 4,
         details: """
@@ -38,7 +39,8 @@ enum StateCommand {
         do {
             let (state, bytes) = try StateStore(path: path).load()
             if bytes == nil {
-                printer.print(Problem(severity: .summary, file: path, message: "no state file yet (nothing has been applied)"))
+                printer.print(Problem(severity: .summary, file: path,
+                                      message: "no state file yet (nothing has been applied)"))
             }
             return state
         } catch {
@@ -69,7 +71,8 @@ enum StateCommand {
             "address": .string(address.rawValue), "status": .string(pair.status.rawValue),
             "gateway_id": .string(pair.gatewayID.rawValue), "cgw_id": .string(pair.cgwID.rawValue),
             "connections": .array(pair.connections.map { c in
-                .object(["id": c.id.map { .string($0.rawValue) } ?? .null, "name": .string(c.name), "vgw_ip": .string(c.vgwIP)])
+                .object(["id": c.id.map { .string($0.rawValue) } ?? .null, "name": .string(c.name),
+                         "vgw_ip": .string(c.vgwIP)])
             }),
         ])
     }

@@ -40,11 +40,13 @@ enum ValidateCommand {
             let warnings = diagnostics.count - errors
             if loaded.isValid, let state = loaded.state {
                 let g = state.gateways.count, p = state.pairCount
-                var line = "\(file): valid: \(g) gateway\(g == 1 ? "" : "s"), \(p) pair\(p == 1 ? "" : "s") (\(state.apiConnectionCount) API connections)"
+                var line = "\(file): valid: \(g) gateway\(g == 1 ? "" : "s"), \(p) pair\(p == 1 ? "" : "s") "
+                    + "(\(state.apiConnectionCount) API connections)"
                 if warnings > 0 { line += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
                 console.out(line + "\n")
             } else {
-                printer.print(Problem(severity: .summary, file: file, message: "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
+                let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                printer.print(Problem(severity: .summary, file: file, message: counts))
             }
         case .json, .github:
             console.out(format.render(diagnostics))

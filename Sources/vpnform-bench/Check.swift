@@ -34,7 +34,8 @@ struct Check {
         for n in sizes {
             let (yaml, _) = try Estates.generate(pairs: n, in: dir, withState: true)
             let (digest, markdown, summary) = try outputs(yaml: yaml)
-            var verdict = Self.recorded[n].map { $0 == digest ? "same as before" : "DIFFERENT (recorded \($0))" } ?? "no recording"
+            var verdict = Self.recorded[n].map { $0 == digest ? "same as before" : "DIFFERENT (recorded \($0))" }
+                ?? "no recording"
             if let r = Self.recorded[n], r != digest { failed = true }
             if let r = Self.recordedMarkdown[n], r != markdown {
                 failed = true

@@ -14,8 +14,10 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// Runs `executable` with `arguments` in `directory`, the test's environment merged with
     /// `environment`, standard input from `input` (nothing when `nil`).
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                           in directory: URL = Repository.root, input: Data? = nil) throws -> ProcessResult {
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+        in directory: URL = Repository.root, input: Data? = nil
+    ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -41,14 +43,19 @@ public enum ProcessRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, reason: process.terminationReason,
-                             stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return ProcessResult(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Runs a program found on `PATH` (`git`, `python3`, `sha256sum`).
-    public static func run(tool: String, _ arguments: [String], environment: [String: String] = [:],
-                           in directory: URL = Repository.root, input: Data? = nil) throws -> ProcessResult {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, environment: environment, in: directory, input: input)
+    public static func run(
+        tool: String, _ arguments: [String], environment: [String: String] = [:],
+        in directory: URL = Repository.root, input: Data? = nil
+    ) throws -> ProcessResult {
+        try run(
+            URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, environment: environment, in: directory,
+            input: input)
     }
 }
 
@@ -68,8 +75,10 @@ public enum BinaryRunner {
     }
 
     /// Runs `vpnform` with `arguments`.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = Repository.root,
-                           input: Data? = nil) throws -> ProcessResult {
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL = Repository.root,
+        input: Data? = nil
+    ) throws -> ProcessResult {
         try ProcessRunner.run(executable, arguments, environment: environment, in: directory, input: input)
     }
 }

@@ -15,17 +15,22 @@ import VPNForm
     static func workspace(projectID: Bool = true) -> Scratch {
         let scratch = Scratch().copy("examples/quickstart.yaml", "examples/quickstart.state.json")
         if !projectID {
-            scratch.write("quickstart.yaml", scratch.read("quickstart.yaml").split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("project_id:") }.joined(separator: "\n"))
+            scratch.write(
+                "quickstart.yaml",
+                scratch.read("quickstart.yaml").split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("project_id:") }.joined(separator: "\n"))
         }
         return scratch
     }
 
-    static func open(_ scratch: Scratch, _ source: ApplyRequest.Source? = nil, state: String? = nil, endpoint: String? = nil,
-                     emulator: Bool = false, environment: [String: String]) -> Result<ApplySession, ApplyFailure> {
-        let request = ApplyRequest(source: source ?? .desiredFile(scratch.path("quickstart.yaml")),
-                                   statePath: state.map(scratch.path), endpoint: endpoint, emulator: emulator,
-                                   environment: environment)
+    static func open(
+        _ scratch: Scratch, _ source: ApplyRequest.Source? = nil, state: String? = nil, endpoint: String? = nil,
+        emulator: Bool = false, environment: [String: String]
+    ) -> Result<ApplySession, ApplyFailure> {
+        let request = ApplyRequest(
+            source: source ?? .desiredFile(scratch.path("quickstart.yaml")),
+            statePath: state.map(scratch.path), endpoint: endpoint, emulator: emulator,
+            environment: environment)
         return Result { () throws(ApplyFailure) in try ApplySession.open(request) }
     }
 
@@ -41,16 +46,21 @@ import VPNForm
         let scratch = Self.workspace()
         let before = scratch.bytes("quickstart.state.json")
         let state = try StateStore(path: scratch.path("quickstart.state.json")).load()
-        let desired = DesiredStateLoader().load(bytes: scratch.bytes("quickstart.yaml")!, file: scratch.path("quickstart.yaml"))
+        let desired = DesiredStateLoader().load(
+            bytes: scratch.bytes("quickstart.yaml")!, file: scratch.path("quickstart.yaml"))
         let plan = Planner.plan(desired: desired.state!, state: state.state)
-        let document = PlanDocument(plan: plan, desiredPath: scratch.path("quickstart.yaml"), desiredSHA256: desired.sha256,
-                                    statePath: scratch.path("quickstart.state.json"),
-                                    stateSHA256: state.bytes.map { SHA256.hex($0) }, lineage: state.state.lineage)
+        let document = PlanDocument(
+            plan: plan, desiredPath: scratch.path("quickstart.yaml"), desiredSHA256: desired.sha256,
+            statePath: scratch.path("quickstart.state.json"),
+            stateSHA256: state.bytes.map { SHA256.hex($0) }, lineage: state.state.lineage)
         scratch.write("q.plan", document.rendered())
         let result = Self.open(scratch, .savedPlan(scratch.path("q.plan")), emulator: true, environment: [:])
-        #expect(Self.failure(result) == .planForOtherState(desired: scratch.path("quickstart.yaml"),
-                                                          planned: scratch.path("quickstart.state.json"),
-                                                          state: scratch.path("quickstart.emulator.state.json")))
+        #expect(
+            Self.failure(result)
+                == .planForOtherState(
+                    desired: scratch.path("quickstart.yaml"),
+                    planned: scratch.path("quickstart.state.json"),
+                    state: scratch.path("quickstart.emulator.state.json")))
         #expect(scratch.bytes("quickstart.state.json") == before)
         #expect(!scratch.exists("quickstart.emulator.state.json.lock") && !scratch.exists("quickstart.state.json.lock"))
     }
@@ -69,16 +79,27 @@ import VPNForm
         #expect(scratch.bytes("quickstart.state.json") == before)
     }
 
-    @Test("pre-shared keys: unset and empty are missing, and a key that breaks the rules is refused by name",
-          arguments: [
-              (["PSK_SHANGHAI": "Shanghai-Key-2024"], ApplyFailure.missingKeys(names: ["PSK_GUANGZHOU"])),
-              (["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": ""], .missingKeys(names: ["PSK_GUANGZHOU"])),
-              (["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": "short"], .invalidKeys([
-                  .init(variable: "PSK_GUANGZHOU", problem: "pre-shared key must be 8-128 characters (it has 5)")])),
-              (["PSK_SHANGHAI": "alllowercaseletters", "PSK_GUANGZHOU": "Guangzhou-Key-2024"], .invalidKeys([
-                  .init(variable: "PSK_SHANGHAI",
-                        problem: "pre-shared key must use at least 3 of: upper case, lower case, digits, special characters")])),
-          ])
+    @Test(
+        "pre-shared keys: unset and empty are missing, and a key that breaks the rules is refused by name",
+        arguments: [
+            (["PSK_SHANGHAI": "Shanghai-Key-2024"], ApplyFailure.missingKeys(names: ["PSK_GUANGZHOU"])),
+            (["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": ""], .missingKeys(names: ["PSK_GUANGZHOU"])),
+            (
+                ["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": "short"],
+                .invalidKeys([
+                    .init(variable: "PSK_GUANGZHOU", problem: "pre-shared key must be 8-128 characters (it has 5)")
+                ])
+            ),
+            (
+                ["PSK_SHANGHAI": "alllowercaseletters", "PSK_GUANGZHOU": "Guangzhou-Key-2024"],
+                .invalidKeys([
+                    .init(
+                        variable: "PSK_SHANGHAI",
+                        problem:
+                            "pre-shared key must use at least 3 of: upper case, lower case, digits, special characters")
+                ])
+            ),
+        ])
     func keys(environment: [String: String], expected: ApplyFailure) {
         let scratch = Self.workspace()
         scratch.write("quickstart.state.json", "")
@@ -88,21 +109,30 @@ import VPNForm
         #expect(!scratch.exists("quickstart.state.json"), "nothing written")
     }
 
-    @Test("credentials, project id and endpoint are checked before any call",
-          arguments: [
-              (true, [:], nil, ApplyFailure.noCredentials),
-              (false, credentials.merging(["HUAWEICLOUD_SDK_PROJECT_ID": ""]) { $1 }, nil, .noProjectID(desiredPath: "")),
-              (false, credentials.merging(["HUAWEICLOUD_SDK_PROJECT_ID": "my-project"]) { $1 }, nil,
-               .invalidProjectID(variable: "HUAWEICLOUD_SDK_PROJECT_ID", value: "my-project")),
-              (true, credentials, "127.0.0.1:43197", .invalidEndpoint("127.0.0.1:43197", problem:
-                  "the scheme is missing: write https://127.0.0.1:43197 (plain http:// only to a loopback address)")),
-          ] as [(Bool, [String: String], String?, ApplyFailure)])
+    @Test(
+        "credentials, project id and endpoint are checked before any call",
+        arguments: [
+            (true, [:], nil, ApplyFailure.noCredentials),
+            (false, credentials.merging(["HUAWEICLOUD_SDK_PROJECT_ID": ""]) { $1 }, nil, .noProjectID(desiredPath: "")),
+            (
+                false, credentials.merging(["HUAWEICLOUD_SDK_PROJECT_ID": "my-project"]) { $1 }, nil,
+                .invalidProjectID(variable: "HUAWEICLOUD_SDK_PROJECT_ID", value: "my-project")
+            ),
+            (
+                true, credentials, "127.0.0.1:43197",
+                .invalidEndpoint(
+                    "127.0.0.1:43197",
+                    problem: "the scheme is missing: write https://127.0.0.1:43197 "
+                        + "(plain http:// only to a loopback address)")
+            ),
+        ] as [(Bool, [String: String], String?, ApplyFailure)])
     func target(projectID: Bool, environment: [String: String], endpoint: String?, expected: ApplyFailure) {
         let scratch = Self.workspace(projectID: projectID)
         try? FileManager.default.removeItem(atPath: scratch.path("quickstart.state.json"))
         var expected = expected
         if case .noProjectID = expected { expected = .noProjectID(desiredPath: scratch.path("quickstart.yaml")) }
-        let failure = Self.failure(Self.open(scratch, endpoint: endpoint, environment: environment.merging(Self.keys) { $1 }))
+        let failure = Self.failure(
+            Self.open(scratch, endpoint: endpoint, environment: environment.merging(Self.keys) { $1 }))
         #expect(failure == expected)
         #expect(!scratch.exists("quickstart.state.json") && !scratch.exists("quickstart.state.json.lock"))
     }
@@ -110,9 +140,12 @@ import VPNForm
     @Test("a lock left by a process that is gone: a located state error naming the stale holder")
     func staleLock() {
         let scratch = Self.workspace()
-        let holder = "{\"command\": \"apply\", \"host\": \"\(ProcessInfo.processInfo.hostName)\", \"pid\": 999999, \"time\": \"T\"}\n"
+        let host = ProcessInfo.processInfo.hostName
+        let holder = "{\"command\": \"apply\", \"host\": \"\(host)\", \"pid\": 999999, \"time\": \"T\"}\n"
         scratch.write("quickstart.state.json.lock", holder)
-        guard case .state(.locked(let path, let found, let waited)) = Self.failure(Self.open(scratch, environment: Self.keys))
+        guard
+            case .state(.locked(let path, let found, let waited)) = Self.failure(
+                Self.open(scratch, environment: Self.keys))
         else { Issue.record("expected a lock error"); return }
         #expect(path == scratch.path("quickstart.state.json"))
         #expect(found.isStale && found.pid == 999999 && waited == 0)
@@ -123,11 +156,13 @@ import VPNForm
     func inputs() {
         let scratch = Self.workspace()
         scratch.write("bad.yaml", "version: 2\n")
-        guard case .invalidDesired(let path, let diagnostics) = Self.failure(
-            Self.open(scratch, .desiredFile(scratch.path("bad.yaml")), environment: Self.keys))
+        guard
+            case .invalidDesired(let path, let diagnostics) = Self.failure(
+                Self.open(scratch, .desiredFile(scratch.path("bad.yaml")), environment: Self.keys))
         else { Issue.record("expected diagnostics"); return }
         #expect(path == scratch.path("bad.yaml") && diagnostics.hasErrors)
-        #expect(Self.failure(Self.open(scratch, .savedPlan(scratch.path("missing.plan")), environment: [:]))
-            .map { if case .planUnreadable = $0 { true } else { false } } == true)
+        #expect(
+            Self.failure(Self.open(scratch, .savedPlan(scratch.path("missing.plan")), environment: [:]))
+                .map { if case .planUnreadable = $0 { true } else { false } } == true)
     }
 }

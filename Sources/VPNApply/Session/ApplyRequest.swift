@@ -30,9 +30,11 @@ public struct ApplyRequest: Sendable {
     public var trace: (@Sendable (String) -> Void)?
 
     /// Creates a request.
-    public init(source: Source, statePath: String? = nil, endpoint: String? = nil, emulator: Bool = false,
-                parallelism: Int = 4, lockTimeout: Double = 0, environment: [String: String],
-                transport: (any HTTPTransport)? = nil, trace: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        source: Source, statePath: String? = nil, endpoint: String? = nil, emulator: Bool = false,
+        parallelism: Int = 4, lockTimeout: Double = 0, environment: [String: String],
+        transport: (any HTTPTransport)? = nil, trace: (@Sendable (String) -> Void)? = nil
+    ) {
         self.source = source
         self.statePath = statePath
         self.endpoint = endpoint

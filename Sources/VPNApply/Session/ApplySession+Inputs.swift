@@ -24,13 +24,16 @@ extension ApplySession {
                 }
                 // An emulator run never touches the real state: its default is a state of its own.
                 let emulatorState = StateStore.emulatorPath(forDesired: desiredPath)
-                statePath = request.statePath ?? (request.emulator ? emulatorState : savedPlan?.statePath)
+                statePath =
+                    request.statePath ?? (request.emulator ? emulatorState : savedPlan?.statePath)
                     ?? StateStore.defaultPath(forDesired: desiredPath)
                 if let savedPlan, savedPlan.statePath != statePath, request.emulator {
                     throw .planForOtherState(desired: desiredPath, planned: savedPlan.statePath, state: statePath)
                 }
                 let loaded: LoadedDesiredState
-                do { loaded = try DesiredStateLoader().load(path: desiredPath) } catch { throw .desiredUnreadable(error) }
+                do { loaded = try DesiredStateLoader().load(path: desiredPath) } catch {
+                    throw .desiredUnreadable(error)
+                }
                 guard loaded.isValid, let desired = loaded.state else {
                     throw .invalidDesired(path: desiredPath, diagnostics: loaded.diagnostics)
                 }
@@ -74,7 +77,9 @@ extension ApplySession {
             state = onDisk.state
             stateFileExists = FileManager.default.fileExists(atPath: statePath)
             if let savedPlan {
-                guard onDisk.bytes.map({ SHA256.hex($0) }) == savedPlan.stateSHA256 else { throw .stateChanged(path: statePath) }
+                guard onDisk.bytes.map({ SHA256.hex($0) }) == savedPlan.stateSHA256 else {
+                    throw .stateChanged(path: statePath)
+                }
                 if onDisk.bytes == nil { state.lineage = savedPlan.lineage }
                 guard state.lineage == savedPlan.lineage else {
                     throw .lineageMismatch(path: statePath, planned: savedPlan.lineage, found: state.lineage)
@@ -82,9 +87,10 @@ extension ApplySession {
             }
             plan = Planner.plan(desired: source.desired, state: state)
             if let savedPlan {
-                let recomputed = PlanDocument(plan: plan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA,
-                                              statePath: savedPlan.statePath, stateSHA256: savedPlan.stateSHA256,
-                                              lineage: state.lineage)
+                let recomputed = PlanDocument(
+                    plan: plan, desiredPath: savedPlan.desiredPath, desiredSHA256: desiredSHA,
+                    statePath: savedPlan.statePath, stateSHA256: savedPlan.stateSHA256,
+                    lineage: state.lineage)
                 guard savedPlan.matches(recomputed) else { throw .planEdited(path: desiredPath) }
             }
         }

@@ -17,8 +17,10 @@ extension ApplySession {
             var environment = request.environment
             // Every secret is loaded (and so known to the canary) before anything is printed.
             let credentials = Credentials.fromEnvironment(environment)
-            switch PSKResolver.resolve(work: inputs.work, desired: inputs.desired, environment: environment,
-                                       throwaway: request.emulator) {
+            switch PSKResolver.resolve(
+                work: inputs.work, desired: inputs.desired, environment: environment,
+                throwaway: request.emulator)
+            {
             case .failure(.missing(let names)): throw .missingKeys(names: names)
             case .failure(.invalid(let keys)): throw .invalidKeys(keys)
             case .success(let (resolved, generated)):

@@ -85,14 +85,17 @@ public final class ApplySession: Sendable {
     /// - Parameters:
     ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
     ///   - progress: Called once per finished pair, in completion order.
-    public func run(shouldStop: @escaping @Sendable () -> Bool = { false },
-                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in }) async -> ApplyReport {
+    public func run(
+        shouldStop: @escaping @Sendable () -> Bool = { false },
+        progress: @escaping @Sendable (PairOutcome) -> Void = { _ in }
+    ) async -> ApplyReport {
         guard let client else {
             return ApplyReport(outcomes: [], interrupted: false, seconds: 0, stateError: nil)
         }
         let writer = StateWriter(store: StateStore(path: statePath), state: state, stateFileExists: stateFileExists)
-        let executor = Executor(client: client, desired: desired, psks: psks, writer: writer,
-                                options: Executor.Options(parallelism: parallelism))
+        let executor = Executor(
+            client: client, desired: desired, psks: psks, writer: writer,
+            options: Executor.Options(parallelism: parallelism))
         return await executor.run(plan, shouldStop: shouldStop, progress: progress)
     }
 

@@ -73,7 +73,9 @@ public struct MarkdownPlanRenderer: Sendable {
             guard let marker = trimmed.first, trimmed.dropFirst().first == " " else { return String(line) }
             if marker == "+" || marker == "-" { return String(marker) + indent + trimmed.dropFirst() }
             // `~ name = old -> new`, attribute lines only (a pair's header ends with `{`).
-            guard marker == "~", !trimmed.hasSuffix("{"), let eq = trimmed.firstRange(of: " = ") else { return String(line) }
+            guard marker == "~", !trimmed.hasSuffix("{"), let eq = trimmed.firstRange(of: " = ") else {
+                return String(line)
+            }
             let values = trimmed[eq.upperBound...].ranges(of: " -> ")
             guard values.count == 1, let arrow = values.first else { return String(line) }
             let name = trimmed.dropFirst()[..<eq.lowerBound]

@@ -8,7 +8,9 @@ public enum NaturalOrder {
                 let m = i.prefix(while: isDigit), n = j.prefix(while: isDigit)
                 let p = m.drop { $0 == "0" }, q = n.drop { $0 == "0" }
                 if p.count != q.count { return p.count < q.count }
-                if !p.elementsEqual(q) { return String(String.UnicodeScalarView(p)) < String(String.UnicodeScalarView(q)) }
+                if !p.elementsEqual(q) {
+                    return String(String.UnicodeScalarView(p)) < String(String.UnicodeScalarView(q))
+                }
                 if m.count != n.count { return m.count < n.count }  // same value: fewer leading zeros first
                 i = i.dropFirst(m.count)
                 j = j.dropFirst(n.count)

@@ -41,7 +41,8 @@ public enum StateError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformed(_, _, message):
             return "invalid state file: \(message); the file was left untouched"
         case let .unknownVersion(_, version):
-            return "state file version \(version) is not supported by this vpnform (it reads version \(StateFile.version)); "
+            return "state file version \(version) is not supported by this vpnform "
+                + "(it reads version \(StateFile.version)); "
                 + "the file was left untouched"
         case let .locked(_, holder, waited):
             let wait = waited > 0 ? " after waiting \(Self.seconds(waited))" : ""
