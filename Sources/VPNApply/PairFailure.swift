@@ -13,6 +13,7 @@ public struct PairFailure: Sendable, Equatable, CustomStringConvertible {
         if case .api(let body)? = error { api = body }
     }
 
+    /// The message.
     public var description: String { message }
 
     /// Whether the message mentions `text` (for tests and filters).

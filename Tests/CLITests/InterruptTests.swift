@@ -54,7 +54,8 @@ import Testing
         let env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
         let apply = Process()
         apply.executableURL = BinaryRunner.executable
-        apply.arguments = ["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
+        apply.arguments = ["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2",
+                           "--quiet"]
         apply.currentDirectoryURL = ws.url
         apply.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         let err = Pipe()
@@ -71,9 +72,11 @@ import Testing
         #expect(stderr.contains("Stopped at once; 2 pairs left pending: "), "\(stderr)")
         #expect(stderr.contains("The next apply looks for their connections and adopts them before creating anything."))
         #expect(!ws.exists("vpn.state.json.lock"))
-        let plan = try BinaryRunner.run(["plan", "vpn.yaml", "--detailed-exitcode"], environment: ["NO_COLOR": "1"], in: ws.url)
+        let plan = try BinaryRunner.run(["plan", "vpn.yaml", "--detailed-exitcode"], environment: ["NO_COLOR": "1"],
+                                        in: ws.url)
         #expect(plan.stdout.contains("2 to recover"), "\(plan.stdout)")
-        let again = try BinaryRunner.run(["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--quiet"],
+        let again = try BinaryRunner.run(["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve",
+                                          "--quiet"],
                                          environment: env, in: ws.url)
         #expect(again.status == 0, "\(again.stderr)")
         let recorded = try ApplyEndToEndTests.stateConnections(ws.read("vpn.state.json"))

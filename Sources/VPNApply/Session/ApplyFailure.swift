@@ -49,6 +49,7 @@ public enum ApplyFailure: Error, Equatable, Sendable {
         /// What is wrong (never the key).
         public var problem: String
 
+        /// A refused key: the variable and the rule it breaks.
         public init(variable: String, problem: String) {
             self.variable = variable
             self.problem = problem

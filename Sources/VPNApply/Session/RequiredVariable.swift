@@ -13,6 +13,7 @@ public struct RequiredVariable: Equatable, Sendable {
     /// Whether it (or an alternative) is set to a non-empty value.
     public var isSet: Bool
 
+    /// A variable apply reads.
     public init(name: String, alternatives: [String] = [], purpose: String, isSet: Bool) {
         self.name = name
         self.alternatives = alternatives
