@@ -33,7 +33,8 @@ public struct Console: Sendable {
             try SecretCanary.check(text, channel: channel)
             handle.write(Data(text.utf8))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            // Straight to the file handle: going through a console again would meet the canary again.
+            FileHandle.standardError.write(Data(Problem(message: "\(error)").text.utf8))
             exit(ExitCode.failure)
         }
     }

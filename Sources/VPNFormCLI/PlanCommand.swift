@@ -4,7 +4,8 @@ import VPNCrypto
 import VPNForm
 
 enum PlanCommand {
-    static let usage = "vpnform plan [FILE | -f FILE] [--state PATH] [--out PLANFILE] [--json | --markdown] [--detailed-exitcode] [--lock-timeout DURATION]"
+    static let usage = "vpnform plan [FILE | -f FILE] [--state PATH] [--out PLANFILE] [--json | --markdown] "
+        + "[--detailed-exitcode] [--check-env] [--lock-timeout DURATION]"
 
     static let spec = CommandSpec(
         name: "plan",
