@@ -41,10 +41,8 @@ import VPNForm
         }
     }
 
-    @Test("apply PLANFILE --emulator with a plan of the real state is refused, and the real state is untouched")
-    func savedPlanWithEmulator() throws {
-        let scratch = Self.workspace()
-        let before = scratch.bytes("quickstart.state.json")
+    /// Saves the plan of the scratch folder's quickstart and state as `q.plan`, as `plan --out` does.
+    static func savePlan(_ scratch: Scratch) throws {
         let state = try StateStore(path: scratch.path("quickstart.state.json")).load()
         let desired = DesiredStateLoader().load(
             bytes: scratch.bytes("quickstart.yaml")!, file: scratch.path("quickstart.yaml"))
@@ -54,6 +52,37 @@ import VPNForm
             statePath: scratch.path("quickstart.state.json"),
             stateSHA256: state.bytes.map { SHA256.hex($0) }, lineage: state.state.lineage)
         scratch.write("q.plan", document.rendered())
+    }
+
+    @Test("a saved plan whose desired file, state or own text changed is refused before anything is sent",
+          arguments: ["desired", "state", "plan"])
+    func savedPlanTampered(what: String) throws {
+        let scratch = Self.workspace()
+        try Self.savePlan(scratch)
+        switch what {
+        case "desired": scratch.write("quickstart.yaml", scratch.read("quickstart.yaml") + "\n# edited\n")
+        case "state": scratch.write("quickstart.state.json", scratch.read("quickstart.state.json") + " ")
+        default:
+            scratch.write("q.plan", scratch.read("q.plan").replacingOccurrences(of: "\"orphan\"", with: "\"no-op\""))
+        }
+        let before = scratch.bytes("quickstart.state.json")
+        let env = Self.keys.merging(Self.credentials) { $1 }
+        let failure = Self.failure(Self.open(scratch, .savedPlan(scratch.path("q.plan")), environment: env))
+        let expected: [String: ApplyFailure] = [
+            "desired": .desiredChanged(path: scratch.path("quickstart.yaml")),
+            "state": .stateChanged(path: scratch.path("quickstart.state.json")),
+            "plan": .planEdited(path: scratch.path("quickstart.yaml")),
+        ]
+        #expect(failure == expected[what])
+        #expect(scratch.bytes("quickstart.state.json") == before)
+        #expect(!scratch.exists("quickstart.state.json.lock"))
+    }
+
+    @Test("apply PLANFILE --emulator with a plan of the real state is refused, and the real state is untouched")
+    func savedPlanWithEmulator() throws {
+        let scratch = Self.workspace()
+        let before = scratch.bytes("quickstart.state.json")
+        try Self.savePlan(scratch)
         let result = Self.open(scratch, .savedPlan(scratch.path("q.plan")), emulator: true, environment: [:])
         #expect(
             Self.failure(result)
