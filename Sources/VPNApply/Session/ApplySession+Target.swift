@@ -14,7 +14,7 @@ extension ApplySession {
         var client: VPNClient
 
         init(_ inputs: Inputs, request: ApplyRequest) throws(ApplyFailure) {
-            var environment = request.environment
+            let environment = request.environment
             // Every secret is loaded (and so known to the canary) before anything is printed.
             let credentials = Credentials.fromEnvironment(environment)
             switch PSKResolver.resolve(
@@ -29,7 +29,9 @@ extension ApplySession {
             }
             let projectID = try Self.projectID(inputs, environment)
             let endpoint: URL
+            let signing: Credentials
             if request.emulator {
+                // The emulator accepts only the throwaway pair it is started with.
                 let (ak, sk) = EmulatorConfiguration.randomCredentials()
                 do {
                     let emulator = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk))
@@ -37,16 +39,13 @@ extension ApplySession {
                 } catch {
                     throw .emulatorFailed("\(error)")
                 }
-                environment["HUAWEICLOUD_SDK_AK"] = ak
-                environment["HUAWEICLOUD_SDK_SK"] = sk.revealed
-                environment.removeValue(forKey: "HUAWEICLOUD_SDK_SECURITY_TOKEN")
+                SecretCanary.register(sk)
+                signing = Credentials(accessKey: ak, secretKey: sk)
                 endpoint = server!.baseURL
             } else {
+                guard let credentials else { throw .noCredentials }
+                signing = credentials
                 endpoint = try Self.endpoint(inputs, request)
-            }
-            guard let signing = request.emulator ? Credentials.fromEnvironment(environment) : credentials else {
-                server?.stop()
-                throw .noCredentials
             }
             do {
                 client = try VPNClient(
