@@ -28,14 +28,19 @@ let package = Package(
         .target(name: "VPNAPI", dependencies: ["VPNCrypto", "VPNValues"]),
         .target(name: "LoopbackHTTP"),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
-        .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI"]),
-        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "VPNValues"]),
+        .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI", "VPNEmulator"]),
+        // The git commit and build date for `vpnform version`, written by a build tool plugin.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "VPNBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .target(name: "VPNFormCLI", dependencies: ["VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "VPNBuildInfo", "VPNValues"]),
         .target(name: "EstateGenerator", dependencies: ["VPNValues"]),
         .executableTarget(name: "vpnform", dependencies: ["VPNFormCLI"]),
         .executableTarget(name: "vpnform-bench", dependencies: ["CYAML", "VPNForm", "VPNAPI", "VPNApply", "VPNEmulator", "EstateGenerator"]),
+        // Shared by the test targets: process runner, repository root, scratch folders, marked sources.
+        .target(name: "TestSupport", dependencies: ["LocatedYAML"], path: "Tests/TestSupport"),
         .testTarget(
             name: "VPNFormTests",
-            dependencies: ["VPNForm", "LocatedYAML", "VPNCrypto", "EstateGenerator"],
+            dependencies: ["VPNForm", "LocatedYAML", "VPNCrypto", "EstateGenerator", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -43,9 +48,9 @@ let package = Package(
             dependencies: ["VPNAPI", "VPNCrypto"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "VPNApplyTests", dependencies: ["VPNApply", "VPNEmulator", "VPNAPI", "VPNForm", "EstateGenerator"]),
+        .testTarget(name: "VPNApplyTests", dependencies: ["VPNApply", "VPNEmulator", "VPNAPI", "VPNForm", "EstateGenerator", "TestSupport"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP"]),
-        .testTarget(name: "VPNEmulatorTests", dependencies: ["VPNEmulator", "VPNAPI", "VPNCrypto"]),
-        .testTarget(name: "CLITests", dependencies: ["VPNFormCLI"]),
+        .testTarget(name: "VPNEmulatorTests", dependencies: ["VPNEmulator", "VPNAPI", "VPNCrypto", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["VPNFormCLI", "VPNApply", "VPNForm", "TestSupport", "EstateGenerator"]),
     ]
 )

@@ -13,7 +13,7 @@ public struct PairOutcome: Sendable, Equatable {
         /// A pending pair no longer in the file: what was found was kept in the state, nothing created.
         case recoveredOrphan(found: Int)
         /// Not created; the state holds no trace of it.
-        case failed(String)
+        case failed(PairFailure)
         /// Not attempted: the run was interrupted first.
         case skipped
     }
@@ -70,7 +70,7 @@ public struct ApplyReport: Sendable {
     public var seconds: Double
     /// Set when the final write of the state failed: the journal beside it still holds every
     /// change, and the next command that reads the state replays it.
-    public var stateError: String?
+    public var stateError: StateError?
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.filter { if case .failed = $0.result { return true } else { return false } }.count }

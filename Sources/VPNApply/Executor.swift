@@ -85,8 +85,8 @@ public struct Executor: Sendable {
                 }
             }
         }
-        var stateError: String?
-        do { try await writer.finish() } catch { stateError = error.description }
+        var stateError: StateError?
+        do { try await writer.finish() } catch { stateError = error }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
                            stateError: stateError)
     }
@@ -102,7 +102,7 @@ public struct Executor: Sendable {
         let address = entry.address
         // A pending pair that is no longer desired: adopt what exists, create nothing.
         guard let (gateway, connection) = model, let pair = entry.desired else {
-            guard let pending = entry.current else { return outcome(.failed("not in the desired file")) }
+            guard let pending = entry.current else { return outcome(.failed(PairFailure("not in the desired file"))) }
             do {
                 let found = try await find(pending.connections, gatewayID: pending.gatewayID, useLive: true)
                 let kept = found.compactMap { $0?.record }
@@ -112,10 +112,11 @@ public struct Executor: Sendable {
                 try await writer.put(address, kept.isEmpty ? nil : adopted)
                 return outcome(.recoveredOrphan(found: kept.count), kept)
             } catch {
-                return outcome(.failed("could not look for its connections: \(error)"))
+                return outcome(.failed(PairFailure("could not look for its connections: \(error)",
+                                                   error: (error as? LookError)?.apiError ?? error as? VPNAPIError)))
             }
         }
-        guard let psk = psks[address] else { return outcome(.failed("no pre-shared key resolved")) }
+        guard let psk = psks[address] else { return outcome(.failed(PairFailure("no pre-shared key resolved"))) }
         let all = Array(pair.connections.indices)
         // A pending entry means an earlier attempt may have created some connections, and with a
         // live view every pair is looked for: adopt before create.
@@ -131,9 +132,10 @@ public struct Executor: Sendable {
                 do {
                     found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames, useLive: useLive)
                 } catch .nameTaken(let detail) {
-                    return outcome(.failed(detail))
+                    return outcome(.failed(PairFailure(detail)))
                 } catch {
-                    return outcome(.failed("could not look for its connections: \(error); it stays pending and the next apply looks again"))
+                    return outcome(.failed(PairFailure("could not look for its connections: \(error); it stays pending and "
+                        + "the next apply looks again", error: error.apiError)))
                 }
                 earlierNames = []
                 useLive = false
@@ -143,7 +145,7 @@ public struct Executor: Sendable {
                 if missing.isEmpty {
                     var recorded = pair
                     recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
-                    if let failure = await record(address, recorded, have) { return outcome(.failed(failure)) }
+                    if let failure = await record(address, recorded, have) { return outcome(.failed(PairFailure(failure))) }
                     let adopted = entry.action == .recover || live != nil
                     return outcome(adopted ? .adopted : .created, have, drift: adoptedDrift)
                 }
@@ -152,32 +154,34 @@ public struct Executor: Sendable {
             do {
                 try await writer.put(address, .pending(pair))
             } catch {
-                return outcome(.failed("could not record the pair before creating it: \(error); nothing was sent"))
+                return outcome(.failed(PairFailure("could not record the pair before creating it: \(error); nothing was sent")))
             }
             switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
             case .created(let made):
                 let records = mergeInOrder(pair.connections, have + made)
                 var recorded = pair
                 recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
-                if let failure = await record(address, recorded, records) { return outcome(.failed(failure)) }
+                if let failure = await record(address, recorded, records) { return outcome(.failed(PairFailure(failure))) }
                 return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records,
                                drift: adoptedDrift)
-            case .refused(let reason) where have.isEmpty:
+            case .refused(let error) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
-                return outcome(.failed(reason))
-            case .refused(let reason):
-                return outcome(.failed("found \(have.count) of its connections but could not create the rest: \(reason); it stays pending"))
+                return outcome(.failed(PairFailure(error.description, error: error)))
+            case .refused(let error):
+                return outcome(.failed(PairFailure("found \(have.count) of its connections but could not create the rest: "
+                    + "\(error); it stays pending", error: error)))
             case .uncertain:
                 mustLook = true
             }
         }
-        return outcome(.failed("no attempt ended with a clear answer; it stays pending and the next apply looks for its connections"))
+        return outcome(.failed(PairFailure("no attempt ended with a clear answer; it stays pending and the next apply "
+            + "looks for its connections")))
     }
 
     enum CreateResult {
         case created([ConnectionRecord])
-        case refused(String)
+        case refused(VPNAPIError)
         case uncertain
     }
 
@@ -192,9 +196,9 @@ public struct Executor: Sendable {
         } catch {
             switch error {
             case .api(let body) where body.status < 500:
-                return .refused(error.description)
+                return .refused(error)
             case .notSent:
-                return .refused(error.description)
+                return .refused(error)
             default:
                 // 5xx, lost answer, unreadable answer: the connections may exist.
                 return .uncertain
@@ -214,6 +218,8 @@ public struct Executor: Sendable {
             case .nameTaken(let detail): return detail
             }
         }
+
+        var apiError: VPNAPIError? { if case .api(let e) = self { return e } else { return nil } }
     }
 
     /// Looks up the gateway's connections by name and IP, in the order of `expected`: from the live

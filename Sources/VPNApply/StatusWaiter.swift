@@ -41,6 +41,36 @@ public struct StatusWaiter: Sendable {
         self.sleep = sleep
     }
 
+    /// What a wait reports as it goes.
+    public enum Event: Sendable {
+        /// A connection's status changed: pair, connection name, status.
+        case status(PairAddress, String, String)
+        /// A pair failed the wait (its connection ended in `ERROR`, or is still pending).
+        case failed(PairOutcome)
+    }
+
+    /// Waits for the connections of every pair `report` created, and fails the pairs whose
+    /// connections did not settle in `ACTIVE` or `DOWN` (their ids stay recorded in the state).
+    public func settle(_ report: ApplyReport, events: @escaping @Sendable (Event) -> Void) async -> ApplyReport {
+        let created = report.outcomes.filter { o in
+            switch o.result {
+            case .created, .completed: return true
+            default: return false
+            }
+        }
+        guard !created.isEmpty else { return report }
+        let outcomes = await wait(for: created.map { ($0.address, $0.connections) }) { events(.status($0, $1, $2)) }
+        var report = report
+        let limit = Int(Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18)
+        for o in outcomes where !o.succeeded {
+            guard let i = report.outcomes.firstIndex(where: { $0.address == o.address }) else { continue }
+            let why = o.timedOut ? "still pending after \(limit) s" : "ended in \(o.statuses.joined(separator: ", "))"
+            report.outcomes[i].result = .failed(PairFailure("created (its ids are in the state) but \(why)"))
+            events(.failed(report.outcomes[i]))
+        }
+        return report
+    }
+
     static func isPending(_ status: String) -> Bool { status.hasPrefix("PENDING_") || status == "UNKNOWN" }
 
     /// Waits for the connections of `pairs`.

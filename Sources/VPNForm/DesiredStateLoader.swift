@@ -23,11 +23,18 @@ public enum DesiredStateFileError: Error, Equatable, CustomStringConvertible {
     /// The file could not be opened or read.
     case unreadable(path: String, reason: String)
 
-    public var description: String {
-        switch self {
-        case let .unreadable(path, reason): return "\(path): error: cannot read the file: \(reason)"
-        }
+    /// The file the error is about.
+    public var file: String {
+        switch self { case .unreadable(let path, _): return path }
     }
+
+    /// What is wrong, without location or severity.
+    public var message: String {
+        switch self { case .unreadable(_, let reason): return "cannot read the file: \(reason)" }
+    }
+
+    /// `file: message`.
+    public var description: String { "\(file): \(message)" }
 }
 
 /// Reads a desired-state file: YAML → located nodes → models → validation, gathering every diagnostic.

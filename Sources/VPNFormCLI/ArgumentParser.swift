@@ -58,7 +58,7 @@ public struct UsageError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Parses `argv` against an option table: `--name value`, `--name=value`, `-f value`, flags, and `--`.
+/// Parses `argv` against an option table: `--name value`, `--name=value`, `-f value`, `-f=value`, flags, and `--`.
 public enum ArgumentParser {
     public static func parse(_ arguments: [String], options: [OptionSpec], maxPositionals: Int) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
@@ -97,8 +97,10 @@ public enum ArgumentParser {
         return parsed
     }
 
+    /// `--name=value` and `-f=value` (a short option's value may also follow it: `-f value`).
     private static func split(_ arg: String) -> (String, String?) {
-        guard arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") else { return (arg, nil) }
+        guard let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") || arg.distance(from: arg.startIndex, to: eq) == 2
+        else { return (arg, nil) }
         return (String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
     }
 }

@@ -5,8 +5,20 @@ struct CommandSpec: Sendable {
     var usage: String
     var options: [OptionSpec]
     var maxPositionals: Int = 0
+    /// Which positional argument names the desired file, as `-f FILE` does.
+    var positionalFile: PositionalFile = .none
     var details: String = ""
     var run: @Sendable (ParsedArguments, Console) async -> Int32
+
+    /// Whether `vpnform COMMAND FILE` means `vpnform COMMAND -f FILE`.
+    enum PositionalFile: Sendable {
+        /// Positionals mean something else (or nothing).
+        case none
+        /// The only positional is the desired file.
+        case always
+        /// A positional ending in `.yaml` or `.yml` is the desired file (apply's other one is a plan).
+        case yamlOnly
+    }
 
     static let helpOption = OptionSpec(["-h", "--help"], help: "Show this help.")
 
@@ -14,12 +26,34 @@ struct CommandSpec: Sendable {
         var text = "\(summary)\n\nUSAGE: \(usage)\n"
         if !details.isEmpty { text += "\n\(details)\n" }
         text += "\nOPTIONS:\n"
-        for o in options + [Self.helpOption] {
-            var names = o.names.joined(separator: ", ")
-            if o.takesValue { names += " \(o.valueName)" } else if o.optionalValue { names += "[=\(o.valueName)]" }
-            let pad = String(repeating: " ", count: max(1, 28 - names.count))
-            text += "  \(names)\(pad)\(o.help)\n"
+        let rows = (options + [Self.helpOption]).map { o in
+            (o.names.joined(separator: ", ") + (o.takesValue ? " \(o.valueName)" : o.optionalValue ? "[=\(o.valueName)]" : ""), o.help)
         }
+        text += Self.columns(rows)
         return text
+    }
+
+    /// Two columns, the second aligned after the longest first one: `  NAME   help`.
+    static func columns(_ rows: [(String, String)]) -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { "  \($0.0)\(String(repeating: " ", count: width - $0.0.count + 3))\($0.1)\n" }.joined()
+    }
+
+    /// Moves a positional desired file into `--file`.
+    /// - Throws: ``UsageError`` when the file is given both ways.
+    func normalized(_ args: ParsedArguments) throws(UsageError) -> ParsedArguments {
+        guard let first = args.positionals.first else { return args }
+        switch positionalFile {
+        case .none: return args
+        case .yamlOnly where !(first.hasSuffix(".yaml") || first.hasSuffix(".yml")): return args
+        case .always, .yamlOnly:
+            if args.value("--file") != nil {
+                throw UsageError("give the desired file either as FILE or with -f, not both")
+            }
+            var moved = args
+            moved.positionals.removeFirst()
+            moved.options["--file"] = [first]
+            return moved
+        }
     }
 }

@@ -15,18 +15,19 @@ enum CommandSupport {
 
     /// Loads and validates the desired file; prints its diagnostics to stderr.
     /// - Returns: The loaded file when it is valid, else `nil` (the caller exits 1).
-    static func loadDesired(_ path: String, console: Console) -> (state: DesiredState, loaded: LoadedDesiredState)? {
+    static func loadDesired(_ path: String, printer: Printer) -> (state: DesiredState, loaded: LoadedDesiredState)? {
         do {
             let loaded = try DesiredStateLoader().load(path: path)
-            console.err(DiagnosticFormat.text.render(loaded.diagnostics))
+            printer.diagnostics(loaded.diagnostics)
             guard loaded.isValid, let state = loaded.state else {
                 let errors = loaded.diagnostics.filter { $0.severity == .error }.count
-                console.err("\(path): \(errors) error\(errors == 1 ? "" : "s"); nothing was planned\n")
+                let counts = "\(errors) error\(errors == 1 ? "" : "s")"
+                printer.print(Problem(severity: .summary, file: path, message: "\(counts); nothing was planned"))
                 return nil
             }
             return (state, loaded)
         } catch {
-            console.err("\(error)\n")
+            printer.print(error)
             return nil
         }
     }

@@ -7,7 +7,7 @@ public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     /// Writes to standard error.
     public var err: @Sendable (String) -> Void
-    /// The process environment.
+    /// The process environment; the live console leaves out empty variables.
     public var environment: [String: String]
 
     /// Creates a console.
@@ -23,7 +23,8 @@ public struct Console: Sendable {
         Console(
             out: { write($0, to: .standardOutput, channel: "standard output") },
             err: { write($0, to: .standardError, channel: "standard error") },
-            environment: ProcessInfo.processInfo.environment
+            // An empty variable counts as unset, everywhere (`HUAWEICLOUD_SDK_PROJECT_ID=` is no project id).
+            environment: ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty }
         )
     }
 
@@ -32,7 +33,8 @@ public struct Console: Sendable {
             try SecretCanary.check(text, channel: channel)
             handle.write(Data(text.utf8))
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            // Straight to the file handle: going through a console again would meet the canary again.
+            FileHandle.standardError.write(Data(Problem(message: "\(error)").text.utf8))
             exit(ExitCode.failure)
         }
     }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import VPNCrypto
+import VPNApply
 import VPNEmulator
 import VPNForm
 
@@ -40,8 +41,9 @@ enum EmulatorCommand {
         Stops on SIGINT or SIGTERM.
         """
     ) { args, console in
+        let printer = Printer(console: console)
         func usageError(_ message: String) -> Int32 {
-            console.err("error: \(message)\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError(message), usage: usage, command: "emulator")
             return ExitCode.usage
         }
         guard let port = UInt16(args.value("--port") ?? "0") else { return usageError("--port must be 0-65535") }
@@ -97,7 +99,7 @@ enum EmulatorCommand {
         do {
             server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port)
         } catch {
-            console.err("error: could not start the emulator: \(error)\n")
+            printer.error("could not start the emulator: \(error)")
             return ExitCode.failure
         }
         // Handle SIGINT/SIGTERM from before the first line, which is when clients start.

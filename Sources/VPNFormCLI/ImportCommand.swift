@@ -42,8 +42,10 @@ struct ImportRun {
     let args: ParsedArguments
     let console: Console
 
+    var printer: Printer { Printer(console: console, arguments: args) }
+
     func fail(_ message: String, _ code: Int32 = ExitCode.failure) -> Int32 {
-        console.err("error: \(message)\n")
+        printer.error(message)
         return code
     }
 
@@ -63,7 +65,7 @@ struct ImportRun {
         var desired: DesiredState?
         let file = args.value("--file") ?? (out == nil ? "vpnform.yaml" : nil)
         if let file, FileManager.default.fileExists(atPath: file) {
-            guard let (state, _) = CommandSupport.loadDesired(file, console: console) else { return ExitCode.failure }
+            guard let (state, _) = CommandSupport.loadDesired(file, printer: printer) else { return ExitCode.failure }
             desired = state
         } else if args.value("--file") != nil {
             return fail("\(file!) does not exist")
@@ -93,7 +95,10 @@ struct ImportRun {
         case .failure(let error): return fail("\(error); nothing was read")
         }
         let lock: StateLock
-        do { lock = try StateLock.acquire(statePath: statePath, command: "import", timeout: timeout) } catch { return fail("\(error)") }
+        do { lock = try StateLock.acquire(statePath: statePath, command: "import", timeout: timeout) } catch {
+            printer.print(error)
+            return ExitCode.failure
+        }
         defer { lock.release() }
         let store = StateStore(path: statePath)
         let state: StateFile
@@ -101,7 +106,8 @@ struct ImportRun {
             state = try store.loadFolded().state
             try store.checkWritable()
         } catch {
-            return fail("\(error)")
+            printer.print(error)
+            return ExitCode.failure
         }
         if let recorded = state.cloud, !recorded.matches(target) {
             return fail("\(statePath) records pairs of \(recorded), not of \(target); nothing was imported")
@@ -125,7 +131,8 @@ struct ImportRun {
             if let out { try StateStore.writeFile(Array(result.file.utf8), to: out) }
             try store.save(newState)
         } catch {
-            return fail("\(error)")
+            printer.print(error)
+            return ExitCode.failure
         }
         if out == nil {
             console.out("# Add under `gateways:` in \(file ?? "your desired-state file") (a gateway already there takes the "

@@ -12,6 +12,8 @@ final class InterruptHandler: @unchecked Sendable {
     /// Until ``beginGracefulPhase()``, an interrupt exits at once (e.g. at the approval prompt,
     /// before anything was sent); `exit` still releases the state lock.
     private var immediate: Bool
+    /// What a second interrupt prints before stopping (the pairs it leaves pending).
+    private var forcedStopMessage: (@Sendable () -> String)?
 
     /// - Parameter message: What to say on the first interrupt (nothing when `nil`).
     init(console: Console, immediate: Bool = false,
@@ -38,6 +40,7 @@ final class InterruptHandler: @unchecked Sendable {
                 if arrived() == 1 {
                     if let message { console.err(message) }
                 } else {
+                    if let forced = forcedStop { console.err("\n" + forced()) }
                     Self.stopNow()
                 }
             }
@@ -71,11 +74,19 @@ final class InterruptHandler: @unchecked Sendable {
         return immediate
     }
 
-    /// From now on the first interrupt asks the run to stop gracefully; a second exits at once.
-    func beginGracefulPhase() {
+    /// From now on the first interrupt asks the run to stop gracefully; a second exits at once,
+    /// after printing what `forcedStop` says.
+    func beginGracefulPhase(forcedStop: (@Sendable () -> String)? = nil) {
         lock.lock()
         immediate = false
+        forcedStopMessage = forcedStop
         lock.unlock()
+    }
+
+    private var forcedStop: (@Sendable () -> String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return forcedStopMessage
     }
 
     /// Suspends until the first interrupt.

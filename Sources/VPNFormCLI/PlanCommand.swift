@@ -1,11 +1,11 @@
 import Foundation
-import VPNCrypto
 import VPNApply
+import VPNCrypto
 import VPNForm
 
 enum PlanCommand {
-    static let usage = "vpnform plan [-f FILE] [--state PATH] [--refresh[=true|false]] [--endpoint URL] [--out PLANFILE] "
-        + "[--json | --markdown] [--detailed-exitcode] [--lock-timeout DURATION] [--debug]"
+    static let usage = "vpnform plan [FILE | -f FILE] [--state PATH] [--refresh[=BOOL]] [--endpoint URL] [--out PLANFILE] "
+        + "[--json | --markdown] [--detailed-exitcode] [--check-env] [--lock-timeout DURATION] [--debug]"
 
     static let spec = CommandSpec(
         name: "plan",
@@ -17,30 +17,34 @@ enum PlanCommand {
             OptionSpec(["--json"], help: "Print the plan as JSON (schemas/plan.schema.json)."),
             OptionSpec(["--markdown"], help: "Print the plan as Markdown for a pull-request comment."),
             OptionSpec(["--detailed-exitcode"], help: "Exit 0 when nothing changes, 2 when something does, 1 on error."),
+            OptionSpec(["--check-env"], help: "Instead of the plan, list the variables an apply of it reads; exit 1 if one is unset."),
             OptionSpec(["--refresh"], optionalValue: "BOOL",
                        help: "Read the live API too: drift, unmanaged connections, gateway checks (default false)."),
             OptionSpec(["--endpoint"], value: "URL", help: "API endpoint for --refresh (default: the file's endpoint or region)."),
             CommandSupport.lockTimeoutOption,
             OptionSpec(["--debug"], help: "With --refresh, trace every HTTP request on standard error (secrets redacted)."),
         ],
+        maxPositionals: 1,
+        positionalFile: .always,
         details: """
         Entries: + create (desired, not in state), ~ change (spec differs from the state's), ! recover (left
         pending by an interrupted apply), - orphan (in state, not desired; never deleted), and unchanged pairs.
+        Colour only on a terminal, never with NO_COLOR set.
         With --refresh it also reads every gateway of the file and the state and their connections (credentials as
         for apply) and shows, in a section of its own, what changed outside vpnform: connections deleted (planned
         for creation again), attributes changed (state -> live), connections apply would adopt, and connections no
         pair claims (with the `vpnform import` command for them); gateway checks are errors located in the file.
         A state that records another project or region than the file's is an error.
-        Colour only on a terminal, never with NO_COLOR set.
         """
     ) { args, console in
+        let printer = Printer(console: console, arguments: args)
         if args.flag("--json"), args.flag("--markdown") {
-            console.err("error: --json and --markdown exclude each other\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError("--json and --markdown exclude each other"), usage: usage, command: "plan")
             return ExitCode.usage
         }
         let timeout: Double
-        do { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
-            console.err("error: \(error)\n")
+        do throws(UsageError) { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
+            printer.usage(error, usage: usage, command: "plan")
             return ExitCode.usage
         }
         let refresh: Bool
@@ -48,13 +52,13 @@ enum PlanCommand {
         case nil, "false"?: refresh = false
         case ""?, "true"?: refresh = true
         case let other?:
-            console.err("error: --refresh takes true or false, not \"\(other)\"\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError("--refresh takes true or false, not \"\(other)\""), usage: usage, command: "plan")
             return ExitCode.usage
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
         // The state is read (under its lock) on a second thread while the desired file is checked.
-        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, console: console) }, {
+        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, printer: printer) }, {
             Result { () throws(StateError) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
@@ -66,41 +70,25 @@ enum PlanCommand {
         switch stateRead {
         case .success(let read): loaded = read
         case .failure(let error):
-            console.err("\(error)\n")
+            printer.print(error)
             return ExitCode.failure
         }
         let target = ClientSetup.target(desired: desired, environment: console.environment)
         if let recorded = loaded.state.cloud, let target, !recorded.matches(target) {
-            console.err("error: \(statePath) records pairs of \(recorded), but \(desiredPath) targets \(target); "
-                        + "plan against the state of that project and region (--state)\n")
+            printer.print(Problem(file: statePath, message: "records pairs of \(recorded), but \(desiredPath) targets \(target)",
+                                  hints: ["plan against the state of that project and region (--state)"]))
             return ExitCode.failure
         }
         let plan: Plan
         if refresh {
-            var trace: (@Sendable (String) -> Void)?
-            if args.flag("--debug") { trace = { console.err($0) } }
-            let setup: ClientSetup
-            switch ClientSetup.make(desired: desired, desiredPath: desiredPath, endpointOption: args.value("--endpoint"),
-                                    environment: console.environment, trace: trace) {
-            case .success(let s): setup = s
-            case .failure(let error):
-                console.err("error: --refresh: \(error)\n")
-                return ExitCode.failure
-            }
-            do throws(LiveCheck.Failure) {
-                let live = try await LiveCheck.run(client: setup.client, desired: desired, state: loaded.state, file: desiredPath)
-                console.err(DiagnosticFormat.text.render(live.warnings))
-                plan = live.plan
-            } catch .gateways(let findings) {
-                console.err(DiagnosticFormat.text.render(findings))
-                console.err("error: \(LiveCheck.Failure.gateways(findings))\n")
-                return ExitCode.failure
-            } catch {
-                console.err("error: \(error)\n")
-                return ExitCode.failure
-            }
+            guard let live = await refreshed(desired, desiredPath, loaded.state, args, console, printer) else { return ExitCode.failure }
+            plan = live
         } else {
             plan = Planner.plan(desired: desired, state: loaded.state)
+        }
+        if args.flag("--check-env") {
+            return CheckEnvOutput.print(RequiredVariable.list(for: plan, desired: desired, environment: console.environment),
+                                        console: console, printer: printer)
         }
         // Hashing both files is for a saved or JSON plan only.
         let importCommand = CommandSupport.importCommand(desiredPath: desiredPath, statePath: statePath)
@@ -113,10 +101,11 @@ enum PlanCommand {
         if let out = args.value("--out") {
             var saved = document
             saved.withLiveStatus = false
-            do {
+            do throws(StateError) {
                 try StateStore.writeFile(Array(saved.rendered().utf8), to: out)
             } catch {
-                console.err("\(out): error: could not save the plan: \(error)\n")
+                let reason = if case .writeFailed(_, let reason) = error { reason } else { error.message }
+                printer.print(Problem(file: out, message: "could not save the plan: \(reason)"))
                 return ExitCode.failure
             }
         }
@@ -125,7 +114,7 @@ enum PlanCommand {
         } else if args.flag("--markdown") {
             var renderer = MarkdownPlanRenderer()
             renderer.drift = DriftRenderer(importCommand: importCommand)
-            console.out(renderer.render(plan))
+            console.out(renderer.render(plan, file: desiredPath))
         } else {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
             var renderer = TextPlanRenderer(color: color)
@@ -134,5 +123,31 @@ enum PlanCommand {
             if let out = args.value("--out") { console.out("\nSaved the plan to \(out); apply exactly this plan with `vpnform apply \(out)`.\n") }
         }
         return args.flag("--detailed-exitcode") && plan.hasChanges ? ExitCode.changesPresent : ExitCode.success
+    }
+
+    /// `plan --refresh`: the live read, gateway checks and refresh; `nil` (printed) on failure.
+    static func refreshed(_ desired: DesiredState, _ desiredPath: String, _ state: StateFile, _ args: ParsedArguments,
+                          _ console: Console, _ printer: Printer) async -> Plan? {
+        var trace: (@Sendable (String) -> Void)?
+        if args.flag("--debug") { trace = { console.err($0) } }
+        let setup: ClientSetup
+        switch ClientSetup.make(desired: desired, desiredPath: desiredPath, endpointOption: args.value("--endpoint"),
+                                environment: console.environment, trace: trace) {
+        case .success(let s): setup = s
+        case .failure(let error):
+            printer.error("--refresh: \(error)")
+            return nil
+        }
+        do throws(LiveCheck.Failure) {
+            let live = try await LiveCheck.run(client: setup.client, desired: desired, state: state, file: desiredPath)
+            printer.diagnostics(live.warnings)
+            return live.plan
+        } catch {
+            switch error {
+            case .api(let e): printer.print(printer.liveRead(e))
+            case .gateways(let findings): printer.print(ApplyFailure.gatewayChecks(findings))
+            }
+            return nil
+        }
     }
 }

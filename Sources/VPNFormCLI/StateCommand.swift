@@ -2,46 +2,61 @@ import Foundation
 import VPNForm
 
 enum StateCommand {
-    static let usage = "vpnform state list | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
+    static let usage = "vpnform state list [--json] | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
 
     static let spec = CommandSpec(
         name: "state",
         summary: "Inspect the state file, or merge two versions of it (a git merge driver).",
         usage: usage,
-        options: [CommandSupport.fileOption, CommandSupport.stateOption],
+        options: [
+            CommandSupport.fileOption, CommandSupport.stateOption,
+            OptionSpec(["--json"],
+                       help: "state list: a JSON array of {address, status, gateway_id, cgw_id, connections}."),
+        ],
         maxPositionals: 4,
         details: """
-        state list              every pair in the state, with its status and connection ids
+        state list              every pair in the state, with its status and connection ids (--json: as JSON)
         state show ADDRESS      one pair (GATEWAY/CONNECTION) in full
         state merge O A B       three-way merge by pair, as a git merge driver (writes the result to A):
                                   .gitattributes:  *.state.json merge=vpnform
                                   git config merge.vpnform.driver 'vpnform state merge %O %A %B'
         """
     ) { args, console in
+        let printer = Printer(console: console, arguments: args)
         switch args.positionals.first {
-        case "list" where args.positionals.count == 1: return list(args, console)
-        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console)
-        case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), console)
+        case "list" where args.positionals.count == 1: return list(args, console, printer)
+        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
+        case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
         default:
-            console.err("error: expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`\n\nUSAGE: \(usage)\n")
+            printer.usage(UsageError("expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`"),
+                          usage: usage, command: "state")
             return ExitCode.usage
         }
     }
 
-    static func load(_ args: ParsedArguments, _ console: Console) -> StateFile? {
+    static func load(_ args: ParsedArguments, _ printer: Printer) -> StateFile? {
         let path = CommandSupport.statePath(args)
         do {
             let (state, bytes) = try StateStore(path: path).load()
-            if bytes == nil { console.err("\(path): no state file yet (nothing has been applied)\n") }
+            if bytes == nil {
+                printer.print(Problem(severity: .summary, file: path,
+                                      message: "no state file yet (nothing has been applied)"))
+            }
             return state
         } catch {
-            console.err("\(error)\n")
+            printer.print(error)
             return nil
         }
     }
 
-    static func list(_ args: ParsedArguments, _ console: Console) -> Int32 {
-        guard let state = load(args, console) else { return ExitCode.failure }
+    static func list(_ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
+        guard let state = load(args, printer) else { return ExitCode.failure }
+        if args.flag("--json") {
+            var writer = JSONWriter(style: .pretty)
+            writer.write(.array(state.pairs.keys.sorted().map { json($0, state.pairs[$0]!) }))
+            console.out(writer.text + "\n")
+            return ExitCode.success
+        }
         for address in state.pairs.keys.sorted() {
             let pair = state.pairs[address]!
             let ids = pair.connections.map { $0.id?.rawValue ?? "-" }.joined(separator: ",")
@@ -50,11 +65,23 @@ enum StateCommand {
         return ExitCode.success
     }
 
-    static func show(_ address: String, _ args: ParsedArguments, _ console: Console) -> Int32 {
-        guard let state = load(args, console) else { return ExitCode.failure }
+    /// One pair for `state list --json`: what the text list shows, with names and IPs.
+    static func json(_ address: PairAddress, _ pair: PairState) -> JSONValue {
+        .object([
+            "address": .string(address.rawValue), "status": .string(pair.status.rawValue),
+            "gateway_id": .string(pair.gatewayID.rawValue), "cgw_id": .string(pair.cgwID.rawValue),
+            "connections": .array(pair.connections.map { c in
+                .object(["id": c.id.map { .string($0.rawValue) } ?? .null, "name": .string(c.name),
+                         "vgw_ip": .string(c.vgwIP)])
+            }),
+        ])
+    }
+
+    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
+        guard let state = load(args, printer) else { return ExitCode.failure }
         guard let pair = state.pairs[PairAddress(rawValue: address)] else {
             let hint = Suggestion.hint(for: address, in: state.pairs.keys.map(\.rawValue))
-            console.err("error: no pair \"\(address)\" in the state\(hint)\n")
+            printer.error("no pair \"\(address)\" in the state\(hint)")
             return ExitCode.failure
         }
         var lines: [(String, String)] = [
@@ -72,7 +99,7 @@ enum StateCommand {
         return ExitCode.success
     }
 
-    static func merge(_ paths: [String], _ console: Console) -> Int32 {
+    static func merge(_ paths: [String], _ printer: Printer) -> Int32 {
         let (basePath, oursPath, theirsPath) = (paths[0], paths[1], paths[2])
         do {
             let ours = try StateStore(path: oursPath).load().state
@@ -86,11 +113,11 @@ enum StateCommand {
                 try StateStore(path: oursPath).save(state)
                 return ExitCode.success
             case .conflict(let reasons):
-                console.err("vpnform state merge: conflict in \(oursPath):\n" + reasons.map { "  \($0)\n" }.joined())
+                printer.print(Problem(file: oursPath, message: "vpnform state merge: conflict", hints: reasons))
                 return ExitCode.failure
             }
         } catch {
-            console.err("vpnform state merge: \(error)\n")
+            printer.print(error)
             return ExitCode.failure
         }
     }

@@ -5,7 +5,10 @@ public enum VPNFormCLI {
     /// The version `vpnform version` prints.
     public static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, ImportCommand.spec, StateCommand.spec, ForceUnlockCommand.spec, EmulatorCommand.spec, VersionCommand.spec]
+    static let commands: [CommandSpec] = [
+        ValidateCommand.spec, PlanCommand.spec, ApplyCommand.spec, ImportCommand.spec, StateCommand.spec, ForceUnlockCommand.spec,
+        EmulatorCommand.spec, VersionCommand.spec, CompletionCommand.spec,
+    ]
 
     /// Runs `vpnform` with `arguments` (without the program name).
     /// - Returns: The exit code.
@@ -25,7 +28,8 @@ public enum VPNFormCLI {
         if first == "--version" { return await VersionCommand.spec.run(ParsedArguments(), console) }
         guard let command = commands.first(where: { $0.name == first }) else {
             let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " (did you mean \"\($0)\"?)" } ?? ""
-            console.err("error: unknown command \"\(first)\"\(hint)\n\n\(overview)")
+            Printer(console: console).error("unknown command \"\(first)\"\(hint)")
+            console.err("\n" + overview)
             return ExitCode.usage
         }
         let rest = Array(arguments.dropFirst())
@@ -34,10 +38,11 @@ public enum VPNFormCLI {
             return ExitCode.success
         }
         do {
-            let parsed = try ArgumentParser.parse(rest, options: command.options, maxPositionals: command.maxPositionals)
+            let parsed = try command.normalized(ArgumentParser.parse(rest, options: command.options,
+                                                                     maxPositionals: command.maxPositionals))
             return await command.run(parsed, console)
         } catch {
-            console.err("error: \(error.message)\n\nUSAGE: \(command.usage)\nSee 'vpnform \(command.name) --help'.\n")
+            Printer(console: console).usage(error, usage: command.usage, command: command.name)
             return ExitCode.usage
         }
     }
@@ -51,9 +56,7 @@ public enum VPNFormCLI {
         COMMANDS:
 
         """
-        for c in commands {
-            text += "  \(c.name)\(String(repeating: " ", count: max(1, 12 - c.name.count)))\(c.summary)\n"
-        }
+        text += CommandSpec.columns(commands.map { ($0.name, $0.summary) })
         text += "\nSee 'vpnform <command> --help' for a command's options.\n"
         return text
     }

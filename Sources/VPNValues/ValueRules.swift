@@ -22,6 +22,9 @@ public enum ValueRules {
     }
 
     /// `0-9 a-f A-F`.
+    /// A project id: 32 hexadecimal characters.
+    public static func isProjectID(_ s: String) -> Bool { s.utf8.count == 32 && s.utf8.allSatisfy(isHex) }
+
     public static func isHex(_ c: UInt8) -> Bool {
         (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f"))
             || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F"))

@@ -1,21 +1,10 @@
 import EstateGenerator
 import Foundation
+import TestSupport
 import Testing
 
 /// `vpnform apply` end to end: the real binary against a real emulator process over loopback HTTP.
 @Suite(.serialized) struct ApplyEndToEndTests {
-    final class Workspace {
-        let dir: URL
-        init() throws {
-            dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-e2e-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        }
-        deinit { try? FileManager.default.removeItem(at: dir) }
-        func url(_ name: String) -> URL { dir.appendingPathComponent(name) }
-        func write(_ name: String, _ text: String) throws { try text.write(to: url(name), atomically: true, encoding: .utf8) }
-        func read(_ name: String) -> String { (try? String(contentsOf: url(name), encoding: .utf8)) ?? "" }
-    }
-
     /// Pre-shared keys for generated estates: `PSK_SITE0` … `PSK_SITE49`, each a canary.
     static let psks: [String: String] = Dictionary(uniqueKeysWithValues: (0..<50).map { ("PSK_SITE\($0)", "Canary-Psk-\($0)-Xy") })
 
@@ -38,30 +27,30 @@ import Testing
 
     @Test("the README quickstart: apply --emulator --auto-approve, then plan shows no changes")
     func quickstart() throws {
-        let ws = try Workspace()
-        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
-        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], in: ws.dir)
+        let ws = Scratch()
+        ws.copy("examples/quickstart.yaml")
+        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], in: ws.url)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("[2/2]"))
         #expect(r.stderr.contains("Apply complete: 2 pairs applied, 0 failed"))
         let state = ws.read("quickstart.emulator.state.json")
         #expect(try Self.stateConnections(state).filter { !$0.id.isEmpty }.count == 4)
-        let plan = try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--state", "quickstart.emulator.state.json", "--detailed-exitcode"], in: ws.dir)
+        let plan = try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--state", "quickstart.emulator.state.json", "--detailed-exitcode"], in: ws.url)
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         #expect(plan.stdout.contains("No changes"))
     }
 
     @Test("plan, apply against a standalone emulator, plan again: no changes, and the state holds every id it issued")
     func standalone() throws {
-        let ws = try Workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 25, connectionsPerGateway: 10, seed: 5).yaml())
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 25, connectionsPerGateway: 10, seed: 5).yaml())
         let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
         let env = emulator.clientEnvironment.merging(Self.psks) { $1 }
-        let planned = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--out", "plan.json"], environment: env, in: ws.dir)
+        let planned = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--out", "plan.json"], environment: env, in: ws.url)
         #expect(planned.status == 0)
-        let applied = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint, "--parallelism", "8"], environment: env, in: ws.dir)
+        let applied = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint, "--parallelism", "8"], environment: env, in: ws.url)
         #expect(applied.status == 0, "\(applied.stderr)")
         let state = ws.read("vpn.state.json")
         let recorded = try Self.stateConnections(state)
@@ -69,10 +58,10 @@ import Testing
         #expect(issued.count == 50)  // 25 pairs on three two-IP gateways
         #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)))
         #expect(Set(issued.map(\.name)).count == issued.count, "no duplicates")
-        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--detailed-exitcode"], environment: env, in: ws.dir)
+        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--detailed-exitcode"], environment: env, in: ws.url)
         #expect(again.status == 0)
         // The saved plan is now stale: apply refuses it.
-        let stale = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        let stale = try BinaryRunner.run(["apply", "plan.json", "--endpoint", emulator.endpoint], environment: env, in: ws.url)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("changed since the plan was saved"))
         Self.expectNoSecrets([planned.stdout, planned.stderr, applied.stdout, applied.stderr, state, ws.read("plan.json")], extra: [emulator.secretKey])
@@ -80,8 +69,8 @@ import Testing
 
     @Test("faults over 200 pairs (429 storms, 5xx, latency, answers dropped after commit): exactly one connection per (pair, IP)")
     func faults() throws {
-        let ws = try Workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
         let emulator = try EmulatorProcess(arguments: [
             "--seed", "42", "--latency", "5",
             "--fault", "batch-create:429:0.25", "--fault", "batch-create:503:0.05", "--fault", "batch-create:500:0.05",
@@ -94,7 +83,7 @@ import Testing
         var status: Int32 = -1
         for _ in 0..<5 where status != 0 {
             let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "16", "--quiet"],
-                                         environment: env, in: ws.dir)
+                                         environment: env, in: ws.url)
             outputs += [r.stdout, r.stderr]
             status = r.status
             #expect([0, 3].contains(r.status), "\(r.stderr)")
@@ -110,8 +99,8 @@ import Testing
 
     @Test("two applies on one state: the second fails naming the holder, and nothing is lost")
     func concurrent() throws {
-        let ws = try Workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 20, connectionsPerGateway: 10, seed: 9).yaml())
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 20, connectionsPerGateway: 10, seed: 9).yaml())
         let emulator = try EmulatorProcess(arguments: ["--latency", "100"], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
@@ -119,14 +108,14 @@ import Testing
         let first = Process()
         first.executableURL = BinaryRunner.executable
         first.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "1", "--quiet"]
-        first.currentDirectoryURL = ws.dir
+        first.currentDirectoryURL = ws.url
         first.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         try first.run()
         let lock = ws.url("vpn.state.json.lock").path
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: lock) { usleep(20_000) }
-        let second = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.dir)
+        let second = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.url)
         #expect(second.status == 1)
         #expect(second.stderr.contains("the state is locked"))
         #expect(second.stderr.contains("(apply)"))
@@ -139,18 +128,19 @@ import Testing
 
     @Test("a missing pre-shared key or missing credentials stop the apply before any call")
     func preflight() throws {
-        let ws = try Workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 5, connectionsPerGateway: 5, seed: 2).yaml())
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 5, connectionsPerGateway: 5, seed: 2).yaml())
         let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
         var env = emulator.clientEnvironment.merging(Self.psks) { $1 }
         env["PSK_SITE3"] = ""
-        let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.dir)
+        let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve"], environment: env, in: ws.url)
         #expect(r.status == 1)
         #expect(r.stderr.contains("PSK_SITE3"))
         #expect(r.stderr.contains("nothing was sent"))
-        let noTTY = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        env["PSK_SITE3"] = Self.psks["PSK_SITE3"]
+        let noTTY = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint], environment: env, in: ws.url)
         #expect(noTTY.status == 1)
         #expect(noTTY.stderr.contains("without --auto-approve"))
         #expect(try emulator.connections().isEmpty)
@@ -162,16 +152,16 @@ import Testing
 @Suite struct SecretCanaryEndToEndTests {
     @Test("a pre-shared key that shows up in a name stops the write that would print it")
     func injectedIntoAName() throws {
-        let ws = try ApplyEndToEndTests.Workspace()
-        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
+        let ws = Scratch()
+        ws.copy("examples/quickstart.yaml")
         // The key equals an API connection name, which the plan prints.
         let env = ["PSK_SHANGHAI": "hq-shanghai-1", "PSK_GUANGZHOU": "Guangzhou-Key-1"]
-        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], environment: env, in: ws.dir)
+        let r = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve"], environment: env, in: ws.url)
         #expect(r.status == 1)
         #expect(r.stderr.contains("refusing to write to standard output: the output contains a secret"))
         #expect(!r.stdout.contains("hq-shanghai-1"))
         // With the plan not printed, the journal write is what would reveal it: refused, nothing sent.
-        let quiet = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--quiet"], environment: env, in: ws.dir)
+        let quiet = try BinaryRunner.run(["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--quiet"], environment: env, in: ws.url)
         #expect(quiet.status == 3)
         #expect(quiet.stderr.contains("hq/shanghai failed: could not record the pair before creating it"))
         #expect(quiet.stderr.contains("refusing to write to"))
@@ -183,12 +173,12 @@ import Testing
 
     @Test("no normal path trips it: validate, plan and apply with real keys")
     func normalPaths() throws {
-        let ws = try ApplyEndToEndTests.Workspace()
-        try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.yaml"), to: ws.url("quickstart.yaml"))
+        let ws = Scratch()
+        ws.copy("examples/quickstart.yaml")
         let env = ["PSK_SHANGHAI": "Shanghai-Key-2024", "PSK_GUANGZHOU": "Guangzhou-Key-2024"]
         for args in [["validate", "-f", "quickstart.yaml"], ["plan", "-f", "quickstart.yaml", "--out", "p.json"],
                      ["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--debug"]] {
-            let r = try BinaryRunner.run(args, environment: env, in: ws.dir)
+            let r = try BinaryRunner.run(args, environment: env, in: ws.url)
             #expect(r.status == 0, "\(args): \(r.stderr)")
             #expect(!r.stderr.contains("refusing to write"))
             #expect(!(r.stdout + r.stderr).contains("Key-2024"))

@@ -47,3 +47,31 @@ import Testing
         #expect(p.value("--file") == nil)
     }
 }
+
+/// The command table: usage lines and positional files.
+@Suite struct CommandTableTests {
+    @Test("every command's usage line names each of its options", arguments: VPNFormCLI.commands.map(\.name))
+    func usageNamesOptions(name: String) throws {
+        let command = try #require(VPNFormCLI.commands.first { $0.name == name })
+        for option in command.options {
+            // Any of its spellings (`-f FILE` stands for `--file`).
+            let named = option.names.contains { command.usage.contains("\($0) ") || command.usage.contains("\($0)]") }
+            #expect(named, "\(name): \(option.key) missing from its usage line")
+        }
+    }
+
+    @Test("a positional desired file becomes --file; apply keeps a plan file positional")
+    func positionalFile() throws {
+        let plan = try #require(VPNFormCLI.commands.first { $0.name == "plan" })
+        let apply = try #require(VPNFormCLI.commands.first { $0.name == "apply" })
+        let parsed = try plan.normalized(ParsedArguments(positionals: ["vpn.yaml"]))
+        #expect(parsed.value("--file") == "vpn.yaml" && parsed.positionals.isEmpty)
+        #expect(try apply.normalized(ParsedArguments(positionals: ["p.json"])).positionals == ["p.json"])
+        #expect(try apply.normalized(ParsedArguments(positionals: ["vpn.yml"])).value("--file") == "vpn.yml")
+        #expect(throws: UsageError("give the desired file either as FILE or with -f, not both")) {
+            try plan.normalized(ParsedArguments(options: ["--file": ["a.yaml"]], positionals: ["b.yaml"]))
+        }
+        let short = try ArgumentParser.parse(["-f=a.yaml"], options: plan.options, maxPositionals: 1)
+        #expect(short.value("--file") == "a.yaml")
+    }
+}

@@ -1,4 +1,5 @@
 import Testing
+import VPNApply
 import VPNForm
 @testable import VPNFormCLI
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A `vpnform emulator` running as its own process, on a free loopback port.
 final class EmulatorProcess {

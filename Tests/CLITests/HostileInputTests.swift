@@ -1,21 +1,17 @@
 import EstateGenerator
 import Foundation
+import TestSupport
 import Testing
 
 /// The hostile-input catalogue: each input gets a clear error and a non-zero exit, and the state
 /// file stays byte for byte what it was.
 @Suite struct HostileInputTests {
     /// A workspace holding the quickstart and its example state.
-    func workspace() throws -> ApplyEndToEndTests.Workspace {
-        let ws = try ApplyEndToEndTests.Workspace()
-        for f in ["examples/quickstart.yaml", "examples/quickstart.state.json"] {
-            try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent(f),
-                                             to: ws.url((f as NSString).lastPathComponent))
-        }
-        return ws
+    func workspace() throws -> Scratch {
+        Scratch().copy("examples/quickstart.yaml", "examples/quickstart.state.json")
     }
 
-    func stateBytes(_ ws: ApplyEndToEndTests.Workspace) -> Data? { try? Data(contentsOf: ws.url("quickstart.state.json")) }
+    func stateBytes(_ ws: Scratch) -> Data? { try? Data(contentsOf: ws.url("quickstart.state.json")) }
 
     static let desiredCases: [(String, @Sendable (String) -> Data, String)] = [
         ("UTF-16", { Data([0xFF, 0xFE]) + $0.data(using: .utf16LittleEndian)! }, "file is UTF-16"),
@@ -40,7 +36,7 @@ import Testing
         let original = try String(contentsOf: ws.url("quickstart.yaml"), encoding: .utf8)
         try make(original).write(to: ws.url("quickstart.yaml"))
         let before = stateBytes(ws)
-        let r = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.dir)
+        let r = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.url)
         #expect(r.status == 1, "\(name)")
         #expect(r.stderr.contains(message), "\(name): \(r.stderr.prefix(500))")
         #expect(r.stderr.count < 10_000, "\(name): the error must not echo the input")
@@ -54,7 +50,7 @@ import Testing
         let fd = open(ws.url("huge.yaml").path, O_CREAT | O_WRONLY, 0o644)
         ftruncate(fd, 100 << 20)  // 100 MB, sparse
         close(fd)
-        let r = try BinaryRunner.run(["validate", "-f", "huge.yaml"], in: ws.dir)
+        let r = try BinaryRunner.run(["validate", "-f", "huge.yaml"], in: ws.url)
         #expect(r.status == 1)
         #expect(r.stderr.contains("file is larger than 64 MiB"))
     }
@@ -64,7 +60,7 @@ import Testing
         let ws = try workspace()
         let original = try String(contentsOf: ws.url("quickstart.yaml"), encoding: .utf8)
         try (Data([0xEF, 0xBB, 0xBF]) + Data(original.utf8)).write(to: ws.url("bom.yaml"))
-        #expect(try BinaryRunner.run(["validate", "-f", "bom.yaml"], in: ws.dir).status == 0)
+        #expect(try BinaryRunner.run(["validate", "-f", "bom.yaml"], in: ws.url).status == 0)
     }
 
     static let stateCases: [(String, @Sendable (Data) -> Data, String)] = [
@@ -80,7 +76,7 @@ import Testing
         let damaged = damage(stateBytes(ws)!)
         try damaged.write(to: ws.url("quickstart.state.json"))
         for command in [["plan"], ["apply", "--emulator", "--auto-approve", "--state", "quickstart.state.json"]] {
-            let r = try BinaryRunner.run(command + ["-f", "quickstart.yaml"], in: ws.dir)
+            let r = try BinaryRunner.run(command + ["-f", "quickstart.yaml"], in: ws.url)
             #expect(r.status == 1, "\(name) \(command)")
             #expect(r.stderr.contains(message), "\(name): \(r.stderr)")
             #expect(stateBytes(ws) == damaged, "\(name)")
@@ -94,7 +90,7 @@ import Testing
         let args = ["apply", "-f", "quickstart.yaml", "--emulator", "--auto-approve", "--state"]
         // Read-only file.
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: ws.url("quickstart.state.json").path)
-        var r = try BinaryRunner.run(args + ["quickstart.state.json"], in: ws.dir)
+        var r = try BinaryRunner.run(args + ["quickstart.state.json"], in: ws.url)
         #expect(r.status == 1 && r.stderr.contains("read-only"), "\(r.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: ws.url("quickstart.state.json").path)
         // Read-only folder.
@@ -102,13 +98,13 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try before.write(to: folder.appendingPathComponent("s.json"))
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
-        r = try BinaryRunner.run(args + ["ro/s.json"], in: ws.dir)
+        r = try BinaryRunner.run(args + ["ro/s.json"], in: ws.url)
         #expect(r.status == 1 && r.stderr.contains("read-only"), "\(r.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
         #expect(try Data(contentsOf: folder.appendingPathComponent("s.json")) == before)
         // Symlink.
         try FileManager.default.createSymbolicLink(at: ws.url("link.json"), withDestinationURL: ws.url("quickstart.state.json"))
-        r = try BinaryRunner.run(args + ["link.json"], in: ws.dir)
+        r = try BinaryRunner.run(args + ["link.json"], in: ws.url)
         #expect(r.status == 1 && r.stderr.contains("symbolic link"), "\(r.stderr)")
         #expect(stateBytes(ws) == before)
     }
@@ -116,15 +112,15 @@ import Testing
     @Test("a plan file edited by hand, and a lock file with garbage in it, are refused")
     func editedPlanAndGarbageLock() throws {
         let ws = try workspace()
-        #expect(try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--out", "p.json"], in: ws.dir).status == 0)
+        #expect(try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--out", "p.json"], in: ws.url).status == 0)
         let plan = try String(contentsOf: ws.url("p.json"), encoding: .utf8)
         try plan.replacingOccurrences(of: "\"action\": \"orphan\"", with: "\"action\": \"no-op\"").write(to: ws.url("p.json"), atomically: true, encoding: .utf8)
         let before = stateBytes(ws)
-        var r = try BinaryRunner.run(["apply", "p.json", "--emulator"], in: ws.dir)
+        var r = try BinaryRunner.run(["apply", "p.json"], in: ws.url)
         #expect(r.status == 1)
         #expect(r.stderr.contains("edited by hand"))
         try "\u{0}\u{7}garbage".write(to: ws.url("quickstart.state.json.lock"), atomically: true, encoding: .utf8)
-        r = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.dir)
+        r = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.url)
         #expect(r.status == 1)
         #expect(r.stderr.contains("lock file cannot be read"))
         #expect(stateBytes(ws) == before)
@@ -150,31 +146,31 @@ import Testing
     func diskFullStateWrite() throws {
         let ws = try workspace()
         // A state of 60 pairs (about 100 KB), rewritten by `state merge` under a 16 KB limit.
-        let plan = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.dir)
+        let plan = try BinaryRunner.run(["plan", "-f", "quickstart.yaml"], in: ws.url)
         #expect(plan.status == 0)
-        try ws.write("big.yaml", EstateGenerator(pairs: 60, connectionsPerGateway: 20, seed: 4).yaml())
+        ws.write("big.yaml", EstateGenerator(pairs: 60, connectionsPerGateway: 20, seed: 4).yaml())
         let made = try BinaryRunner.run(["apply", "-f", "big.yaml", "--state", "big.state.json", "--emulator", "--auto-approve", "--quiet"],
-                                        environment: ApplyEndToEndTests.psks, in: ws.dir)
+                                        environment: ApplyEndToEndTests.psks, in: ws.url)
         #expect(made.status == 0, "\(made.stderr)")
         let before = try Data(contentsOf: ws.url("big.state.json"))
         #expect(before.count > 32 << 10)
         try Data().write(to: ws.url("empty"))
-        let (status, reason, stderr) = try runLimited(["state", "merge", "empty", "big.state.json", "big.state.json"], limitKB: 16, in: ws.dir)
+        let (status, reason, stderr) = try runLimited(["state", "merge", "empty", "big.state.json", "big.state.json"], limitKB: 16, in: ws.url)
         #expect(status == 1 && reason == .exit, "a handled error, not SIGXFSZ: \(stderr)")
         #expect(stderr.contains("could not write the state file"), "\(stderr)")
         #expect(try Data(contentsOf: ws.url("big.state.json")) == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: ws.dir.path).allSatisfy { !$0.contains(".tmp-") }, "no temporary file left")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ws.url.path).allSatisfy { !$0.contains(".tmp-") }, "no temporary file left")
     }
 
     @Test("a disk that fills during an apply: non-zero exit, and the state on disk still reads, with nothing lost", .enabled(if: ProcessInfo.processInfo.environment["VPNFORM_SANITIZER"] == nil, "file-size limits break sanitizer runtimes"))
     func diskFullApply() throws {
         let ws = try workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 40, connectionsPerGateway: 20, seed: 4).yaml())
+        ws.write("vpn.yaml", EstateGenerator(pairs: 40, connectionsPerGateway: 20, seed: 4).yaml())
         let (status, reason, stderr) = try runLimited(["apply", "-f", "vpn.yaml", "--state", "vpn.state.json", "--emulator", "--auto-approve", "--quiet", "--parallelism", "1"],
-                                                      limitKB: 24, environment: ApplyEndToEndTests.psks, in: ws.dir)
+                                                      limitKB: 24, environment: ApplyEndToEndTests.psks, in: ws.url)
         #expect(status != 0 && reason == .exit, "\(stderr)")
         #expect(stderr.contains("could not"), "\(stderr)")
-        let list = try BinaryRunner.run(["state", "list", "--state", "vpn.state.json"], in: ws.dir)
+        let list = try BinaryRunner.run(["state", "list", "--state", "vpn.state.json"], in: ws.url)
         #expect(list.status == 0, "the state (and its journal) still read: \(list.stderr)")
         let lines = list.stdout.split(separator: "\n")
         #expect(!lines.isEmpty)

@@ -1,34 +1,28 @@
 import EstateGenerator
 import Foundation
+import TestSupport
 import Testing
 
 /// SIGINT during `apply`: at the prompt, and while calls are in flight.
 @Suite struct InterruptTests {
     @Test("SIGINT at the approval prompt exits 130 at once, sends nothing, leaves no lock")
     func atPrompt() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", BinaryRunner.repositoryRoot.appendingPathComponent("Tests/Interrupt/prompt_interrupt.py").path,
-                       BinaryRunner.executable.path, BinaryRunner.repositoryRoot.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let r = try ProcessRunner.run(tool: "python3", [Repository.url("Tests/Interrupt/prompt_interrupt.py").path,
+                                                        BinaryRunner.executable.path, Repository.root.path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 
     @Test("SIGINT mid-apply: no new pair starts, calls in flight are recorded, exit 130, state == emulator, no lock")
     func midApply() throws {
-        let ws = try ApplyEndToEndTests.Workspace()
-        try ws.write("vpn.yaml", EstateGenerator(pairs: 30, connectionsPerGateway: 10, seed: 8).yaml())
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 30, connectionsPerGateway: 10, seed: 8).yaml())
         let emulator = try EmulatorProcess(arguments: ["--latency", "150"], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
         let apply = Process()
         apply.executableURL = BinaryRunner.executable
         apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
-        apply.currentDirectoryURL = ws.dir
+        apply.currentDirectoryURL = ws.url
         apply.environment = ProcessInfo.processInfo.environment.merging(emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }) { $1 }
         let err = Pipe()
         apply.standardError = err
@@ -47,5 +41,48 @@ import Testing
         let issued = try emulator.connections()
         #expect(!issued.isEmpty && issued.count < 60, "stopped part-way: \(issued.count) of 60")
         #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)), "every created id recorded, nothing else")
+    }
+}
+
+/// A second SIGINT stops at once, and says which pairs it leaves pending.
+@Suite struct SecondInterruptTests {
+    @Test("a second SIGINT exits 130 at once, naming the pairs left pending; the next apply recovers them")
+    func secondInterrupt() throws {
+        let ws = Scratch()
+        ws.write("vpn.yaml", EstateGenerator(pairs: 6, connectionsPerGateway: 10, seed: 8).yaml())
+        let emulator = try EmulatorProcess(arguments: ["--latency", "1500"], dataFile: ws.url("emulator.json"),
+                                           gatewaysFrom: ws.url("vpn.yaml"))
+        defer { emulator.stop() }
+        let env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
+        let apply = Process()
+        apply.executableURL = BinaryRunner.executable
+        apply.arguments = ["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2",
+                           "--quiet"]
+        apply.currentDirectoryURL = ws.url
+        apply.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let err = Pipe()
+        apply.standardError = err
+        apply.standardOutput = FileHandle.nullDevice
+        try apply.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        kill(apply.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(apply.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        apply.waitUntilExit()
+        #expect(apply.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("Stopped at once; 2 pairs left pending: "), "\(stderr)")
+        #expect(stderr.contains("The next apply looks for their connections and adopts them before creating anything."))
+        #expect(!ws.exists("vpn.state.json.lock"))
+        let plan = try BinaryRunner.run(["plan", "vpn.yaml", "--detailed-exitcode"], environment: ["NO_COLOR": "1"],
+                                        in: ws.url)
+        #expect(plan.stdout.contains("2 to recover"), "\(plan.stdout)")
+        let again = try BinaryRunner.run(["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve",
+                                          "--quiet"],
+                                         environment: env, in: ws.url)
+        #expect(again.status == 0, "\(again.stderr)")
+        let recorded = try ApplyEndToEndTests.stateConnections(ws.read("vpn.state.json"))
+        let issued = try emulator.connections()
+        #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)) && issued.count == 12, "exactly once: \(issued.count)")
     }
 }

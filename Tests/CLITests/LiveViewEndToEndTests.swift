@@ -1,32 +1,31 @@
 import EstateGenerator
 import Foundation
 import Testing
+import TestSupport
 
 /// The live API as a first-class input (issue #11): the real binary against a real emulator
 /// process over loopback HTTP. Each test ends by counting the emulator's connections.
 @Suite(.serialized) struct LiveViewEndToEndTests {
-    typealias Workspace = ApplyEndToEndTests.Workspace
-
     /// A workspace with a generated estate and an emulator that has its gateways.
     final class Estate {
-        let ws: Workspace
+        let ws: Scratch
         var emulator: EmulatorProcess
         let env: [String: String]
 
         init(pairs: Int = 12, seed: UInt64 = 3, emulatorArguments: [String] = []) throws {
-            ws = try Workspace()
-            try ws.write("vpn.yaml", EstateGenerator(pairs: pairs, connectionsPerGateway: 6, seed: seed, twoIPs: true).yaml())
+            ws = Scratch()
+            ws.write("vpn.yaml", EstateGenerator(pairs: pairs, connectionsPerGateway: 6, seed: seed, twoIPs: true).yaml())
             emulator = try EmulatorProcess(arguments: emulatorArguments, dataFile: ws.url("emulator.json"), gatewaysFrom: ws.url("vpn.yaml"))
             env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
         }
 
         deinit { emulator.stop() }
 
-        func vpnform(_ arguments: [String]) throws -> BinaryRunner.Result {
-            try BinaryRunner.run(arguments + ["--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+        func vpnform(_ arguments: [String]) throws -> ProcessResult {
+            try BinaryRunner.run(arguments + ["--endpoint", emulator.endpoint], environment: env, in: ws.url)
         }
 
-        func apply(_ extra: [String] = []) throws -> BinaryRunner.Result {
+        func apply(_ extra: [String] = []) throws -> ProcessResult {
             try vpnform(["apply", "-f", "vpn.yaml", "--auto-approve", "--parallelism", "4"] + extra)
         }
 
@@ -143,7 +142,7 @@ import Testing
         let apply = Process()
         apply.executableURL = BinaryRunner.executable
         apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", e.emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
-        apply.currentDirectoryURL = e.ws.dir
+        apply.currentDirectoryURL = e.ws.url
         apply.environment = ProcessInfo.processInfo.environment.merging(e.env) { $1 }
         apply.standardError = FileHandle.nullDevice
         apply.standardOutput = FileHandle.nullDevice
@@ -196,7 +195,7 @@ import Testing
         #expect(try e.apply().status == 0)
         let text = e.ws.read("vpn.yaml").replacingOccurrences(of: "project_id: 0123456789abcdef0123456789abcdef",
                                                               with: "project_id: fedcba9876543210fedcba9876543210")
-        try e.ws.write("other.yaml", text)
+        e.ws.write("other.yaml", text)
         let plan = try e.vpnform(["plan", "-f", "other.yaml", "--state", "vpn.state.json"])
         #expect(plan.status == 1)
         #expect(plan.stderr.contains("records pairs of project 0123456789abcdef0123456789abcdef"))
@@ -212,7 +211,7 @@ import Testing
         var env = e.env
         env["VPNFORM_WAIT_INTERVAL"] = "0.1"
         let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--auto-approve", "--wait=30s", "--endpoint", e.emulator.endpoint],
-                                     environment: env, in: e.ws.dir)
+                                     environment: env, in: e.ws.url)
         #expect(r.stderr.contains("Waiting up to 30 s for 4 pairs to leave PENDING_*"))
         #expect(r.stderr.contains("is DOWN"))
         #expect(r.stderr.contains("is ERROR"))
@@ -254,8 +253,8 @@ import Testing
         let text = "version: 1\nproject_id: 0123456789abcdef0123456789abcdef\nregion: cn-north-4\ngateways:\n"
             + block(0) + block(1) + block(2, ip: Self.uuid(999)) + block(3, connections: 2)
             + block(4, extra: ", ha_role: master") + block(5, extra: ", peer_subnets: [10.5.0.0/16]")
-        let ws = try ApplyEndToEndTests.Workspace()
-        try ws.write("vpn.yaml", text)
+        let ws = Scratch()
+        ws.write("vpn.yaml", text)
         let data: [String: Any] = ["connections": [], "tunnel_counter": 0, "gateways": [
             Self.gateway(1, status: "FREEZED"), Self.gateway(2), Self.gateway(3, quota: 1), Self.gateway(4), Self.gateway(5, attachment: "er"),
         ]]
@@ -275,7 +274,7 @@ import Testing
                 + "is attached to an enterprise router",
         ]
         for command in [["plan", "-f", "vpn.yaml", "--refresh"], ["apply", "-f", "vpn.yaml", "--auto-approve"]] {
-            let r = try BinaryRunner.run(command + ["--endpoint", emulator.endpoint], environment: env, in: ws.dir)
+            let r = try BinaryRunner.run(command + ["--endpoint", emulator.endpoint], environment: env, in: ws.url)
             #expect(r.status == 1)
             for line in expected { #expect(r.stderr.contains(line), "\(command[0]): \(line)\n\(r.stderr)") }
             #expect(r.stderr.contains("6 gateway checks failed; nothing was sent that changes anything"))
@@ -286,7 +285,7 @@ import Testing
         var wrong = env
         wrong["HUAWEICLOUD_SDK_SK"] = "not-the-emulator-secret-key-000000"
         let denied = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--auto-approve", "--endpoint", emulator.endpoint],
-                                          environment: wrong, in: ws.dir)
+                                          environment: wrong, in: ws.url)
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("HTTP 401 APIGW.0301"))
         #expect(denied.stderr.contains("check the credentials"))

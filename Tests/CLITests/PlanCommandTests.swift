@@ -1,17 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `vpnform plan`, `state` and `force-unlock` through the real binary.
 @Suite struct PlanCommandTests {
-    func scratchCopy(of files: [String]) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for f in files {
-            try FileManager.default.copyItem(at: BinaryRunner.repositoryRoot.appendingPathComponent(f),
-                                             to: dir.appendingPathComponent((f as NSString).lastPathComponent))
-        }
-        return dir
-    }
 
     @Test("the quickstart with its example state shows a mixed plan; --detailed-exitcode says 2")
     func mixedPlan() throws {
@@ -29,21 +21,14 @@ import Testing
 
     @Test("plan --out saves the plan with the digests of both files; --json prints the same document")
     func savedPlan() throws {
-        let dir = try scratchCopy(of: ["examples/quickstart.yaml", "examples/quickstart.state.json"])
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = Scratch().copy("examples/quickstart.yaml", "examples/quickstart.state.json")
+        let dir = scratch.url
         let r = try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--out", "saved.json"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("saved.json"))) as! [String: Any]
         let desired = saved["desired_file"] as! [String: Any], state = saved["state_file"] as! [String: Any]
         let shasum = { (name: String) throws -> String in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-            p.arguments = [dir.appendingPathComponent(name).path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            p.waitUntilExit()
-            return String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
+            String(try ProcessRunner.run(tool: "sha256sum", [dir.appendingPathComponent(name).path]).stdout.prefix(64))
         }
         #expect(desired["sha256"] as? String == (try shasum("quickstart.yaml")))
         #expect(state["sha256"] as? String == (try shasum("quickstart.state.json")))
@@ -55,8 +40,8 @@ import Testing
 
     @Test("no secret reaches a plan: a literal key is never printed or saved")
     func noSecretInPlan() throws {
-        let dir = try scratchCopy(of: ["examples/quickstart.yaml"])
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = Scratch().copy("examples/quickstart.yaml")
+        let dir = scratch.url
         let yaml = try String(contentsOf: dir.appendingPathComponent("quickstart.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "${PSK_SHANGHAI}", with: "\"Canary-Secret-42\"")
         try yaml.write(to: dir.appendingPathComponent("quickstart.yaml"), atomically: true, encoding: .utf8)
@@ -76,8 +61,8 @@ import Testing
 
     @Test("a truncated or garbage state file is a clear error, exit 1, and stays byte for byte")
     func damagedState() throws {
-        let dir = try scratchCopy(of: ["examples/quickstart.yaml", "examples/quickstart.state.json"])
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = Scratch().copy("examples/quickstart.yaml", "examples/quickstart.state.json")
+        let dir = scratch.url
         let stateURL = dir.appendingPathComponent("quickstart.state.json")
         let full = try Data(contentsOf: stateURL)
         for damaged in [full.prefix(full.count / 2), Data("garbage\u{0}".utf8)] {
@@ -92,8 +77,8 @@ import Testing
 
     @Test("a held lock: plan waits --lock-timeout, then fails naming the holder; force-unlock removes it")
     func locked() throws {
-        let dir = try scratchCopy(of: ["examples/quickstart.yaml", "examples/quickstart.state.json"])
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = Scratch().copy("examples/quickstart.yaml", "examples/quickstart.state.json")
+        let dir = scratch.url
         let lock = dir.appendingPathComponent("quickstart.state.json.lock")
         // A live holder: this test process.
         let holder = "{\"command\": \"apply\", \"host\": \"\(ProcessInfo.processInfo.hostName)\", \"pid\": \(getpid()), \"time\": \"2026-11-27T05:00:00Z\"}\n"

@@ -1,31 +1,20 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Two branches that each add a different pair to the same state file merge with `git merge`,
 /// through vpnform's merge driver, without conflict.
 @Suite struct StateMergeDriverTests {
     func git(_ args: [String], in dir: URL) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git"] + args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["GIT_AUTHOR_NAME"] = "t"; env["GIT_AUTHOR_EMAIL"] = "t@example.com"
-        env["GIT_COMMITTER_NAME"] = "t"; env["GIT_COMMITTER_EMAIL"] = "t@example.com"
-        env["GIT_CONFIG_NOSYSTEM"] = "1"; env["HOME"] = dir.path
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        let env = ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                   "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": dir.path]
+        let r = try ProcessRunner.run(tool: "git", args, environment: env, in: dir)
+        return (r.status, r.stdout + r.stderr)
     }
 
     /// A state holding the example's pairs plus `extra`, written through vpnform (canonical bytes).
     func state(adding extra: [String], in dir: URL, name: String) throws {
-        let example = try String(contentsOf: BinaryRunner.repositoryRoot.appendingPathComponent("examples/quickstart.state.json"), encoding: .utf8)
+        let example = try String(contentsOf: Repository.root.appendingPathComponent("examples/quickstart.state.json"), encoding: .utf8)
         var json = try JSONSerialization.jsonObject(with: Data(example.utf8)) as! [String: Any]
         var pairs = json["pairs"] as! [String: Any]
         for address in extra {
@@ -51,24 +40,14 @@ import Testing
 
     static func digest(_ spec: [String: Any]) -> String {
         let data = try! JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys, .withoutEscapingSlashes])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        try! p.run()
-        input.fileHandleForWriting.write(data)
-        try! input.fileHandleForWriting.close()
-        let hex = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-        p.waitUntilExit()
+        let hex = try! ProcessRunner.run(tool: "sha256sum", [], input: data).stdout.prefix(64)
         return "sha256:\(hex)"
     }
 
     @Test("different pairs added on two branches merge cleanly through the driver")
     func merge() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-git-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = Scratch()
+        let dir = scratch.url
         let driver = "\(BinaryRunner.executable.path) state merge %O %A %B"
         #expect(try git(["init", "-q", "-b", "main"], in: dir).0 == 0)
         _ = try git(["config", "merge.vpnform.driver", driver], in: dir)

@@ -1,13 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary, end to end: exit codes, streams, formats.
 @Suite struct ValidateCommandTests {
-    func temporaryFile(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-\(UUID().uuidString).yaml")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
 
     static let invalid = """
         version: 1
@@ -34,8 +30,9 @@ import Testing
 
     @Test("an invalid file exits 1 with located diagnostics on stderr, and never the key")
     func invalidText() throws {
-        let file = try temporaryFile(Self.invalid)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let scratch = Scratch()
+        let file = scratch.url("invalid.yaml")
+        scratch.write("invalid.yaml", Self.invalid)
         let r = try BinaryRunner.run(["validate", "-f", file.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("\(file.path):10:16: error: gateways[0].connections[0].style: expected one of static, bgp, policy; got \"statc\" (did you mean \"static\"?)"))
@@ -45,8 +42,9 @@ import Testing
 
     @Test("--format github and json print to stdout")
     func formats() throws {
-        let file = try temporaryFile(Self.invalid)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let scratch = Scratch()
+        let file = scratch.url("invalid.yaml")
+        scratch.write("invalid.yaml", Self.invalid)
         let gh = try BinaryRunner.run(["validate", "-f", file.path, "--format", "github"])
         #expect(gh.status == 1)
         #expect(gh.stdout.contains("::error file=\(file.path),line=10,col=16::gateways[0].connections[0].style: expected one of"))

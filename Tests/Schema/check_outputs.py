@@ -91,17 +91,20 @@ def uris_of(path, contents):
     return uris
 
 
-def refs_in(node):
-    """Every `$ref` value in a schema (ignoring `$id`s below the root, which these schemas lack)."""
+def refs_in(node, root=True):
+    """Every `$ref` value in a schema, not counting the schemas bundled into it (a subschema with
+    an `$id` of its own: a copy of another file, whose references are checked in that file)."""
     if isinstance(node, dict):
+        if not root and "$id" in node:
+            return
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 yield value
             else:
-                yield from refs_in(value)
+                yield from refs_in(value, False)
     elif isinstance(node, list):
         for item in node:
-            yield from refs_in(item)
+            yield from refs_in(item, False)
 
 
 def required_names(schema):

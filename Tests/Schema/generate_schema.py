@@ -543,6 +543,7 @@ top_rules.append({
 
 schema = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://vpnform.invalid/schemas/vpnform.schema.json",
     "title": "vpnform desired state",
     "description": "The desired-state file of vpnform (vpnform.yaml): Huawei Cloud site-to-site VPN "
                    "connections to create through POST /v5/{project_id}/vpn-connections/batch-create. Keys "

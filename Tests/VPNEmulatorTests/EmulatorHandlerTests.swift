@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNAPI
 import VPNCrypto
@@ -204,8 +205,8 @@ import VPNCrypto
 
     @Test("with a data file, connections survive a restart")
     func persistence() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("emu-\(UUID().uuidString).json").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let scratch = Scratch()
+        let file = scratch.path("emulator.json")
         let first = try emulator { $0.dataFile = file }
         #expect(first.handle(Self.create(Self.item())).status == 201)
         let second = try emulator { $0.dataFile = file }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNForm
 
@@ -6,17 +7,9 @@ import VPNForm
 /// jsonschema, which `.ci/run` installs).
 @Suite struct SchemaConformanceTests {
     func check(schema: String, files: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Schema/check_outputs.py").path,
-                       repositoryRoot.appendingPathComponent("schemas/\(schema)").path] + files
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        let r = try ProcessRunner.run(tool: "python3", [Repository.url("Tests/Schema/check_outputs.py").path,
+                                                        Repository.url("schemas/\(schema)").path] + files)
+        return (r.status, r.stdout + r.stderr)
     }
 
     @Test("produced state files and plans validate against schemas/state.schema.json and plan.schema.json")

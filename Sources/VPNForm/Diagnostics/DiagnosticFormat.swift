@@ -30,13 +30,16 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
     }
 
     // https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
-    private static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
+    private static func escapeData(_ s: String) -> String { escape(s, ["%": "%25", "\r": "%0D", "\n": "%0A"]) }
 
     private static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escape(s, ["%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"])
+    }
+
+    /// One pass over the characters, so an escape is never escaped again.
+    private static func escape(_ s: String, _ table: [Character: String]) -> String {
+        var out = ""
+        for c in s { if let e = table[c] { out += e } else { out.append(c) } }
+        return out
     }
 }

@@ -1,6 +1,11 @@
 /// Renders a plan as a pull-request comment: a summary table, the pairs by action, and the full
 /// text plan folded in `<details>`. Stays under GitHub's 65,536-character comment limit by
 /// dropping the details, then shortening the lists, when the plan is large.
+///
+/// Pairs are in natural order (`site2` before `site10`); in the full plan, which is a `diff`
+/// block, a changed attribute is a `-` old line and a `+` new line, so GitHub colours it. The
+/// first line is a hidden marker naming the desired file, `<!-- vpnform-plan: vpn.yaml -->`, so
+/// a workflow keeps one comment per file when several stacks share a repository.
 public struct MarkdownPlanRenderer: Sendable {
     /// The most characters the comment may have.
     public var limit: Int
@@ -12,23 +17,32 @@ public struct MarkdownPlanRenderer: Sendable {
     public init(limit: Int = 65_536) { self.limit = limit }
 
     /// The comment's Markdown.
-    public func render(_ plan: Plan, title: String = "vpnform plan") -> String {
+    /// - Parameter file: The desired file, named in the marker and the title.
+    public func render(_ plan: Plan, file: String? = nil) -> String {
+        var plan = plan
+        plan.entries.sort { NaturalOrder.less($0.address.rawValue, $1.address.rawValue) }
         var text = TextPlanRenderer(color: false)
         text.drift = drift
         var changes = plan
         changes.drift = []
         let details = Self.diffMarkers(text.render(changes))
+        let head = Self.marker(file: file) + "\n### vpnform plan\(file.map { ": `\($0)`" } ?? "")\n\n"
         for listLimit in [Int.max, 200, 50, 10, 0] {
             for withDetails in [true, false] where listLimit == Int.max || !withDetails {
-                let text = compose(plan, title: title, listLimit: listLimit, details: withDetails ? details : nil)
+                let text = head + compose(plan, listLimit: listLimit, details: withDetails ? details : nil)
                 if text.count <= limit { return text }
             }
         }
-        return String(compose(plan, title: title, listLimit: 0, details: nil).prefix(limit))
+        return String((head + compose(plan, listLimit: 0, details: nil)).prefix(limit))
     }
 
-    private func compose(_ plan: Plan, title: String, listLimit: Int, details: String?) -> String {
-        var md = "### \(title)\n\n"
+    /// `<!-- vpnform-plan: vpn.yaml -->`: how a workflow finds the comment of this file's plan.
+    public static func marker(file: String?) -> String {
+        "<!-- vpnform-plan\(file.map { ": \(String($0.filter { $0 != ">" }))" } ?? "") -->"
+    }
+
+    private func compose(_ plan: Plan, listLimit: Int, details: String?) -> String {
+        var md = ""
         let driftText = drift.render(plan.drift)
         guard plan.hasChanges else {
             md += "**No changes.** The desired file and the state agree (\(plan.count(.noop)) pairs).\n"
@@ -67,14 +81,24 @@ public struct MarkdownPlanRenderer: Sendable {
         return "\n<details><summary>\(summary)</summary>\n\n```diff\n\(Self.diffMarkers(text))```\n\n</details>\n"
     }
 
-    /// Moves each line's `+ ~ - !` marker to the first column, where GitHub's `diff` highlighting
-    /// looks for it (`~` and `!` are left as they are: diff has no colour for them).
+    /// Moves each line's `+` or `-` marker to the first column, where GitHub's `diff` highlighting
+    /// looks for it, and splits a changed attribute (`~ name = old -> new`) into a `-` line with
+    /// the old value and a `+` line with the new one. (`!` is left as it is: diff has no colour for it.)
     static func diffMarkers(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.drop { $0 == " " }
-            guard let marker = trimmed.first, marker == "+" || marker == "-", trimmed.dropFirst().first == " " else { return String(line) }
-            let indent = line.count - trimmed.count
-            return String(marker) + String(repeating: " ", count: indent) + trimmed.dropFirst()
+            let indent = String(repeating: " ", count: line.count - trimmed.count)
+            guard let marker = trimmed.first, trimmed.dropFirst().first == " " else { return String(line) }
+            if marker == "+" || marker == "-" { return String(marker) + indent + trimmed.dropFirst() }
+            // `~ name = old -> new`, attribute lines only (a pair's header ends with `{`).
+            guard marker == "~", !trimmed.hasSuffix("{"), let eq = trimmed.firstRange(of: " = ") else {
+                return String(line)
+            }
+            let values = trimmed[eq.upperBound...].ranges(of: " -> ")
+            guard values.count == 1, let arrow = values.first else { return String(line) }
+            let name = trimmed.dropFirst()[..<eq.lowerBound]
+            let old = trimmed[eq.upperBound..<arrow.lowerBound], new = trimmed[arrow.upperBound...]
+            return "-\(indent)\(name) = \(old)\n+\(indent)\(name) = \(new)"
         }.joined(separator: "\n")
     }
 

@@ -21,12 +21,27 @@ public struct SavedPlan: Sendable, Equatable {
         case unreadable(path: String, reason: String)
         case invalid(path: String, mark: Mark, message: String)
 
-        public var description: String {
+        /// The plan file.
+        public var file: String {
+            switch self { case .unreadable(let path, _), .invalid(let path, _, _): return path }
+        }
+
+        /// Where in the file, when known.
+        public var mark: Mark? {
+            if case .invalid(_, let mark, _) = self { return mark }
+            return nil
+        }
+
+        /// What is wrong, without location or severity.
+        public var message: String {
             switch self {
-            case let .unreadable(path, reason): return "\(path): cannot read the plan file: \(reason)"
-            case let .invalid(path, mark, message): return "\(path):\(mark.line):\(mark.column): invalid plan file: \(message)"
+            case let .unreadable(_, reason): return "cannot read the plan file: \(reason)"
+            case let .invalid(_, _, message): return "invalid plan file: \(message)"
             }
         }
+
+        /// `file[:line:column]: message`.
+        public var description: String { "\(file)\(mark.map { ":\($0)" } ?? ""): \(message)" }
     }
 
     /// Reads a saved plan.

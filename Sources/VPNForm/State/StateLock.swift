@@ -49,12 +49,12 @@ public final class StateLock: Sendable {
     public static func lockPath(forState state: String) -> String { state + ".lock" }
 
     /// Takes the lock, waiting up to `timeout` seconds (polling) while another run holds it.
-    /// - Throws: ``StateError/locked(path:holder:waited:)`` with the holder's details, or
+    /// - Throws: ``StateError/locked(path:holder:waited:)`` with the holder's details and the
+    ///   timeout that ran out (not the measured time, so a run without a wait says so), or
     ///   ``StateError/unreadableLock(path:reason:)`` when the lock file stays unreadable.
     public static func acquire(statePath: String, command: String, timeout: Double) throws(StateError) -> StateLock {
         let path = lockPath(forState: statePath)
         let deadline = Date().addingTimeInterval(timeout)
-        let started = Date()
         while true {
             do {
                 let fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_EXCL)
@@ -72,7 +72,7 @@ public final class StateLock: Sendable {
             let holder = Result { () throws(StateError) in try readHolder(path) }
             if Date() >= deadline {
                 switch holder {
-                case .success(let h?): throw .locked(path: statePath, holder: h, waited: Date().timeIntervalSince(started))
+                case .success(let h?): throw .locked(path: statePath, holder: h, waited: timeout)
                 case .success(nil): continue // released just now: try again
                 case .failure(let e): throw e
                 }

@@ -17,6 +17,12 @@ public struct StateStore: Sendable {
         return stem + ".state.json"
     }
 
+    /// The state an `--emulator` run uses by default, so that it never touches the real one:
+    /// `vpn.yaml` → `vpn.emulator.state.json`.
+    public static func emulatorPath(forDesired desired: String) -> String {
+        String(defaultPath(forDesired: desired).dropLast(".state.json".count)) + ".emulator.state.json"
+    }
+
     /// What is on disk: the state (with its journal replayed, if an apply left one) and the exact
     /// bytes it was read from (state file, then journal), or an empty state (new lineage) and
     /// `nil` bytes when there is neither.

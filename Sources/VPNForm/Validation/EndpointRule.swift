@@ -1,9 +1,12 @@
 import Foundation
 
-/// Rules of the `endpoint` URL.
-enum EndpointRule {
+/// Rules of an endpoint URL: the file's `endpoint` and `apply --endpoint`.
+public enum EndpointRule {
     /// `nil` when `text` is an acceptable endpoint, else the problem.
-    static func problem(_ text: String) -> String? {
+    public static func problem(_ text: String) -> String? {
+        if !text.contains("://") {
+            return "the scheme is missing: write https://\(NodeDecoder.clip(text)) (plain http:// only to a loopback address)"
+        }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             return "expected a URL such as https://vpn.cn-north-4.myhuaweicloud.com, got \"\(NodeDecoder.clip(text))\""
         }

@@ -10,7 +10,7 @@ enum FormatRules {
     static func isUUID(_ s: String) -> Bool { ValueRules.isUUID(s) }
 
     static func projectID(_ s: String) -> String? {
-        s.utf8.count == 32 && s.utf8.allSatisfy(ValueRules.isHex) ? nil : "expected 32 hexadecimal characters, got \"\(NodeDecoder.clip(s))\""
+        ValueRules.isProjectID(s) ? nil : "expected 32 hexadecimal characters, got \"\(NodeDecoder.clip(s))\""
     }
 
     /// Local handles and API connection names: 1–64 of `A-Z a-z 0-9 _ . -`.

@@ -41,7 +41,9 @@ private struct ValidationRun {
             if let message = FormatRules.region(r.value) {
                 error("region", r.mark, message)
             } else if state.endpoint == nil, !Validator.knownRegions.contains(r.value) {
-                warning("region", r.mark, "\"\(r.value)\" is not a region Huawei's VPN SDK lists; set endpoint if https://vpn.\(r.value).myhuaweicloud.com is wrong")
+                let hint = Suggestion.hint(for: r.value, in: Validator.knownRegions.sorted())
+                warning("region", r.mark, "\"\(r.value)\" is not a region Huawei's VPN SDK lists\(hint); "
+                    + "set endpoint if https://vpn.\(r.value).myhuaweicloud.com is wrong")
             }
         } else if state.endpoint == nil {
             error("region", state.mark, "required field is missing (or set endpoint)")

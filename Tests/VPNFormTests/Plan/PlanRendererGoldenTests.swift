@@ -27,7 +27,37 @@ import VPNForm
     @Test("text plan") func text() throws { try check("plan.txt", TextPlanRenderer(color: false).render(MixedPlan.plan)) }
     @Test("text plan in colour") func colour() throws { try check("plan.color.txt", TextPlanRenderer(color: true).render(MixedPlan.plan)) }
     @Test("JSON plan") func json() throws { try check("plan.json", Self.document.rendered()) }
-    @Test("Markdown plan") func markdown() throws { try check("plan.md", MarkdownPlanRenderer().render(MixedPlan.plan)) }
+    @Test("Markdown plan") func markdown() throws {
+        try check("plan.md", MarkdownPlanRenderer().render(MixedPlan.plan, file: "vpn.yaml"))
+    }
+
+    @Test("Markdown: natural order of addresses, a marker naming the file, changed attributes as - and + lines")
+    func markdownDetails() {
+        let yaml = (1...12).map { n in
+            "      - {name: site\(n), cgw_id: 12f3577a-cbd8-4602-b68c-ecbf792fce\(String(format: "%02d", n)), "
+                + "peer_subnets: [10.0.\(n).0/24], psk: \"${PSK}\"}\n"
+        }.joined()
+        let d = desired("""
+            version: 1
+            project_id: 0123456789abcdef0123456789abcdef
+            region: cn-north-4
+            gateways:
+              - name: hq
+                id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+                ips: [0d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4]
+                connections:
+
+            """ + yaml)
+        let md = MarkdownPlanRenderer().render(Planner.plan(desired: d, state: StateFile(lineage: MixedPlan.lineage)),
+                                               file: "stacks/prod/vpn.yaml")
+        #expect(md.hasPrefix("<!-- vpnform-plan: stacks/prod/vpn.yaml -->\n### vpnform plan: `stacks/prod/vpn.yaml`\n"))
+        let listed = md.split(separator: "\n").filter { $0.hasPrefix("- `hq/") }.map { String($0.dropFirst(3).prefix { $0 != "`" }) }
+        #expect(listed == (1...12).map { "hq/site\($0)" })
+        let changed = MarkdownPlanRenderer().render(MixedPlan.plan)
+        #expect(changed.contains("\n-       ikepolicy.lifetime_seconds = 3600\n+       ikepolicy.lifetime_seconds = 7200\n"))
+        #expect(changed.hasPrefix("<!-- vpnform-plan -->\n"))
+        #expect(NaturalOrder.less("site2", "site10") && !NaturalOrder.less("site10", "site2") && NaturalOrder.less("a1b2", "a1b10"))
+    }
 
     @Test("colour only on a terminal, never with NO_COLOR")
     func colourRule() {

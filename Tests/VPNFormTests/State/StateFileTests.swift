@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNForm
 
@@ -27,7 +28,7 @@ import VPNForm
 
     @Test("the example state is in canonical form")
     func exampleIsCanonical() throws {
-        let url = repositoryRoot.appendingPathComponent("examples/quickstart.state.json")
+        let url = Repository.root.appendingPathComponent("examples/quickstart.state.json")
         let bytes = try [UInt8](Data(contentsOf: url))
         #expect(try StateFile.parse(bytes, path: url.path).serialized() == bytes)
     }

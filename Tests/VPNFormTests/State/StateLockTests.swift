@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNForm
 
@@ -39,14 +40,15 @@ import VPNForm
         #expect(!FileManager.default.fileExists(atPath: StateLock.lockPath(forState: state)))
     }
 
-    @Test("a lock left by a dead process is reported as stale, with the way out")
+    @Test("a lock left by a dead process is reported as stale")
     func stale() throws {
         let scratch = Scratch()
         let state = scratch.path("s.json")
         let host = ProcessInfo.processInfo.hostName
         _ = scratch.write("s.json.lock", "{\"command\": \"apply\", \"host\": \"\(host)\", \"pid\": 2147483000, \"time\": \"2026-01-01T00:00:00Z\"}\n")
         #expect { try StateLock.acquire(statePath: state, command: "plan", timeout: 0) } throws: { error in
-            "\(error)".contains("no longer running") && "\(error)".contains("force-unlock")
+            guard case .locked(_, let holder, _)? = error as? StateError else { return false }
+            return holder.isStale && "\(error)".contains("no longer running")
         }
         let (removed, holder) = StateLock.forceRemove(statePath: state)
         #expect(removed && holder?.pid == 2147483000 && holder?.isStale == true)
@@ -58,7 +60,8 @@ import VPNForm
         let scratch = Scratch()
         _ = scratch.write("s.json.lock", "\u{0}\u{1}garbage")
         #expect { try StateLock.acquire(statePath: scratch.path("s.json"), command: "plan", timeout: 0) } throws: { error in
-            "\(error)".contains("cannot be read") && "\(error)".contains("force-unlock")
+            guard case .unreadableLock(let path, _)? = error as? StateError else { return false }
+            return path == scratch.path("s.json.lock") && "\(error)".contains("cannot be read")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LocatedYAML
+import TestSupport
 import Testing
 import VPNForm
 

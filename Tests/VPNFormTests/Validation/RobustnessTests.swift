@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNForm
 import VPNValues
@@ -9,7 +10,7 @@ import VPNValues
 
     @Test("every truncation of an example loads without crashing", arguments: examples)
     func truncations(_ path: String) throws {
-        let bytes = try [UInt8](Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
+        let bytes = try [UInt8](Data(contentsOf: Repository.root.appendingPathComponent(path)))
         for end in stride(from: 0, to: bytes.count, by: 7) {
             let loaded = DesiredStateLoader().load(bytes: Array(bytes[..<end]), file: path)
             // A cut file is either still valid (cut at a line end after a complete entry) or says why not.
@@ -19,7 +20,7 @@ import VPNValues
 
     @Test("random byte mutations load without crashing", arguments: examples)
     func mutations(_ path: String) throws {
-        let original = try [UInt8](Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
+        let original = try [UInt8](Data(contentsOf: Repository.root.appendingPathComponent(path)))
         var rng = SplitMix64(seed: 42)
         let alphabet = Array("-:[]{},&*!|>'\"#%@` \n\t0123456789abcxyz\u{0}".utf8) + [0xC3, 0xA9, 0xFF]
         for _ in 0..<300 {

@@ -2,15 +2,15 @@ import LocatedYAML
 
 /// Fixture text with a `1️⃣` marker where a diagnostic must point (swift-format's convention):
 /// the marker is removed and its position becomes the expected line:column.
-struct MarkedSource {
-    static let marker = "1️⃣"
+public struct MarkedSource: Sendable {
+    public static let marker = "1️⃣"
 
     /// The text without markers.
-    let text: String
+    public let text: String
     /// The marker's position, counting columns in Unicode scalars as libyaml does.
-    let mark: Mark?
+    public let mark: Mark?
 
-    init(_ marked: String) {
+    public init(_ marked: String) {
         var line = 1, column = 1, found: Mark?
         var rest = Substring(marked)
         var clean = ""

@@ -2,30 +2,6 @@ import Foundation
 import EstateGenerator
 import VPNForm
 
-/// A temporary folder removed at the end of a test.
-final class Scratch {
-    let url: URL
-
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-test-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func write(_ name: String, _ text: String) -> String {
-        let p = path(name)
-        try! text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
-
-    func bytes(_ name: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path(name)).map { [UInt8]($0) }
-    }
-}
-
 /// Loads YAML text that must be valid.
 func desired(_ text: String) -> DesiredState {
     let loaded = DesiredStateLoader().load(bytes: Array(text.utf8), file: "test.yaml")

@@ -4,14 +4,14 @@ import VPNForm
 
 /// The gateways desired-state files name, made as the emulator should hold them, so an emulator (or
 /// `apply --emulator`) starts with the gateways a file expects instead of making them on the fly.
-enum EmulatorGatewaySeed {
+public enum EmulatorGatewaySeed {
     /// One ACTIVE gateway per distinct gateway id: its `ips` (in file order, the first two distinct
     /// across entries of the same id) as EIP ids or private addresses, and HA mode `active-standby`
     /// when any of its connections sets `ha_role` (on the connection, its defaults or a tunnel).
     /// - Parameters:
     ///   - states: The loaded files.
     ///   - connectionNumber: Each gateway's connection quota.
-    static func gateways(in states: [DesiredState],
+    public static func gateways(in states: [DesiredState],
                          connectionNumber: Int = VPNEmulator.defaultConnectionNumber) -> [VPNGateway] {
         var order: [String] = []
         var ips: [String: [String]] = [:]
