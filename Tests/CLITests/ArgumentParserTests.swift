@@ -55,7 +55,9 @@ import Testing
         let command = try #require(VPNFormCLI.commands.first { $0.name == name })
         for option in command.options {
             // Any of its spellings (`-f FILE` stands for `--file`).
-            let named = option.names.contains { command.usage.contains("\($0) ") || command.usage.contains("\($0)]") }
+            let named = option.names.contains {
+                command.usage.contains("\($0) ") || command.usage.contains("\($0)]") || command.usage.contains("\($0)[")
+            }
             #expect(named, "\(name): \(option.key) missing from its usage line")
         }
     }

@@ -37,7 +37,7 @@ import Testing
     @Test("a pre-shared key from the environment that breaks the rules stops the apply before any call")
     func invalidKeyFromEnvironment() throws {
         let ws = Scratch().copy("examples/quickstart.yaml")
-        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"), gatewaysFrom: ws.url("quickstart.yaml"))
         defer { emulator.stop() }
         let env = emulator.clientEnvironment.merging(["PSK_GUANGZHOU": "short", "PSK_SHANGHAI": "Shanghai-Key-2024"]) {
             $1
@@ -62,7 +62,7 @@ import Testing
             Scratch().copy("examples/quickstart.yaml").read("quickstart.yaml")
                 .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("project_id:") }
                 .joined(separator: "\n"))
-        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"))
+        let emulator = try EmulatorProcess(dataFile: ws.url("emulator.json"), gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
         var env = emulator.clientEnvironment.merging([
             "PSK_GUANGZHOU": "Guangzhou-Key-1", "PSK_SHANGHAI": "Shanghai-Key-1",

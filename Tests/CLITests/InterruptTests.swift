@@ -64,7 +64,8 @@ import Testing
         apply.standardError = err
         apply.standardOutput = FileHandle.nullDevice
         try apply.run()
-        Thread.sleep(forTimeInterval: 0.8)
+        // apply first reads the gateways and their connections (two calls of 1.5 s), then creates.
+        Thread.sleep(forTimeInterval: 3.8)
         kill(apply.processIdentifier, SIGINT)
         Thread.sleep(forTimeInterval: 0.2)
         kill(apply.processIdentifier, SIGINT)
