@@ -1,8 +1,11 @@
 import Foundation
+import VPNAPI
+import VPNApply
 import VPNForm
 
 enum StateCommand {
-    static let usage = "vpnform state list [--json] | show ADDRESS | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
+    static let usage = "vpnform state list [--json] | show ADDRESS [--refresh] [--endpoint URL] | merge BASE OURS THEIRS  "
+        + "[-f FILE] [--state PATH]"
 
     static let spec = CommandSpec(
         name: "state",
@@ -12,11 +15,14 @@ enum StateCommand {
             CommandSupport.fileOption, CommandSupport.stateOption,
             OptionSpec(["--json"],
                        help: "state list: a JSON array of {address, status, gateway_id, cgw_id, connections}."),
+            OptionSpec(["--refresh"], help: "state show: each connection's live status, and what changed outside vpnform."),
+            OptionSpec(["--endpoint"], value: "URL", help: "state show --refresh: API endpoint (default: the state's region)."),
         ],
         maxPositionals: 4,
         details: """
         state list              every pair in the state, with its status and connection ids (--json: as JSON)
-        state show ADDRESS      one pair (GATEWAY/CONNECTION) in full
+        state show ADDRESS      one pair (GATEWAY/CONNECTION) in full; with --refresh also each connection's live
+                                status (ACTIVE, DOWN, ERROR, PENDING_*) and attributes changed outside vpnform
         state merge O A B       three-way merge by pair, as a git merge driver (writes the result to A):
                                   .gitattributes:  *.state.json merge=vpnform
                                   git config merge.vpnform.driver 'vpnform state merge %O %A %B'
@@ -25,7 +31,7 @@ enum StateCommand {
         let printer = Printer(console: console, arguments: args)
         switch args.positionals.first {
         case "list" where args.positionals.count == 1: return list(args, console, printer)
-        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
+        case "show" where args.positionals.count == 2: return await show(args.positionals[1], args, console, printer)
         case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
         default:
             printer.usage(UsageError("expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`"),
@@ -77,7 +83,7 @@ enum StateCommand {
         ])
     }
 
-    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
+    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) async -> Int32 {
         guard let state = load(args, printer) else { return ExitCode.failure }
         guard let pair = state.pairs[PairAddress(rawValue: address)] else {
             let hint = Suggestion.hint(for: address, in: state.pairs.keys.map(\.rawValue))
@@ -94,9 +100,53 @@ enum StateCommand {
         for key in JSONWriter.sortedKeys(pair.spec.attributes) {
             lines.append(("spec." + key, pair.spec.attributes[key]!.display))
         }
+        if args.flag("--refresh") {
+            guard let live = await liveLines(pair, state: state, args, console, printer) else { return ExitCode.failure }
+            lines += live
+        }
         let width = lines.map(\.0.count).max() ?? 0
         for (k, v) in lines { console.out("\(k)\(String(repeating: " ", count: width - k.count))  \(v)\n") }
         return ExitCode.success
+    }
+
+    /// `live.connections[i]` status lines and `live.drift.…` lines: the pair as the API shows it.
+    static func liveLines(_ pair: PairState, state: StateFile, _ args: ParsedArguments, _ console: Console,
+                          _ printer: Printer) async -> [(String, String)]? {
+        var target = state.cloud
+        if target == nil, let desired = try? DesiredStateLoader().load(path: CommandSupport.desiredPath(args)).state {
+            target = ClientSetup.target(desired: desired, environment: console.environment)
+        }
+        guard let target else {
+            printer.error("--refresh: the state records no project and region yet, and no desired file names them (-f)")
+            return nil
+        }
+        let override = args.value("--endpoint").flatMap { URL(string: $0) }
+        let client: VPNClient
+        switch ClientSetup.make(target: target, environment: console.environment, trace: nil, override: override) {
+        case .success(let s): client = s.client
+        case .failure(let error):
+            printer.error("--refresh: \(error)")
+            return nil
+        }
+        var lines: [(String, String)] = [], found: [LiveConnection?] = []
+        for (i, record) in pair.connections.enumerated() {
+            guard let id = record.id else { found.append(nil); continue }
+            do throws(VPNAPIError) {
+                let c = LiveConnection(try await client.showConnection(id: id.rawValue))
+                found.append(c)
+                lines.append(("live.connections[\(i)]", c.status))
+            } catch .api(let body) where body.status == 404 {
+                found.append(nil)
+                lines.append(("live.connections[\(i)]", "DELETED (deleted outside vpnform; the next apply creates it again)"))
+            } catch {
+                printer.print(printer.liveRead(error))
+                return nil
+            }
+        }
+        for c in Refresh.changes(pair.spec, found) {
+            lines.append(("live.drift." + c.attribute, "\(c.old?.display ?? "(unset)") -> \(c.new?.display ?? "(unset)")"))
+        }
+        return lines
     }
 
     static func merge(_ paths: [String], _ printer: Printer) -> Int32 {

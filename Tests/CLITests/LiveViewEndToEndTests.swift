@@ -134,6 +134,15 @@ import TestSupport
         #expect(plan.stdout.contains("-> \"99999999-0000-4000-8000-000000000001\""))
         let markdown = try e.vpnform(["plan", "-f", "vpn.yaml", "--refresh", "--markdown"])
         #expect(markdown.stdout.contains("<details><summary>Changed outside vpnform: 1 item</summary>"))
+        let address = try JSONSerialization.jsonObject(with: Data(e.ws.read("vpn.state.json").utf8)) as! [String: Any]
+        let pair = (address["pairs"] as! [String: [String: Any]]).first { p in
+            (p.value["connections"] as! [[String: Any]]).contains { $0["id"] as? String == victim.id }
+        }!.key
+        let shown = try e.vpnform(["state", "show", pair, "--refresh", "--state", "vpn.state.json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("live.connections[0]"))
+        #expect(shown.stdout.contains("DOWN"))
+        #expect(shown.stdout.contains("live.drift.cgw_id"))
     }
 
     @Test("apply killed with SIGKILL and its journal deleted: the next apply ends with one connection per (pair, IP)")
