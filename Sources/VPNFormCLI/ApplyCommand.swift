@@ -65,12 +65,8 @@ enum ApplyCommand {
         defer { session.close() }
         let output = ApplyOutput(console: console, printer: printer, total: session.work.count, mode: .init(args))
         output.preamble(session)
-        guard !session.work.isEmpty else {
-            // What the refresh found is still recorded.
-            let report = await session.run()
-            if let error = report.stateError { printer.print(error); return ExitCode.failure }
-            return output.nothingToCreate()
-        }
+        // Nothing to create: what the refresh found is still recorded.
+        guard !session.work.isEmpty else { return output.nothingToCreate(await session.run()) }
         if !session.appliesSavedPlan, !args.flag("--auto-approve") {
             if let refused = ApplyApproval.ask(console: console, printer: printer) { return refused }
         }

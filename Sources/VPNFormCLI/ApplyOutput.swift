@@ -49,8 +49,12 @@ final class ApplyOutput: Sendable {
         }
     }
 
-    /// Nothing to create: exit 0.
-    func nothingToCreate() -> Int32 {
+    /// Nothing to create: exit 0, unless recording the refresh (`report`) failed.
+    func nothingToCreate(_ report: ApplyReport) -> Int32 {
+        if let error = report.stateError {
+            printer.print(error)
+            return ExitCode.failure
+        }
         switch mode {
         case .text: console.out("\nNothing to create.\n")
         case .json: console.out(Self.summaryJSON(created: 0, failed: 0, skipped: 0, seconds: 0, interrupted: false))
