@@ -7,18 +7,6 @@ import VPNForm
 /// field explicit and `${PSK_…}` placeholders for the keys, and the state records, so that a plan
 /// of the imported file against the state shows no change.
 public struct Importer: Sendable {
-    /// What the imported file says at its top.
-    public struct Header: Sendable {
-        public var projectID: String
-        public var region: String?
-        public var endpoint: String?
-        public init(projectID: String, region: String?, endpoint: String?) {
-            self.projectID = projectID
-            self.region = region
-            self.endpoint = endpoint
-        }
-    }
-
     /// The outcome: the file's text, the gateway blocks alone, and the state with the pairs added.
     public struct Result: Sendable {
         /// A whole desired-state file.
@@ -65,7 +53,7 @@ public struct Importer: Sendable {
     /// Imports `gatewayIDs` into `state`.
     /// - Parameters:
     ///   - desired: The user's desired file, if any: its gateway names are reused as handles.
-    public func run(gatewayIDs: [String], state: StateFile, desired: DesiredState?, header: Header) async throws(Failure) -> Result {
+    public func run(gatewayIDs: [String], state: StateFile, desired: DesiredState?, header: CloudTarget) async throws(Failure) -> Result {
         var blocks = "", skipped: [String] = []
         var newState = state
         var imported: [PairAddress] = []
@@ -127,7 +115,7 @@ public struct Importer: Sendable {
                       skipped: skipped)
     }
 
-    static func header(_ h: Header) -> String {
+    static func header(_ h: CloudTarget) -> String {
         var text = "# Written by `vpnform import` from project \(h.projectID)"
         text += h.endpoint.map { ", endpoint \($0)" } ?? h.region.map { ", region \($0)" } ?? ""
         text += ".\n# Pre-shared keys are not readable through the API: set each ${PSK_…} variable before an apply\n"

@@ -116,7 +116,7 @@ struct ImportRun {
         do {
             result = try await Importer(client: setup.client).run(
                 gatewayIDs: gateways, state: state, desired: desired,
-                header: Importer.Header(projectID: project, region: endpoint == nil ? region : nil, endpoint: endpoint))
+                header: CloudTarget(projectID: project, region: endpoint == nil ? region : nil, endpoint: endpoint))
         } catch {
             return fail("\(error.description); nothing was written")
         }
