@@ -77,7 +77,40 @@ struct BenchmarkRun {
                 }
             }
         }
-        if apply { try await applyThroughput() }
+        if apply {
+            try await waitingCPU()
+            try await applyThroughput()
+        }
+    }
+
+    /// The transport under measurement.
+    static func transport() -> any HTTPTransport {
+        URLSessionTransport(requestTimeout: 30)
+    }
+
+    /// CPU seconds (user + system, whole process) per wall second while one request waits 2 s for
+    /// its answer: what waiting costs, which should be next to nothing.
+    func waitingCPU() async throws {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk,
+                                                                                                   latency: .seconds(2))))
+        defer { server.stop() }
+        let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
+                                                                      credentials: Credentials(accessKey: ak, secretKey: sk)),
+                                   transport: Self.transport())
+        func cpu() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        print("\n| waiting for one answer (2 s latency) | wall (s) | CPU (s) | CPU ÷ wall |")
+        print("|---|---:|---:|---:|")
+        for _ in 0..<3 {
+            let cpu0 = cpu(), wall0 = Date()
+            _ = try await client.listConnections(vgwID: "8030f6d6-32a8-4d20-a7f8-50a7a826e2f8")
+            let wall = Date().timeIntervalSince(wall0), used = cpu() - cpu0
+            print(String(format: "| one list call | %.2f | %.3f | %.1f%% |", wall, used, used / wall * 100))
+        }
     }
 
     /// This executable.
@@ -144,7 +177,7 @@ struct BenchmarkRun {
             defer { server.stop() }
             let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
                                                                           credentials: Credentials(accessKey: ak, secretKey: sk)),
-                                       transport: URLSessionTransport(requestTimeout: 30))
+                                       transport: Self.transport())
             let statePath = dir.appendingPathComponent("apply/p\(parallelism).state.json").path
             try? FileManager.default.removeItem(atPath: statePath)
             let state = StateFile.empty()
