@@ -44,8 +44,13 @@ public struct Executor: Sendable {
     ///   - plan: The plan (other entries are ignored).
     ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
     ///   - progress: Called once per finished pair, in completion order.
+    ///   - retrying: Called before every wait for a further attempt of a pair's call.
+    ///
+    /// Once the API refuses the credentials (401 or 403), no further pair starts: they are reported
+    /// skipped, and ``ApplyReport/stoppedBy`` holds the answer.
     public func run(_ plan: Plan, shouldStop: @escaping @Sendable () -> Bool = { false },
-                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in }) async -> ApplyReport {
+                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in },
+                    retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in }) async -> ApplyReport {
         let started = Date()
         let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
         let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
@@ -63,12 +68,15 @@ public struct Executor: Sendable {
                         }
                         guard let i else { return }
                         let entry = work[i]
-                        if shouldStop() {
-                            stopped.withLock { $0 = true }
+                        let rejected = client.credentials.rejected != nil
+                        if rejected || shouldStop() {
+                            if !rejected { stopped.withLock { $0 = true } }
                             results.withLock { $0.append(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0)) }
                             continue
                         }
-                        let outcome = await process(entry, model: index[entry.address])
+                        let pairClient = client.reportingRetries { retrying(entry.address, $0) }
+                        let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer, options: options)
+                        let outcome = await worker.process(entry, model: index[entry.address])
                         results.withLock { $0.append(outcome) }
                         progress(outcome)
                     }
@@ -78,7 +86,7 @@ public struct Executor: Sendable {
         var stateError: String?
         do { try await writer.finish() } catch { stateError = error.description }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
-                           stateError: stateError)
+                           stateError: stateError, stoppedBy: client.credentials.rejected)
     }
 
     /// One pair, from its journal entry to `created` (or a clean failure).

@@ -6,7 +6,7 @@ import VPNEmulator
 import VPNForm
 
 enum ApplyCommand {
-    static let usage = "vpnform apply [-f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] [--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug]"
+    static let usage = "vpnform apply [-f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] [--parallelism N] [--emulator] [--lock-timeout DURATION] [--ca-bundle FILE] [--quiet | --json] [--debug]"
 
     static let spec = CommandSpec(
         name: "apply",
@@ -19,6 +19,7 @@ enum ApplyCommand {
             OptionSpec(["--parallelism"], value: "N", help: "Batch-create calls in flight at most (default 4)."),
             OptionSpec(["--emulator"], help: "Run against the built-in API emulator on a free loopback port (no cloud account)."),
             CommandSupport.lockTimeoutOption,
+            OptionSpec(["--ca-bundle"], value: "FILE", help: "Trust the CA certificates in this PEM file (default: SSL_CERT_FILE, else the system's)."),
             OptionSpec(["--quiet"], help: "Print only errors and the closing summary."),
             OptionSpec(["--json"], help: "Progress and summary as JSON lines on standard output."),
             OptionSpec(["--debug"], help: "Trace every HTTP request and answer on standard error (secrets redacted)."),
@@ -26,7 +27,8 @@ enum ApplyCommand {
         maxPositionals: 1,
         details: """
         Credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_ACCESS_KEY /
-        HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID. Pre-shared keys ${NAME} are read
+        HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID. TLS peers are always verified;
+        HTTPS_PROXY and NO_PROXY are honoured. Pre-shared keys ${NAME} are read
         from the environment; a missing one stops the apply before any call.
         With --emulator and no --state, the state is FILE.emulator.state.json, never the real state file, and
         missing pre-shared keys get throwaway values.
@@ -171,11 +173,16 @@ struct ApplyRun {
         }
         var trace: (@Sendable (String) -> Void)?
         if args.flag("--debug") { trace = { console.err($0) } }
+        let settings = TransportConfiguration.fromEnvironment(console.environment, caBundle: args.value("--ca-bundle"))
+        if let bundle = settings.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
+            return fail("the CA bundle \(bundle) cannot be read; nothing was sent")
+        }
         let client: VPNClient
         do {
+            let transport = try CurlTransport(configuration: settings)
             client = try VPNClient(
                 configuration: ClientConfiguration(endpoint: endpoint, projectID: projectID, credentials: credentials),
-                transport: URLSessionTransport(requestTimeout: 60),
+                transport: transport,
                 environment: VPNClient.Environment(trace: trace))
         } catch {
             return fail("\(error)")
@@ -187,7 +194,8 @@ struct ApplyRun {
         let executor = Executor(client: client, desired: desired, psks: psks, writer: writer, options: Executor.Options(parallelism: parallelism))
         let output = ApplyOutput(console: console, total: work.count, json: json, quiet: quiet)
         if !quiet && !json { console.err("\n") }
-        let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) })
+        let report = await executor.run(plan, shouldStop: { interrupt.requested }, progress: { output.finished($0) },
+                                        retrying: { output.retrying($0, $1) })
         output.close(report, statePath: statePath)
         if let stateError = report.stateError {
             // The journal beside the state still holds every change; the next reader replays it.

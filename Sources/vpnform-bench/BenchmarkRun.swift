@@ -84,8 +84,8 @@ struct BenchmarkRun {
     }
 
     /// The transport under measurement.
-    static func transport() -> any HTTPTransport {
-        URLSessionTransport(requestTimeout: 30)
+    static func transport() throws -> any HTTPTransport {
+        try CurlTransport()
     }
 
     /// CPU seconds (user + system, whole process) per wall second while one request waits 2 s for
@@ -97,7 +97,7 @@ struct BenchmarkRun {
         defer { server.stop() }
         let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
                                                                       credentials: Credentials(accessKey: ak, secretKey: sk)),
-                                   transport: Self.transport())
+                                   transport: try Self.transport())
         func cpu() -> Double {
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -177,7 +177,7 @@ struct BenchmarkRun {
             defer { server.stop() }
             let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
                                                                           credentials: Credentials(accessKey: ak, secretKey: sk)),
-                                       transport: Self.transport())
+                                       transport: try Self.transport())
             let statePath = dir.appendingPathComponent("apply/p\(parallelism).state.json").path
             try? FileManager.default.removeItem(atPath: statePath)
             let state = StateFile.empty()
