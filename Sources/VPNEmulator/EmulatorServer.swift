@@ -3,16 +3,29 @@ import LoopbackHTTP
 
 /// An emulator served over real HTTP/1.1 on 127.0.0.1.
 public final class EmulatorServer: Sendable {
+    /// How the server speaks HTTP.
+    public struct Options: Sendable {
+        /// Whether connections stay open between requests, as the real API gateway keeps them. A
+        /// dropped answer (`drop`, `drop-after-commit`) resets the connection either way, reused or not.
+        public var keepAlive: Bool
+
+        public init(keepAlive: Bool = true) {
+            self.keepAlive = keepAlive
+        }
+    }
+
     /// The emulator behind the server.
     public let emulator: VPNEmulator
     private let server: LoopbackServer
 
     /// Starts serving `emulator` on `port` (0: any free port).
     /// - Throws: ``LoopbackServerError`` when the socket cannot be set up.
-    public init(emulator: VPNEmulator, port: UInt16 = 0) throws {
+    public init(emulator: VPNEmulator, port: UInt16 = 0, options: Options = Options()) throws {
         self.emulator = emulator
-        server = try LoopbackServer(port: port) { request in
-            let reply = emulator.handle(EmulatorRequest(method: request.method, target: request.target, headers: request.headers, body: request.body))
+        server = try LoopbackServer(port: port, keepAlive: options.keepAlive) { request in
+            let reply = emulator.handle(EmulatorRequest(method: request.method, target: request.target, headers: request.headers, body: request.body,
+                                                        connectionNumber: request.connectionNumber,
+                                                        earlierRequestsOnConnection: request.earlierRequestsOnConnection))
             switch reply {
             case .drop:
                 return .resetConnection

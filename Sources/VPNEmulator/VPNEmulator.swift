@@ -54,6 +54,7 @@ public final class VPNEmulator: Sendable {
         var random: SplitMix64
         var faults: [FaultRule]
         var requestCount = 0
+        var batchCreates: [ReceivedBatchCreate] = []
     }
 
     private let configuration: EmulatorConfiguration
@@ -85,6 +86,9 @@ public final class VPNEmulator: Sendable {
     /// Requests handled so far.
     public var requestCount: Int { state.withLock { $0.requestCount } }
 
+    /// Every batch-create received so far, in order of arrival.
+    public var receivedBatchCreates: [ReceivedBatchCreate] { state.withLock { $0.batchCreates } }
+
     // MARK: Handling
 
     /// Answers one request. Safe to call from many threads at once.
@@ -109,6 +113,7 @@ public final class VPNEmulator: Sendable {
         }
         switch (request.method, Array(segments.dropFirst(3))) {
         case ("POST", ["vpn-connections", "batch-create"]):
+            record(request)
             return withFault(.batchCreate, requestID) { commit in batchCreate(request, project, requestID, commit: commit) }
         case ("GET", ["vpn-connection"]):
             return withFault(.list, requestID) { _ in list(request, project, requestID) }
@@ -119,6 +124,14 @@ public final class VPNEmulator: Sendable {
         default:
             return error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
         }
+    }
+
+    private func record(_ request: EmulatorRequest) {
+        let signature = request.header("Authorization")?.components(separatedBy: "Signature=").last ?? ""
+        let names = (try? JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body)))?.vpnConnections.compactMap(\.name) ?? []
+        let received = ReceivedBatchCreate(signature: signature, names: names, connectionNumber: request.connectionNumber,
+                                           earlierRequestsOnConnection: request.earlierRequestsOnConnection)
+        state.withLock { $0.batchCreates.append(received) }
     }
 
     /// Draws the faults of `operation`; runs `body` unless a fault replaces it. `body`'s argument

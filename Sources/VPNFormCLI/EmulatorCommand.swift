@@ -4,7 +4,7 @@ import VPNCrypto
 import VPNEmulator
 
 enum EmulatorCommand {
-    static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] [--quota N]"
+    static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] [--quota N] [--no-keepalive] [--tls-cert FILE --tls-key FILE]"
 
     static let spec = CommandSpec(
         name: "emulator",
@@ -17,6 +17,7 @@ enum EmulatorCommand {
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
             OptionSpec(["--quota"], value: "N", help: "Most connections per gateway."),
+            OptionSpec(["--no-keepalive"], help: "Close every connection after its answer (default: keep it open, as the API does)."),
         ],
         details: """
         Requests must be signed with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK from the emulator's environment; with
@@ -56,7 +57,8 @@ enum EmulatorCommand {
                                            faults: faults, seed: seed, quotaPerGateway: quota, dataFile: args.value("--data"))
         let server: EmulatorServer
         do {
-            server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port)
+            server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port,
+                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive")))
         } catch {
             console.err("error: could not start the emulator: \(error)\n")
             return ExitCode.failure
