@@ -76,4 +76,9 @@ public final class LoopbackServer: Sendable {
     var activeConnections: Int {
         core.activeConnections
     }
+
+    /// Connections accepted and served since the start (refused ones not counted).
+    public var acceptedConnections: Int {
+        core.state.withLock { $0.acceptedConnections }
+    }
 }

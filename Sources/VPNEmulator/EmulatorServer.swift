@@ -35,6 +35,9 @@ public final class EmulatorServer: Sendable {
         }
     }
 
+    /// Connections accepted so far: with keep-alive, fewer than the requests.
+    public var acceptedConnections: Int { server.acceptedConnections }
+
     /// The port it listens on.
     public var port: UInt16 { server.port }
 
