@@ -17,6 +17,9 @@ public final class LoopbackServer: Sendable {
     /// The port the server listens on; the kernel's choice when `0` was requested.
     public let port: UInt16
 
+    /// `https` when the server speaks TLS, else `http`.
+    public let scheme: String
+
     private let core: ServerCore
 
     /// Binds 127.0.0.1 and starts accepting.
@@ -25,15 +28,19 @@ public final class LoopbackServer: Sendable {
     ///   - maxConnections: Connections served at once. Beyond it a new connection gets 503 with
     ///     `Retry-After: 1` and is closed, without its request being read.
     ///   - keepAlive: Whether a connection stays open after an answer for the client's next request.
+    ///   - tls: When set, every connection speaks TLS with this certificate and key (https).
     ///   - handler: Called once per complete request on that connection's thread; it may block.
-    /// - Throws: ``LoopbackServerError`` when the socket cannot be set up or the accept thread cannot start.
+    /// - Throws: ``LoopbackServerError`` when the socket or TLS cannot be set up or the accept thread
+    ///   cannot start.
     public convenience init(
         port: UInt16 = 0,
         maxConnections: Int = 256,
         keepAlive: Bool = false,
+        tls: TLSFiles? = nil,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) throws(LoopbackServerError) {
-        try self.init(port: port, maxConnections: maxConnections, keepAlive: keepAlive, limits: ServerLimits(), handler: handler)
+        try self.init(port: port, maxConnections: maxConnections, keepAlive: keepAlive, tls: tls, limits: ServerLimits(),
+                      handler: handler)
     }
 
     /// Binds with explicit limits; tests use it to shorten timeouts.
@@ -41,13 +48,15 @@ public final class LoopbackServer: Sendable {
         port: UInt16,
         maxConnections: Int,
         keepAlive: Bool = false,
+        tls: TLSFiles? = nil,
         limits: ServerLimits,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) throws(LoopbackServerError) {
         guard maxConnections >= 1 else { throw .invalidMaxConnections(maxConnections) }
+        let context = try tls.map { files throws(LoopbackServerError) in try TLSContext(files) }
         let listener = try ListeningSocket.open(port: port, backlog: limits.backlog)
         let core = ServerCore(listener: listener, limits: limits, maxConnections: maxConnections, keepAlive: keepAlive,
-                              handler: handler)
+                              tls: context, handler: handler)
         // Nothing can call `stop()` before this initializer returns, so storing the id after the start is safe.
         let started = OSThread.start(joinable: true) { core.acceptLoop() }
         switch started {
@@ -59,6 +68,7 @@ public final class LoopbackServer: Sendable {
         }
         self.port = listener.port
         self.core = core
+        scheme = tls == nil ? "http" : "https"
     }
 
     deinit {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension ServerCore {
     /// Serves the requests of one connection, then closes it; runs on the connection's own thread.
     ///
@@ -6,8 +10,18 @@ extension ServerCore {
     /// timeout, or a handler drops it; every request carries its connection's number and how many
     /// requests came before it on that connection.
     func serve(fd: Int32, remote: String, number: Int) {
-        let socket = ConnectionSocket(fd: fd)
+        var socket = ConnectionSocket(fd: fd)
         socket.configure(idleTimeout: limits.idleTimeout)
+        if let tls {
+            // OpenSSL writes without MSG_NOSIGNAL: a vanished peer must give EPIPE on this thread, not
+            // SIGPIPE for the process.
+            var pipe = sigset_t()
+            sigemptyset(&pipe)
+            sigaddset(&pipe, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipe, nil)
+            guard let session = tls.accept(fd: fd) else { return socket.close() }
+            socket.tls = session
+        }
         var reader = RequestReader(socket: socket, limits: limits)
         var served = 0
         while true {

@@ -19,6 +19,8 @@ final class ServerCore: Sendable {
     let maxConnections: Int
     /// Whether connections stay open after an answer (HTTP keep-alive).
     let keepAlive: Bool
+    /// Set when connections speak TLS.
+    let tls: TLSContext?
     let handler: @Sendable (HTTPRequest) -> HTTPAction
     let state = PThreadLocked(State())
     private let stopGate = PThreadLocked(false)
@@ -34,8 +36,10 @@ final class ServerCore: Sendable {
         limits: ServerLimits,
         maxConnections: Int,
         keepAlive: Bool,
+        tls: TLSContext?,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) {
+        self.tls = tls
         self.listener = listener
         self.limits = limits
         self.maxConnections = maxConnections
@@ -69,7 +73,11 @@ final class ServerCore: Sendable {
             state.acceptedConnections += 1
             return state.acceptedConnections
         }
-        guard let number else { return refuse(fd: fd) }
+        guard let number else {
+            // A plain-text 503 means nothing to a TLS client: it just sees the connection close.
+            if tls != nil { return ConnectionSocket(fd: fd).close() }
+            return refuse(fd: fd)
+        }
         let started = OSThread.start(joinable: false) { [self] in
             serve(fd: fd, remote: remote, number: number)
             state.withLock { $0.activeConnections -= 1 }

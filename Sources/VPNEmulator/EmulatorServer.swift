@@ -8,9 +8,12 @@ public final class EmulatorServer: Sendable {
         /// Whether connections stay open between requests, as the real API gateway keeps them. A
         /// dropped answer (`drop`, `drop-after-commit`) resets the connection either way, reused or not.
         public var keepAlive: Bool
+        /// The PEM certificate chain and private key to serve https with; `nil` for plain http.
+        public var tls: (certificateChain: String, privateKey: String)?
 
-        public init(keepAlive: Bool = true) {
+        public init(keepAlive: Bool = true, tls: (certificateChain: String, privateKey: String)? = nil) {
             self.keepAlive = keepAlive
+            self.tls = tls
         }
     }
 
@@ -22,7 +25,7 @@ public final class EmulatorServer: Sendable {
     /// - Throws: ``LoopbackServerError`` when the socket cannot be set up.
     public init(emulator: VPNEmulator, port: UInt16 = 0, options: Options = Options()) throws {
         self.emulator = emulator
-        server = try LoopbackServer(port: port, keepAlive: options.keepAlive) { request in
+        server = try LoopbackServer(port: port, keepAlive: options.keepAlive, tls: options.tls.map { TLSFiles(certificateChain: $0.certificateChain, privateKey: $0.privateKey) }) { request in
             let reply = emulator.handle(EmulatorRequest(method: request.method, target: request.target, headers: request.headers, body: request.body,
                                                         connectionNumber: request.connectionNumber,
                                                         earlierRequestsOnConnection: request.earlierRequestsOnConnection))
@@ -41,8 +44,8 @@ public final class EmulatorServer: Sendable {
     /// The port it listens on.
     public var port: UInt16 { server.port }
 
-    /// `http://127.0.0.1:PORT`.
-    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    /// `http://127.0.0.1:PORT`, or `https://…` with TLS.
+    public var baseURL: URL { URL(string: "\(server.scheme)://127.0.0.1:\(port)")! }
 
     /// Stops listening.
     public func stop() { server.stop() }

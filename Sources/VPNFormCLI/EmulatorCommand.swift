@@ -18,10 +18,14 @@ enum EmulatorCommand {
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
             OptionSpec(["--quota"], value: "N", help: "Most connections per gateway."),
             OptionSpec(["--no-keepalive"], help: "Close every connection after its answer (default: keep it open, as the API does)."),
+            OptionSpec(["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (needs --tls-key)."),
+            OptionSpec(["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert."),
         ],
         details: """
         Requests must be signed with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK from the emulator's environment; with
-        none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`.
+        none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`
+        (https with --tls-cert/--tls-key). Connections are kept alive between requests unless --no-keepalive; a
+        dropped answer resets the connection, reused or not.
         It serves any project id. Operations: batch-create, list, show, delete. Fault kinds: 429, 500, 502, 503,
         504, drop (no answer, nothing done), drop-after-commit (created, then no answer).
         Stops on SIGINT or SIGTERM.
@@ -38,6 +42,12 @@ enum EmulatorCommand {
         if let q = args.value("--quota") {
             guard let n = Int(q), n > 0 else { return usageError("--quota must be a whole number above 0") }
             quota = n
+        }
+        var tls: (certificateChain: String, privateKey: String)?
+        switch (args.value("--tls-cert"), args.value("--tls-key")) {
+        case (nil, nil): break
+        case let (cert?, key?): tls = (cert, key)
+        default: return usageError("--tls-cert and --tls-key go together")
         }
         var faults: [FaultRule] = []
         for spec in args.values("--fault") {
@@ -58,7 +68,7 @@ enum EmulatorCommand {
         let server: EmulatorServer
         do {
             server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port,
-                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive")))
+                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive"), tls: tls))
         } catch {
             console.err("error: could not start the emulator: \(error)\n")
             return ExitCode.failure
