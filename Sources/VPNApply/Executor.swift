@@ -176,7 +176,8 @@ public struct Executor: Sendable {
             switch error {
             case .api(let body) where body.status < 500:
                 return .refused(error.description)
-            case .notSent:
+            case .notSent, .credentialsRejected:
+                // Nothing was sent, or IAM refused it before the VPN service saw it.
                 return .refused(error.description)
             default:
                 // 5xx, lost answer, unreadable answer: the connections may exist.

@@ -101,3 +101,29 @@ import VPNForm
         ExecutorTests.expectConverged(r.rig, state)
     }
 }
+
+/// A 401 stops the whole run: no pair starts after it, so 60 pairs do not make 60 refused calls.
+@Suite struct StopOnRejectionTests {
+    @Test("credentials the API refuses: the run stops after the calls already in flight, the rest are skipped")
+    func stops() async throws {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let emulator = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk))
+        let server = try EmulatorServer(emulator: emulator)
+        defer { server.stop() }
+        let client = try VPNClient(
+            configuration: ClientConfiguration(endpoint: server.baseURL, projectID: ExecutorTests.project,
+                                               credentials: Credentials(accessKey: ak, secretKey: Secret("not-the-key"))),
+            transport: try CurlTransport())
+        var rig = try ExecutorTests.rig(pairs: 60)
+        rig = ExecutorTests.Rig(emulator: emulator, client: client, desired: rig.desired, store: rig.store, dir: rig.dir)
+        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        let (report, state) = try await rig.run(parallelism: 4)
+        #expect(report.stoppedBy?.status == 401)
+        #expect(emulator.requestCount <= 4, "\(emulator.requestCount) signed calls reached the API")
+        #expect(report.failed >= 1 && report.failed <= 4)
+        #expect(report.skipped == 60 - report.failed)
+        #expect(report.succeeded == 0 && !report.interrupted)
+        #expect(state.pairs.isEmpty, "a refused create leaves nothing pending")
+        #expect(emulator.connections().isEmpty)
+    }
+}
