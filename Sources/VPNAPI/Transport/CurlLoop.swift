@@ -61,6 +61,13 @@ final class CurlLoop: Sendable {
     }
 
     private func run() {
+        // Every socket write happens on this thread. libcurl's own writes use MSG_NOSIGNAL, but with
+        // CURLOPT_NOSIGNAL it does not guard OpenSSL's: a peer gone mid-write gives EPIPE here, not a
+        // SIGPIPE that ends the process.
+        var pipe = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, nil)
         var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
         func end(_ handle: UnsafeMutableRawPointer, _ result: CURLcode?) {
             guard let transfer = active.removeValue(forKey: handle) else { return }
