@@ -39,8 +39,10 @@ public final class LoopbackServer: Sendable {
         tls: TLSFiles? = nil,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) throws(LoopbackServerError) {
-        try self.init(port: port, maxConnections: maxConnections, keepAlive: keepAlive, tls: tls, limits: ServerLimits(),
-                      handler: handler)
+        try self.init(
+            port: port, maxConnections: maxConnections, keepAlive: keepAlive, tls: tls, limits: ServerLimits(),
+            handler: handler
+        )
     }
 
     /// Binds with explicit limits; tests use it to shorten timeouts.

@@ -56,7 +56,9 @@ extension ServerCore {
     /// just closes: nothing to report to.
     /// - Returns: Whether the connection is still open for another request.
     @discardableResult
-    private func respond(_ response: HTTPResponse, on socket: ConnectionSocket, omitBody: Bool, keepAlive: Bool) -> Bool {
+    private func respond(
+        _ response: HTTPResponse, on socket: ConnectionSocket, omitBody: Bool, keepAlive: Bool
+    ) -> Bool {
         let written = socket.sendAll(
             response.wireBytes(omitBody: omitBody, keepAlive: keepAlive), deadline: .now + limits.responseDeadline
         )

@@ -9,7 +9,8 @@ public struct HTTPRequestMessage: Sendable {
     /// The whole attempt's deadline, connecting included; `nil` for none.
     public var timeout: Duration?
 
-    public init(method: String, url: URL, headers: [(name: String, value: String)], body: [UInt8], timeout: Duration? = nil) {
+    public init(method: String, url: URL, headers: [(name: String, value: String)], body: [UInt8],
+                timeout: Duration? = nil) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -161,7 +161,11 @@ public struct VPNClient: Sendable {
             let started = Date()
             trace("→ \(method) \(message.url.absoluteString)", message.headers, traceBody)
             let outcome: Result<HTTPResponseMessage, TransportFailure>
-            do throws(TransportFailure) { outcome = .success(try await transport.send(message)) } catch { outcome = .failure(error) }
+            do throws(TransportFailure) {
+                outcome = .success(try await transport.send(message))
+            } catch {
+                outcome = .failure(error)
+            }
             let reason: RetryNotice.Reason
             var retryAfter: Double?
             switch outcome {
@@ -178,7 +182,8 @@ public struct VPNClient: Sendable {
                 if response.status == 429 { await throttle.hold(for: retryAfter ?? policy.delay(retry: attempt, jitter: 1, retryAfter: nil)) }
                 let retryable = failure.isRetryableRefusal || (idempotent && response.status >= 500)
                 guard retryable, attempt < policy.maxAttempts else { throw failure }
-                reason = response.status == 429 ? .throttled : response.status >= 500 && idempotent ? .serverError(status: response.status) : .refused(error)
+                reason = response.status == 429 ? .throttled
+                    : response.status >= 500 && idempotent ? .serverError(status: response.status) : .refused(error)
             case .failure(.notSent(let problem)):
                 trace("× not sent: \(problem)", nil, nil)
                 guard problem.isWorthRetrying, attempt < policy.maxAttempts else { throw .notSent(problem) }

@@ -50,7 +50,8 @@ public struct Executor: Sendable {
     /// skipped, and ``ApplyReport/stoppedBy`` holds the answer.
     public func run(_ plan: Plan, shouldStop: @escaping @Sendable () -> Bool = { false },
                     progress: @escaping @Sendable (PairOutcome) -> Void = { _ in },
-                    retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in }) async -> ApplyReport {
+                    retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in }
+    ) async -> ApplyReport {
         let started = Date()
         let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
         let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
@@ -75,7 +76,8 @@ public struct Executor: Sendable {
                             continue
                         }
                         let pairClient = client.reportingRetries { retrying(entry.address, $0) }
-                        let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer, options: options)
+                        let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
+                                              options: options)
                         let outcome = await worker.process(entry, model: index[entry.address])
                         results.withLock { $0.append(outcome) }
                         progress(outcome)

@@ -25,10 +25,11 @@ public final class EmulatorServer: Sendable {
     /// - Throws: ``LoopbackServerError`` when the socket cannot be set up.
     public init(emulator: VPNEmulator, port: UInt16 = 0, options: Options = Options()) throws {
         self.emulator = emulator
-        server = try LoopbackServer(port: port, keepAlive: options.keepAlive, tls: options.tls.map { TLSFiles(certificateChain: $0.certificateChain, privateKey: $0.privateKey) }) { request in
-            let reply = emulator.handle(EmulatorRequest(method: request.method, target: request.target, headers: request.headers, body: request.body,
-                                                        connectionNumber: request.connectionNumber,
-                                                        earlierRequestsOnConnection: request.earlierRequestsOnConnection))
+        let tls = options.tls.map { TLSFiles(certificateChain: $0.certificateChain, privateKey: $0.privateKey) }
+        server = try LoopbackServer(port: port, keepAlive: options.keepAlive, tls: tls) { request in
+            let reply = emulator.handle(EmulatorRequest(
+                method: request.method, target: request.target, headers: request.headers, body: request.body,
+                connectionNumber: request.connectionNumber, earlierRequestsOnConnection: request.earlierRequestsOnConnection))
             switch reply {
             case .drop:
                 return .resetConnection

@@ -128,8 +128,9 @@ public final class VPNEmulator: Sendable {
 
     private func record(_ request: EmulatorRequest) {
         let signature = request.header("Authorization")?.components(separatedBy: "Signature=").last ?? ""
-        let names = (try? JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body)))?.vpnConnections.compactMap(\.name) ?? []
-        let received = ReceivedBatchCreate(signature: signature, names: names, connectionNumber: request.connectionNumber,
+        let body = try? JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body))
+        let received = ReceivedBatchCreate(signature: signature, names: body?.vpnConnections.compactMap(\.name) ?? [],
+                                           connectionNumber: request.connectionNumber,
                                            earlierRequestsOnConnection: request.earlierRequestsOnConnection)
         state.withLock { $0.batchCreates.append(received) }
     }

@@ -35,8 +35,10 @@ final class ApplyOutput: Sendable {
     /// `hq/shanghai: throttled (429), retrying in 2.0 s`; a JSON `retry` event with `--json`.
     func retrying(_ address: PairAddress, _ notice: RetryNotice) {
         if json {
-            let o: [String: JSONValue] = ["event": "retry", "address": .string(address.rawValue), "reason": .string(notice.description),
-                                          "milliseconds": .int(Int(notice.seconds * 1000)), "attempt": .int(notice.attempt)]
+            let o: [String: JSONValue] = [
+                "event": "retry", "address": .string(address.rawValue), "reason": .string(notice.description),
+                "milliseconds": .int(Int(notice.seconds * 1000)), "attempt": .int(notice.attempt),
+            ]
             console.out(JSONValue.object(o).canonical + "\n")
         } else if !quiet {
             console.err("\(address): \(notice)\n")
@@ -67,7 +69,8 @@ final class ApplyOutput: Sendable {
         if let answer = report.stoppedBy {
             console.err("error: the API refused the credentials (\(answer)); the apply stopped and sent nothing more\n")
         }
-        var line = "Apply \(report.interrupted ? "interrupted" : report.stoppedBy != nil ? "stopped" : "complete"): \(report.succeeded) pair\(report.succeeded == 1 ? "" : "s") applied, \(report.failed) failed"
+        let ending = report.interrupted ? "interrupted" : report.stoppedBy != nil ? "stopped" : "complete"
+        var line = "Apply \(ending): \(report.succeeded) pair\(report.succeeded == 1 ? "" : "s") applied, \(report.failed) failed"
         if report.skipped > 0 { line += ", \(report.skipped) not started" }
         line += String(format: " in %.1f s. State: %@\n", report.seconds, statePath)
         console.err(line)

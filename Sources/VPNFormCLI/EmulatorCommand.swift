@@ -17,8 +17,10 @@ enum EmulatorCommand {
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
             OptionSpec(["--quota"], value: "N", help: "Most connections per gateway."),
-            OptionSpec(["--no-keepalive"], help: "Close every connection after its answer (default: keep it open, as the API does)."),
-            OptionSpec(["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (needs --tls-key)."),
+            OptionSpec(["--no-keepalive"],
+                       help: "Close every connection after its answer (default: keep it open, as the API does)."),
+            OptionSpec(["--tls-cert"], value: "FILE",
+                       help: "Serve https with this PEM certificate chain (needs --tls-key)."),
             OptionSpec(["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert."),
         ],
         details: """
@@ -68,7 +70,8 @@ enum EmulatorCommand {
         let server: EmulatorServer
         do {
             server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port,
-                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive"), tls: tls))
+                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive"),
+                                                                        tls: tls))
         } catch {
             console.err("error: could not start the emulator: \(error)\n")
             return ExitCode.failure

@@ -158,7 +158,8 @@ final class CurlTransfer: @unchecked Sendable {
     private func failure(_ code: CURLcode) -> TransportFailure {
         let sent = longInfo(CURLINFO_REQUEST_SIZE) > 0
         let osError = Int32(longInfo(CURLINFO_OS_ERRNO))
-        let detail = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+        let written = String(cString: errorBuffer)
+        let detail = written.isEmpty ? String(cString: curl_easy_strerror(code)) : written
         let problem: NetworkProblem
         switch code {
         case CURLE_COULDNT_RESOLVE_PROXY:
@@ -175,7 +176,8 @@ final class CurlTransfer: @unchecked Sendable {
             problem = .hostNotFound(host)
         case CURLE_OPERATION_TIMEDOUT:
             problem = sent ? .timedOut(milliseconds: timeoutMilliseconds)
-                : .connectTimedOut(host: host, port: port, milliseconds: min(connectTimeoutMilliseconds, timeoutMilliseconds))
+                : .connectTimedOut(host: host, port: port,
+                                   milliseconds: min(connectTimeoutMilliseconds, timeoutMilliseconds))
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE,
              CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
              CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CLIENTCERT:

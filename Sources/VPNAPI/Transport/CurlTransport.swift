@@ -13,7 +13,8 @@ public struct TransportConfiguration: Sendable, Equatable {
     /// How long establishing a connection (TCP and TLS) may take.
     public var connectTimeout: Duration
 
-    public init(caBundle: String? = nil, proxy: String? = nil, noProxy: String? = nil, connectTimeout: Duration = .seconds(10)) {
+    public init(caBundle: String? = nil, proxy: String? = nil, noProxy: String? = nil,
+                connectTimeout: Duration = .seconds(10)) {
         self.caBundle = caBundle
         self.proxy = proxy
         self.noProxy = noProxy
@@ -22,11 +23,13 @@ public struct TransportConfiguration: Sendable, Equatable {
 
     /// The settings from an environment, read as curl and Huawei's SDKs read them: `SSL_CERT_FILE`,
     /// `HTTPS_PROXY` (or `https_proxy`), `NO_PROXY` (or `no_proxy`). An explicit `caBundle` wins.
-    public static func fromEnvironment(_ environment: [String: String], caBundle: String? = nil) -> TransportConfiguration {
+    public static func fromEnvironment(_ environment: [String: String],
+                                       caBundle: String? = nil) -> TransportConfiguration {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        return TransportConfiguration(caBundle: caBundle ?? value("SSL_CERT_FILE"), proxy: value("HTTPS_PROXY", "https_proxy"),
+        return TransportConfiguration(caBundle: caBundle ?? value("SSL_CERT_FILE"),
+                                      proxy: value("HTTPS_PROXY", "https_proxy"),
                                       noProxy: value("NO_PROXY", "no_proxy"))
     }
 }
