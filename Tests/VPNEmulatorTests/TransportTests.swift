@@ -89,12 +89,14 @@ import VPNEmulator
         let url = server.baseURL, port = Int(server.port)
         server.stop()
         let retried = Notices()
-        let client = try Self.client(url, ak, sk, retried: retried)
+        // Long timeouts, so that "at once" shows against them even when the test pool is busy.
+        let client = try Self.client(url, ak, sk, transport: TransportConfiguration(connectTimeout: .seconds(120)),
+                                     deadline: .seconds(300), retried: retried)
         let start = ContinuousClock.now
         await #expect(throws: VPNAPIError.notSent(.connectionRefused(host: "127.0.0.1", port: port))) {
             _ = try await client.batchCreate(ClientEmulatorLoopbackTests.request("x"))
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(retried.all.withLock { $0 }.isEmpty)
         #expect(VPNAPIError.notSent(.connectionRefused(host: "127.0.0.1", port: 443)).description
                     == "the request was not sent: connection refused by 127.0.0.1:443 (is the endpoint right?)")
@@ -110,8 +112,8 @@ import VPNEmulator
         await #expect(throws: VPNAPIError.outcomeUnknown(.timedOut(milliseconds: 300))) {
             _ = try await client.batchCreate(ClientEmulatorLoopbackTests.request("slow"))
         }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(1500), "\(elapsed)")
+        // The emulator answers after 2 s: the failure names libcurl's 300 ms deadline, not a later one.
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
         #expect(server.emulator.requestCount == 1)
     }
 

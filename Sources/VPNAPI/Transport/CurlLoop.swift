@@ -41,22 +41,27 @@ final class CurlLoop: Sendable {
         let accepted = inbox.withLock { inbox in
             guard !inbox.stopping else { return false }
             inbox.submitted.append(transfer)
+            curl_multi_wakeup(multi)
             return true
         }
-        guard accepted else { return transfer.finish(.failure(.notSent(.cancelled))) }
-        curl_multi_wakeup(multi)
+        if !accepted { transfer.finish(.failure(.notSent(.cancelled))) }
     }
 
     /// Asks the loop to abandon a transfer (its task was cancelled).
     func cancel(_ transfer: CurlTransfer) {
         transfer.cancelRequested.store(true, ordering: .releasing)
-        curl_multi_wakeup(multi)
+        // Under the lock: once `stop()` has set `stopping`, the loop may free the multi handle.
+        inbox.withLock { inbox in
+            if !inbox.stopping { curl_multi_wakeup(multi) }
+        }
     }
 
     /// Ends the loop, failing what is still in flight, and waits for the thread to finish.
     func stop() {
-        inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        inbox.withLock { inbox in
+            inbox.stopping = true
+            curl_multi_wakeup(multi)
+        }
         ended.wait()
     }
 
