@@ -12,7 +12,7 @@ public struct ClientConfiguration: Sendable {
     public var credentials: Credentials
     /// Retries of refused or (for reads) failed requests.
     public var retry: RetryPolicy
-    /// Upper bound on one attempt, whatever the transport's idle timeout does.
+    /// The deadline of one attempt, connecting included; the transport enforces it (libcurl's own timer).
     public var attemptDeadline: Duration
 
     public init(endpoint: URL, projectID: String, credentials: Credentials, retry: RetryPolicy = RetryPolicy(), attemptDeadline: Duration = .seconds(120)) {
