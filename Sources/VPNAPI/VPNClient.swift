@@ -69,12 +69,12 @@ public struct VPNClient: Sendable {
     /// Shared by every call of this client (and its copies).
     public let throttle: Throttle
     /// Shared by every call of this client (and its copies): closed by the first 401 or 403.
-    public let credentials: CredentialsGate
+    public let credentialsGate: CredentialsGate
 
     /// Creates a client.
     /// - Throws: ``VPNAPIError/insecureEndpoint(_:)`` for plain http to anything but a loopback host.
     public init(configuration: ClientConfiguration, transport: any HTTPTransport, environment: Environment = Environment(),
-                throttle: Throttle = Throttle(), credentials: CredentialsGate = CredentialsGate()) throws(VPNAPIError) {
+                throttle: Throttle = Throttle(), credentialsGate: CredentialsGate = CredentialsGate()) throws(VPNAPIError) {
         let url = configuration.endpoint
         let scheme = url.scheme?.lowercased()
         guard scheme == "https" || (scheme == "http" && Self.isLoopback(url.host ?? "")) else {
@@ -84,7 +84,7 @@ public struct VPNClient: Sendable {
         self.transport = transport
         self.environment = environment
         self.throttle = throttle
-        self.credentials = credentials
+        self.credentialsGate = credentialsGate
         signer = Signer(accessKey: configuration.credentials.accessKey, secretKey: configuration.credentials.secretKey)
     }
 
@@ -155,7 +155,7 @@ public struct VPNClient: Sendable {
                 environment.retrying(RetryNotice(reason: .heldBack, seconds: seconds, attempt: attempt))
                 try? await environment.sleep(seconds)
             }
-            if let rejected = credentials.rejected { throw .credentialsRejected(rejected) }
+            if let rejected = credentialsGate.rejected { throw .credentialsRejected(rejected) }
             var message = signed(method, path, query: query, body: body)
             message.timeout = configuration.attemptDeadline
             let started = Date()
@@ -174,7 +174,7 @@ public struct VPNClient: Sendable {
                 if (200..<300).contains(response.status) { return response }
                 let error = ErrorBodyParser.parse(status: response.status, body: response.body, headers: response.headers)
                 if response.status == 401 || response.status == 403 {
-                    credentials.close(with: error)
+                    credentialsGate.close(with: error)
                     throw .credentialsRejected(error)
                 }
                 let failure = VPNAPIError.api(error)

@@ -69,7 +69,7 @@ public struct Executor: Sendable {
                         }
                         guard let i else { return }
                         let entry = work[i]
-                        let rejected = client.credentials.rejected != nil
+                        let rejected = client.credentialsGate.rejected != nil
                         if rejected || shouldStop() {
                             if !rejected { stopped.withLock { $0 = true } }
                             results.withLock { $0.append(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0)) }
@@ -88,7 +88,7 @@ public struct Executor: Sendable {
         var stateError: String?
         do { try await writer.finish() } catch { stateError = error.description }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
-                           stateError: stateError, stoppedBy: client.credentials.rejected)
+                           stateError: stateError, stoppedBy: client.credentialsGate.rejected)
     }
 
     /// One pair, from its journal entry to `created` (or a clean failure).

@@ -149,6 +149,6 @@ import VPNEmulator
             return true
         }
         #expect(server.emulator.requestCount == 1)
-        #expect(client.credentials.rejected?.status == 401)
+        #expect(client.credentialsGate.rejected?.status == 401)
     }
 }
