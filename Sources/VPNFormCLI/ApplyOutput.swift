@@ -62,12 +62,13 @@ final class ApplyOutput: Sendable {
     }
 
     func close(_ report: ApplyReport, statePath: String) {
+        // An error, on standard error in every mode: the run stopped short for a reason of its own.
+        if let answer = report.stoppedBy {
+            console.err("error: the API refused the credentials (\(answer)); the apply stopped and sent nothing more\n")
+        }
         if json {
             console.out(Self.summaryJSON(created: report.succeeded, failed: report.failed, skipped: report.skipped, seconds: report.seconds, interrupted: report.interrupted))
             return
-        }
-        if let answer = report.stoppedBy {
-            console.err("error: the API refused the credentials (\(answer)); the apply stopped and sent nothing more\n")
         }
         let ending = report.interrupted ? "interrupted" : report.stoppedBy != nil ? "stopped" : "complete"
         var line = "Apply \(ending): \(report.succeeded) pair\(report.succeeded == 1 ? "" : "s") applied, \(report.failed) failed"
