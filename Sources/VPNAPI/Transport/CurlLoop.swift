@@ -1,7 +1,6 @@
 import CCurl
 import CCurlShim
 import Foundation
-import Synchronization
 
 /// libcurl's process-wide initialisation, done once before the first handle (not thread-safe itself).
 let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -9,7 +8,11 @@ let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 /// One thread that owns a curl multi handle: it adds submitted transfers, drives them, and hands each
 /// finished one its result. Between events it sleeps in `curl_multi_poll`; `curl_multi_wakeup` (the one
 /// multi call that is safe from another thread) wakes it for a new transfer, a cancellation or a stop.
-final class CurlLoop: Sendable {
+///
+/// Unchecked `Sendable`: `inbox` is touched only with `lock` held, and `multi` only by the loop thread
+/// (wake-ups aside). The lock is an `NSLock` (a pthread mutex), not `Synchronization.Mutex`, whose
+/// futex ThreadSanitizer cannot see.
+final class CurlLoop: @unchecked Sendable {
     private struct Inbox {
         var submitted: [CurlTransfer] = []
         var stopping = false
@@ -17,8 +20,9 @@ final class CurlLoop: Sendable {
 
     let configuration: TransportConfiguration
     /// `CURLM *`; touched by the loop thread only, except `curl_multi_wakeup`.
-    nonisolated(unsafe) private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex(Inbox())
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    private var inbox = Inbox()
     private let ended = DispatchSemaphore(value: 0)
 
     init(configuration: TransportConfiguration) throws(TransportSetupError) {
@@ -38,7 +42,7 @@ final class CurlLoop: Sendable {
 
     /// Hands a transfer to the loop; its continuation is resumed exactly once, from the loop thread.
     func submit(_ transfer: CurlTransfer) {
-        let accepted = inbox.withLock { inbox in
+        let accepted = withInbox { inbox in
             guard !inbox.stopping else { return false }
             inbox.submitted.append(transfer)
             curl_multi_wakeup(multi)
@@ -51,18 +55,24 @@ final class CurlLoop: Sendable {
     func cancel(_ transfer: CurlTransfer) {
         transfer.cancelRequested.store(true, ordering: .releasing)
         // Under the lock: once `stop()` has set `stopping`, the loop may free the multi handle.
-        inbox.withLock { inbox in
+        withInbox { inbox in
             if !inbox.stopping { curl_multi_wakeup(multi) }
         }
     }
 
     /// Ends the loop, failing what is still in flight, and waits for the thread to finish.
     func stop() {
-        inbox.withLock { inbox in
+        withInbox { inbox in
             inbox.stopping = true
             curl_multi_wakeup(multi)
         }
         ended.wait()
+    }
+
+    private func withInbox<R>(_ body: (inout Inbox) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&inbox)
     }
 
     private func run() {
@@ -80,7 +90,7 @@ final class CurlLoop: Sendable {
             transfer.complete(result)
         }
         while true {
-            let (submitted, stopping) = inbox.withLock { inbox in
+            let (submitted, stopping) = withInbox { inbox in
                 defer { inbox.submitted = [] }
                 return (inbox.submitted, inbox.stopping)
             }
