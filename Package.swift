@@ -21,12 +21,24 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CTLS",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // curl_easy_setopt and friends are variadic: fixed-type wrappers Swift can call.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "LocatedYAML", dependencies: ["CYAML"]),
         .target(name: "VPNCrypto", dependencies: ["CCrypto"]),
         .target(name: "VPNValues"),
         .target(name: "VPNForm", dependencies: ["LocatedYAML", "VPNCrypto", "VPNValues"]),
-        .target(name: "VPNAPI", dependencies: ["VPNCrypto", "VPNValues"]),
-        .target(name: "LoopbackHTTP"),
+        .target(name: "VPNAPI", dependencies: ["VPNCrypto", "VPNValues", "CCurl", "CCurlShim"]),
+        .target(name: "LoopbackHTTP", dependencies: ["CTLS"]),
         .target(name: "VPNEmulator", dependencies: ["VPNAPI", "VPNCrypto", "VPNValues", "LoopbackHTTP"]),
         .target(name: "VPNApply", dependencies: ["VPNForm", "VPNAPI", "VPNEmulator"]),
         // The git commit and build date for `vpnform version`, written by a build tool plugin.

@@ -20,6 +20,8 @@ enum ReceiveResult: Equatable {
 /// through `close()`, `reset()` or `lingeringClose(within:)`.
 struct ConnectionSocket {
     let fd: Int32
+    /// The TLS session over `fd`, when the server speaks https: reads and writes then go through it.
+    var tls: TLSSession?
 
     /// Sets the idle timeouts for reads and writes, and disables Nagle (100 Continue is a small write
     /// that must not wait for an ACK).
@@ -41,6 +43,8 @@ struct ConnectionSocket {
     /// Reads what is available (blocking up to the receive timeout) into `buffer`.
     func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0) -> ReceiveResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .received(0) }
+        // A TLS session cannot be read without blocking; the over-capacity path never has one.
+        if let tls { return tls.receive(into: buffer) }
         while true {
             let count = recv(fd, base, buffer.count, flags)
             if count > 0 { return .received(count) }
@@ -63,6 +67,11 @@ struct ConnectionSocket {
             var offset = 0
             while offset < raw.count {
                 if ContinuousClock.now > deadline { return false }
+                if let tls {
+                    guard let sent = tls.send(UnsafeRawBufferPointer(rebasing: raw[offset...])) else { return false }
+                    offset += sent
+                    continue
+                }
                 let sent = send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL) | flags)
                 if sent >= 0 {
                     offset += sent
@@ -94,6 +103,7 @@ struct ConnectionSocket {
     /// sending). Draining first is the "lingering close" of RFC 9112 §9.6. Bounded by `within` and by
     /// `maxBytes`, so a client that never closes costs at most that long.
     func lingeringClose(within timeout: Duration, maxBytes: Int = 64 << 20) {
+        tls?.shutdown()
         _ = shutdown(fd, Int32(SHUT_WR))
         let deadline = ContinuousClock.now + timeout
         setTimeout(SO_RCVTIMEO, timeout)

@@ -3,7 +3,7 @@
 /// The drop cases let an emulator produce the "outcome unknown" failures a real API gateway causes:
 /// the request arrived in full, the handler may have acted on it, and the client gets no answer.
 public enum HTTPAction: Sendable {
-    /// Send this response, then close the connection.
+    /// Send this response; then close the connection, unless it is kept alive.
     case respond(HTTPResponse)
     /// Sleep on the connection's thread for `delay`, then send the response. Use it to trip a client's
     /// timeout; the sleep holds one connection slot, not a Swift concurrency thread.

@@ -18,6 +18,15 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The peer as `address:port`, for logs; empty for requests built in tests.
     public var remoteDescription: String
+    /// The server's number for the connection the request came on (1 for the first accepted); 0 for
+    /// requests built in tests.
+    public var connectionNumber = 0
+    /// How many requests the same connection carried before this one: above 0, the client reused a
+    /// kept-alive connection.
+    public var earlierRequestsOnConnection = 0
+    /// Whether the request allows the connection to stay open after its answer (HTTP/1.1 without
+    /// `Connection: close`, or HTTP/1.0 with `Connection: keep-alive`).
+    public var allowsKeepAlive = false
 
     /// Creates a request, deriving `path` and `query` from `target`.
     ///

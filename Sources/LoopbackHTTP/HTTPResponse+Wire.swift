@@ -9,7 +9,9 @@ extension HTTPResponse {
     /// - Parameter omitBody: `true` for a reply to `HEAD`: `Content-Length` still states the size of
     ///   the content a `GET` would get, but no content is sent.
     /// - Returns: The bytes to write.
-    func wireBytes(omitBody: Bool = false) -> [UInt8] {
+    ///   - keepAlive: Whether the connection stays open for another request (`Connection: keep-alive`)
+    ///     or closes after this answer (`Connection: close`).
+    func wireBytes(omitBody: Bool = false, keepAlive: Bool = false) -> [UInt8] {
         var status = self.status
         var reason = self.reason
         var body = self.body
@@ -31,7 +33,7 @@ extension HTTPResponse {
         if !forbidsContent {
             head += "Content-Length: \(body.count)\r\n"
         }
-        head += "Connection: close\r\n\r\n"
+        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
 
         var bytes = Array(head.utf8)
         if !omitBody {

@@ -1,6 +1,8 @@
 /// An HTTP/1.1 server on 127.0.0.1 for tests and the API emulator.
 ///
-/// One request per connection, answered with `Connection: close`. Blocking socket work runs on OS
+/// By default one request per connection, answered with `Connection: close`; with `keepAlive` a
+/// connection serves request after request until the client closes it or it idles for the idle
+/// timeout, as an API gateway does. Blocking socket work runs on OS
 /// threads (one accept thread, one thread per connection), never on the Swift concurrency pool, so a
 /// handler may block and a slow client stalls only its own connection.
 ///
@@ -15,6 +17,9 @@ public final class LoopbackServer: Sendable {
     /// The port the server listens on; the kernel's choice when `0` was requested.
     public let port: UInt16
 
+    /// `https` when the server speaks TLS, else `http`.
+    public let scheme: String
+
     private let core: ServerCore
 
     /// Binds 127.0.0.1 and starts accepting.
@@ -22,26 +27,38 @@ public final class LoopbackServer: Sendable {
     ///   - port: The port to bind; `0` (the default) picks a free one, which parallel tests need.
     ///   - maxConnections: Connections served at once. Beyond it a new connection gets 503 with
     ///     `Retry-After: 1` and is closed, without its request being read.
+    ///   - keepAlive: Whether a connection stays open after an answer for the client's next request.
+    ///   - tls: When set, every connection speaks TLS with this certificate and key (https).
     ///   - handler: Called once per complete request on that connection's thread; it may block.
-    /// - Throws: ``LoopbackServerError`` when the socket cannot be set up or the accept thread cannot start.
+    /// - Throws: ``LoopbackServerError`` when the socket or TLS cannot be set up or the accept thread
+    ///   cannot start.
     public convenience init(
         port: UInt16 = 0,
         maxConnections: Int = 256,
+        keepAlive: Bool = false,
+        tls: TLSFiles? = nil,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) throws(LoopbackServerError) {
-        try self.init(port: port, maxConnections: maxConnections, limits: ServerLimits(), handler: handler)
+        try self.init(
+            port: port, maxConnections: maxConnections, keepAlive: keepAlive, tls: tls, limits: ServerLimits(),
+            handler: handler
+        )
     }
 
     /// Binds with explicit limits; tests use it to shorten timeouts.
     init(
         port: UInt16,
         maxConnections: Int,
+        keepAlive: Bool = false,
+        tls: TLSFiles? = nil,
         limits: ServerLimits,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) throws(LoopbackServerError) {
         guard maxConnections >= 1 else { throw .invalidMaxConnections(maxConnections) }
+        let context = try tls.map { files throws(LoopbackServerError) in try TLSContext(files) }
         let listener = try ListeningSocket.open(port: port, backlog: limits.backlog)
-        let core = ServerCore(listener: listener, limits: limits, maxConnections: maxConnections, handler: handler)
+        let core = ServerCore(listener: listener, limits: limits, maxConnections: maxConnections, keepAlive: keepAlive,
+                              tls: context, handler: handler)
         // Nothing can call `stop()` before this initializer returns, so storing the id after the start is safe.
         let started = OSThread.start(joinable: true) { core.acceptLoop() }
         switch started {
@@ -53,6 +70,7 @@ public final class LoopbackServer: Sendable {
         }
         self.port = listener.port
         self.core = core
+        scheme = tls == nil ? "http" : "https"
     }
 
     deinit {
@@ -69,5 +87,10 @@ public final class LoopbackServer: Sendable {
     /// Connections currently being served; for tests.
     var activeConnections: Int {
         core.activeConnections
+    }
+
+    /// Connections accepted and served since the start (refused ones not counted).
+    public var acceptedConnections: Int {
+        core.state.withLock { $0.acceptedConnections }
     }
 }

@@ -20,6 +20,8 @@ public enum LoopbackServerError: Error, Equatable, CustomStringConvertible {
     case threadStart(errno: Int32)
     /// `maxConnections` was below 1.
     case invalidMaxConnections(Int)
+    /// The TLS certificate or key could not be loaded; OpenSSL's reason.
+    case tls(String)
 
     /// A one-line explanation including the system's text for the `errno`.
     public var description: String {
@@ -31,6 +33,7 @@ public enum LoopbackServerError: Error, Equatable, CustomStringConvertible {
         case .getsockname(let code): "getsockname() failed: \(Self.text(code))"
         case .threadStart(let code): "could not start the accept thread: \(Self.text(code))"
         case .invalidMaxConnections(let value): "maxConnections must be at least 1, got \(value)"
+        case .tls(let reason): "TLS set-up failed: \(reason)"
         }
     }
 

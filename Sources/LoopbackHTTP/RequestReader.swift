@@ -12,21 +12,27 @@ struct RequestReader {
 
     let socket: ConnectionSocket
     let limits: ServerLimits
+    /// Bytes read past the end of the previous request on a kept-alive connection (a pipelining client).
+    var carried: [UInt8] = []
 
     private static let headTerminator: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// Reads the head, answers `Expect: 100-continue`, then reads `Content-Length` bytes of content.
-    func read(remote: String) -> Outcome {
+    mutating func read(remote: String) -> Outcome {
         let deadline = ContinuousClock.now + limits.requestDeadline
-        var buffer: [UInt8] = []
+        var buffer: [UInt8] = carried
+        carried = []
         buffer.reserveCapacity(4096)
         var skippedBlankLines = 0
         var searchFrom = 0
         var headEnd: Int?
+        var first = !buffer.isEmpty
 
         while headEnd == nil {
-            let received = receiveMore(into: &buffer, deadline: deadline)
+            // Bytes carried over from the previous request are searched before reading more.
+            let received = first ? ReceiveResult.received(0) : receiveMore(into: &buffer, deadline: deadline)
+            first = false
             switch received {
             case .received:
                 break
@@ -63,10 +69,13 @@ struct RequestReader {
                 length: framing.contentLength, prefix: buffer[bodyStart..<(bodyStart + alreadyHere)],
                 deadline: deadline
             ) else { return .abandoned }
-            return .request(HTTPRequest(
+            carried = Array(buffer[(bodyStart + alreadyHere)...])
+            var request = HTTPRequest(
                 method: head.method, target: head.target, headers: head.headers, body: body,
                 remoteDescription: remote
-            ))
+            )
+            request.allowsKeepAlive = Self.allowsKeepAlive(head)
+            return .request(request)
         } catch {
             return .rejected(error)
         }
@@ -106,6 +115,15 @@ struct RequestReader {
             }
             return result
         }
+    }
+
+    /// RFC 9112 §9.3: HTTP/1.1 persists unless `Connection: close`; HTTP/1.0 only with `keep-alive`.
+    static func allowsKeepAlive(_ head: RequestHead) -> Bool {
+        let tokens = head.headers.filter { $0.name.asciiCaseInsensitiveEquals("connection") }
+            .flatMap { $0.value.split(separator: ",") }
+            .map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
+        if tokens.contains("close") { return false }
+        return head.minorVersion >= 1 || tokens.contains("keep-alive")
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

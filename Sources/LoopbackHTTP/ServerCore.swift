@@ -10,12 +10,17 @@ final class ServerCore: Sendable {
     struct State {
         var stopping = false
         var activeConnections = 0
+        var acceptedConnections = 0
         var acceptThread: pthread_t?
     }
 
     let listener: ListeningSocket
     let limits: ServerLimits
     let maxConnections: Int
+    /// Whether connections stay open after an answer (HTTP keep-alive).
+    let keepAlive: Bool
+    /// Set when connections speak TLS.
+    let tls: TLSContext?
     let handler: @Sendable (HTTPRequest) -> HTTPAction
     let state = PThreadLocked(State())
     private let stopGate = PThreadLocked(false)
@@ -30,11 +35,15 @@ final class ServerCore: Sendable {
         listener: ListeningSocket,
         limits: ServerLimits,
         maxConnections: Int,
+        keepAlive: Bool,
+        tls: TLSContext?,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPAction
     ) {
+        self.tls = tls
         self.listener = listener
         self.limits = limits
         self.maxConnections = maxConnections
+        self.keepAlive = keepAlive
         self.handler = handler
     }
 
@@ -58,14 +67,19 @@ final class ServerCore: Sendable {
 
     /// Hands a connection to its own thread, or answers 503 when at the limit.
     private func admit(fd: Int32, remote: String) {
-        let admitted = state.withLock { state in
-            guard state.activeConnections < maxConnections else { return false }
+        let number: Int? = state.withLock { state in
+            guard state.activeConnections < maxConnections else { return nil }
             state.activeConnections += 1
-            return true
+            state.acceptedConnections += 1
+            return state.acceptedConnections
         }
-        guard admitted else { return refuse(fd: fd) }
+        guard let number else {
+            // A plain-text 503 means nothing to a TLS client: it just sees the connection close.
+            if tls != nil { return ConnectionSocket(fd: fd).close() }
+            return refuse(fd: fd)
+        }
         let started = OSThread.start(joinable: false) { [self] in
-            serve(fd: fd, remote: remote)
+            serve(fd: fd, remote: remote, number: number)
             state.withLock { $0.activeConnections -= 1 }
         }
         if case .failure = started {

@@ -3,12 +3,15 @@ public enum VPNAPIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The API answered with an error status.
     case api(APIErrorBody)
     /// The request could not be sent (connection refused, name not found): nothing reached the API.
-    case notSent(String)
+    case notSent(NetworkProblem)
     /// A POST was sent but its answer was lost (timeout, reset, garbled reply): the connections may
     /// or may not exist. The client never re-sends such a request; the caller must look.
-    case outcomeUnknown(String)
+    case outcomeUnknown(NetworkProblem)
     /// A read-only request failed in transport after its retries.
-    case transport(String)
+    case transport(NetworkProblem)
+    /// The API answered 401 or 403: the credentials (or their permissions) are refused. The client
+    /// sends nothing more, for any caller, once one call got this answer.
+    case credentialsRejected(APIErrorBody)
     /// The API answered 2xx with a body that does not parse.
     case invalidResponse(status: Int, detail: String, requestID: String?)
     /// Signed requests go only over https, except to a loopback address.
@@ -20,6 +23,8 @@ public enum VPNAPIError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notSent(let detail): return "the request was not sent: \(detail)"
         case .outcomeUnknown(let detail): return "the outcome is unknown: the request was sent but its answer was lost (\(detail))"
         case .transport(let detail): return "transport error: \(detail)"
+        case .credentialsRejected(let body):
+            return "the API refused the credentials: \(body); no further calls are made"
         case let .invalidResponse(status, detail, requestID):
             return "HTTP \(status): unreadable response (\(detail))\(requestID.map { ", request id \($0)" } ?? "")"
         case .insecureEndpoint(let url):
@@ -28,7 +33,12 @@ public enum VPNAPIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The API's error code, if the API answered.
-    public var code: String? { if case .api(let b) = self { return b.code } else { return nil } }
+    public var code: String? {
+        switch self {
+        case .api(let b), .credentialsRejected(let b): return b.code
+        default: return nil
+        }
+    }
 
     /// Whether the API refused the request, so that nothing was created and sending it again is
     /// safe: 429, 409, 425, and the "busy" codes VPN.0030 and VPN.0014 (the reference's list).

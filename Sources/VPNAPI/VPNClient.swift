@@ -12,7 +12,7 @@ public struct ClientConfiguration: Sendable {
     public var credentials: Credentials
     /// Retries of refused or (for reads) failed requests.
     public var retry: RetryPolicy
-    /// Upper bound on one attempt, whatever the transport's idle timeout does.
+    /// The deadline of one attempt, connecting included; the transport enforces it (libcurl's own timer).
     public var attemptDeadline: Duration
 
     public init(endpoint: URL, projectID: String, credentials: Credentials, retry: RetryPolicy = RetryPolicy(), attemptDeadline: Duration = .seconds(120)) {
@@ -46,29 +46,35 @@ public struct VPNClient: Sendable {
         public var random: @Sendable () -> Double
         /// Receives the `--debug` HTTP trace, already redacted; `nil` for none.
         public var trace: (@Sendable (String) -> Void)?
+        /// Told of every wait before a further attempt, for progress lines.
+        public var retrying: @Sendable (RetryNotice) -> Void
 
         public init(now: @escaping @Sendable () -> Date = Date.init,
                     sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) },
                     random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
-                    trace: (@Sendable (String) -> Void)? = nil) {
+                    trace: (@Sendable (String) -> Void)? = nil,
+                    retrying: @escaping @Sendable (RetryNotice) -> Void = { _ in }) {
             self.now = now
             self.sleep = sleep
             self.random = random
             self.trace = trace
+            self.retrying = retrying
         }
     }
 
     public let configuration: ClientConfiguration
     private let transport: any HTTPTransport
-    private let environment: Environment
+    private var environment: Environment
     private let signer: Signer
     /// Shared by every call of this client (and its copies).
     public let throttle: Throttle
+    /// Shared by every call of this client (and its copies): closed by the first 401 or 403.
+    public let credentialsGate: CredentialsGate
 
     /// Creates a client.
     /// - Throws: ``VPNAPIError/insecureEndpoint(_:)`` for plain http to anything but a loopback host.
     public init(configuration: ClientConfiguration, transport: any HTTPTransport, environment: Environment = Environment(),
-                throttle: Throttle = Throttle()) throws(VPNAPIError) {
+                throttle: Throttle = Throttle(), credentialsGate: CredentialsGate = CredentialsGate()) throws(VPNAPIError) {
         let url = configuration.endpoint
         let scheme = url.scheme?.lowercased()
         guard scheme == "https" || (scheme == "http" && Self.isLoopback(url.host ?? "")) else {
@@ -78,7 +84,16 @@ public struct VPNClient: Sendable {
         self.transport = transport
         self.environment = environment
         self.throttle = throttle
+        self.credentialsGate = credentialsGate
         signer = Signer(accessKey: configuration.credentials.accessKey, secretKey: configuration.credentials.secretKey)
+    }
+
+    /// This client, telling `observer` of every retry it waits for (and still sharing the throttle
+    /// and the credentials gate with the original).
+    public func reportingRetries(to observer: @escaping @Sendable (RetryNotice) -> Void) -> VPNClient {
+        var copy = self
+        copy.environment.retrying = observer
+        return copy
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -177,59 +192,55 @@ public struct VPNClient: Sendable {
         while true {
             attempt += 1
             let pause = await throttle.wait()
-            if pause > .zero { try? await environment.sleep(Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
-            let message = signed(method, path, query: query, body: body)
+            if pause > .zero {
+                let seconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
+                environment.retrying(RetryNotice(reason: .heldBack, seconds: seconds, attempt: attempt))
+                try? await environment.sleep(seconds)
+            }
+            if let rejected = credentialsGate.rejected { throw .credentialsRejected(rejected) }
+            var message = signed(method, path, query: query, body: body)
+            message.timeout = configuration.attemptDeadline
             let started = Date()
             trace("→ \(method) \(message.url.absoluteString)", message.headers, traceBody)
-            let outcome: Result<HTTPResponseMessage, TransportFailure> = await attemptWithDeadline(message)
-            let failure: VPNAPIError
+            let outcome: Result<HTTPResponseMessage, TransportFailure>
+            do throws(TransportFailure) {
+                outcome = .success(try await transport.send(message))
+            } catch {
+                outcome = .failure(error)
+            }
+            let reason: RetryNotice.Reason
             var retryAfter: Double?
             switch outcome {
             case .success(let response):
                 trace("← \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms, request id \(response.headers["x-request-id"] ?? "-")", nil, nil)
                 if (200..<300).contains(response.status) { return response }
                 let error = ErrorBodyParser.parse(status: response.status, body: response.body, headers: response.headers)
-                failure = .api(error)
+                if response.status == 401 || response.status == 403 {
+                    credentialsGate.close(with: error)
+                    throw .credentialsRejected(error)
+                }
+                let failure = VPNAPIError.api(error)
                 retryAfter = error.retryAfter
                 if response.status == 429 { await throttle.hold(for: retryAfter ?? policy.delay(retry: attempt, jitter: 1, retryAfter: nil)) }
                 let retryable = failure.isRetryableRefusal || (idempotent && response.status >= 500)
                 guard retryable, attempt < policy.maxAttempts else { throw failure }
-            case .failure(.notSent(let detail)):
-                trace("× not sent: \(detail)", nil, nil)
-                guard attempt < policy.maxAttempts else { throw .notSent(detail) }
-            case .failure(.lost(let detail)):
-                trace("× answer lost: \(detail)", nil, nil)
-                guard idempotent else { throw .outcomeUnknown(detail) }
-                guard attempt < policy.maxAttempts else { throw .transport(detail) }
+                reason = response.status == 429 ? .throttled
+                    : response.status >= 500 && idempotent ? .serverError(status: response.status) : .refused(error)
+            case .failure(.notSent(let problem)):
+                trace("× not sent: \(problem)", nil, nil)
+                guard problem.isWorthRetrying, attempt < policy.maxAttempts else { throw .notSent(problem) }
+                reason = .notSent(problem)
+            case .failure(.lost(let problem)):
+                trace("× answer lost: \(problem)", nil, nil)
+                guard idempotent else { throw .outcomeUnknown(problem) }
+                guard attempt < policy.maxAttempts else { throw .transport(problem) }
+                reason = .lost(problem)
             }
             let delay = policy.delay(retry: attempt, jitter: environment.random(), retryAfter: retryAfter)
+            environment.retrying(RetryNotice(reason: reason, seconds: delay, attempt: attempt))
             do { try await environment.sleep(delay) } catch {
-                throw idempotent ? .transport("cancelled") : .notSent("cancelled before retrying")
+                throw idempotent ? .transport(.cancelled) : .notSent(.cancelled)
             }
-        }
-    }
-
-    /// One attempt, bounded by the configuration's deadline (URLSession's timeout is an idle timer).
-    private func attemptWithDeadline(_ message: HTTPRequestMessage) async -> Result<HTTPResponseMessage, TransportFailure> {
-        let transport = self.transport
-        let deadline = configuration.attemptDeadline
-        return await withTaskGroup(of: Result<HTTPResponseMessage, TransportFailure>?.self) { group in
-            group.addTask {
-                do throws(TransportFailure) { return .success(try await transport.send(message)) } catch { return .failure(error) }
-            }
-            group.addTask {
-                try? await Task.sleep(for: deadline)
-                return Task.isCancelled ? nil : .failure(.lost("no answer within \(deadline)"))
-            }
-            var result: Result<HTTPResponseMessage, TransportFailure> = .failure(.lost("no answer"))
-            for await outcome in group {
-                if let outcome {
-                    result = outcome
-                    break
-                }
-            }
-            group.cancelAll()
-            return result
         }
     }
 
@@ -246,7 +257,7 @@ public struct VPNClient: Sendable {
         if let token = configuration.credentials.securityToken { headers.append(("X-Security-Token", token.revealed)) }
         let signature = signer.sign(SigningInput(method: method, path: path, query: query, headers: headers, body: body))
         headers.append(("Authorization", signature.authorization))
-        // URLSession sets Host itself, to the same value.
+        // libcurl sets Host itself, to the same value.
         headers.removeAll { $0.name == "Host" }
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
         components.percentEncodedPath = (components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath) + path

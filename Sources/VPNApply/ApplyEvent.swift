@@ -1,3 +1,4 @@
+import VPNAPI
 import VPNForm
 
 /// What happened to one pair during an apply.
@@ -71,6 +72,8 @@ public struct ApplyReport: Sendable {
     /// Set when the final write of the state failed: the journal beside it still holds every
     /// change, and the next command that reads the state replays it.
     public var stateError: StateError?
+    /// The 401 or 403 that stopped the run: pairs not yet started were skipped.
+    public var stoppedBy: APIErrorBody?
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.filter { if case .failed = $0.result { return true } else { return false } }.count }

@@ -54,8 +54,14 @@ public struct Executor: Sendable {
     ///   - plan: The plan (other entries are ignored).
     ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
     ///   - progress: Called once per finished pair, in completion order.
+    ///   - retrying: Called before every wait for a further attempt of a pair's call.
+    ///
+    /// Once the API refuses the credentials (401 or 403), no further pair starts: they are reported
+    /// skipped, and ``ApplyReport/stoppedBy`` holds the answer.
     public func run(_ plan: Plan, shouldStop: @escaping @Sendable () -> Bool = { false },
-                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in }) async -> ApplyReport {
+                    progress: @escaping @Sendable (PairOutcome) -> Void = { _ in },
+                    retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in }
+    ) async -> ApplyReport {
         let started = Date()
         let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
         let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
@@ -73,12 +79,16 @@ public struct Executor: Sendable {
                         }
                         guard let i else { return }
                         let entry = work[i]
-                        if shouldStop() {
-                            stopped.withLock { $0 = true }
+                        let rejected = client.credentialsGate.rejected != nil
+                        if rejected || shouldStop() {
+                            if !rejected { stopped.withLock { $0 = true } }
                             results.withLock { $0.append(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0)) }
                             continue
                         }
-                        let outcome = await process(entry, model: index[entry.address])
+                        let pairClient = client.reportingRetries { retrying(entry.address, $0) }
+                        let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
+                                              options: options)
+                        let outcome = await worker.process(entry, model: index[entry.address])
                         results.withLock { $0.append(outcome) }
                         progress(outcome)
                     }
@@ -88,7 +98,7 @@ public struct Executor: Sendable {
         var stateError: StateError?
         do { try await writer.finish() } catch { stateError = error }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
-                           stateError: stateError)
+                           stateError: stateError, stoppedBy: client.credentialsGate.rejected)
     }
 
     /// One pair, from its journal entry to `created` (or a clean failure).
@@ -197,7 +207,8 @@ public struct Executor: Sendable {
             switch error {
             case .api(let body) where body.status < 500:
                 return .refused(error)
-            case .notSent:
+            case .notSent, .credentialsRejected:
+                // Nothing was sent, or IAM refused it before the VPN service saw it.
                 return .refused(error)
             default:
                 // 5xx, lost answer, unreadable answer: the connections may exist.

@@ -6,12 +6,19 @@ public struct EmulatorRequest: Sendable {
     /// Header names and values in order, as received.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Which connection carried it (the server's count, from 1); 0 when not over a socket.
+    public var connectionNumber: Int
+    /// Requests the same connection carried before it: above 0, a reused keep-alive connection.
+    public var earlierRequestsOnConnection: Int
 
-    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8],
+                connectionNumber: Int = 0, earlierRequestsOnConnection: Int = 0) {
         self.method = method
         self.target = target
         self.headers = headers
         self.body = body
+        self.connectionNumber = connectionNumber
+        self.earlierRequestsOnConnection = earlierRequestsOnConnection
     }
 
     /// The first header of that name (case-insensitive).
@@ -38,4 +45,16 @@ public enum EmulatorReply: Sendable, Equatable {
 
     /// The status, or `nil` for a drop.
     public var status: Int? { if case .respond(let s, _, _) = self { return s } else { return nil } }
+}
+
+/// A batch-create as it arrived, before any fault or check: what a test counts to show that no
+/// request reached the API twice.
+public struct ReceivedBatchCreate: Sendable, Equatable {
+    /// The `Signature=` of its `Authorization` header (empty when unsigned).
+    public var signature: String
+    /// The connection names in its body (empty when the body does not parse).
+    public var names: [String]
+    /// Which connection carried it, and how many requests that connection carried before it.
+    public var connectionNumber: Int
+    public var earlierRequestsOnConnection: Int
 }

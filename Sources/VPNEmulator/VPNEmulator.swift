@@ -69,6 +69,7 @@ public final class VPNEmulator: Sendable {
         var random: SplitMix64
         var faults: [FaultRule]
         var requestCount = 0
+        var batchCreates: [ReceivedBatchCreate] = []
     }
 
     let configuration: EmulatorConfiguration
@@ -111,6 +112,9 @@ public final class VPNEmulator: Sendable {
     /// Requests handled so far.
     public var requestCount: Int { state.withLock { $0.requestCount } }
 
+    /// Every batch-create received so far, in order of arrival.
+    public var receivedBatchCreates: [ReceivedBatchCreate] { state.withLock { $0.batchCreates } }
+
     // MARK: Handling
 
     /// Answers one request. Safe to call from many threads at once.
@@ -135,6 +139,7 @@ public final class VPNEmulator: Sendable {
         }
         switch (request.method, Array(segments.dropFirst(3))) {
         case ("POST", ["vpn-connections", "batch-create"]):
+            record(request)
             return withFault(.batchCreate, requestID) { batchCreate(request, project, requestID, fault: $0) }
         case ("GET", ["vpn-connection"]):
             return withFault(.list, requestID) { _ in list(request, project, requestID) }
@@ -150,6 +155,15 @@ public final class VPNEmulator: Sendable {
         default:
             return error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
         }
+    }
+
+    private func record(_ request: EmulatorRequest) {
+        let signature = request.header("Authorization")?.components(separatedBy: "Signature=").last ?? ""
+        let body = try? JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body))
+        let received = ReceivedBatchCreate(signature: signature, names: body?.vpnConnections.compactMap(\.name) ?? [],
+                                           connectionNumber: request.connectionNumber,
+                                           earlierRequestsOnConnection: request.earlierRequestsOnConnection)
+        state.withLock { $0.batchCreates.append(received) }
     }
 
     /// Draws the faults of `operation`; runs `body` unless a fault replaces it. `body`'s argument

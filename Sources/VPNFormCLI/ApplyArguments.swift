@@ -29,6 +29,6 @@ enum ApplyArguments {
         return ApplyRequest(
             source: source, statePath: args.value("--state"), endpoint: args.value("--endpoint"),
             emulator: args.flag("--emulator"), parallelism: parallelism, lockTimeout: timeout,
-            environment: console.environment, trace: trace, wait: wait)
+            environment: console.environment, trace: trace, wait: wait, caBundle: args.value("--ca-bundle"))
     }
 }

@@ -4,7 +4,8 @@ import VPNApply
 enum ApplyCommand {
     static let usage =
         "vpnform apply [FILE | -f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
-        + "[--parallelism N] [--emulator] [--lock-timeout DURATION] [--quiet | --json] [--debug] [--wait[=DURATION]]"
+        + "[--parallelism N] [--emulator] [--lock-timeout DURATION] [--ca-bundle FILE] [--quiet | --json] [--debug] "
+        + "[--wait[=DURATION]]"
 
     static let spec = CommandSpec(
         name: "apply",
@@ -21,6 +22,8 @@ enum ApplyCommand {
                 ["--emulator"],
                 help: "Run against the built-in API emulator on a free loopback port (no cloud account)."),
             CommandSupport.lockTimeoutOption,
+            OptionSpec(["--ca-bundle"], value: "FILE",
+                       help: "Trust the CA certificates in this PEM file (default: SSL_CERT_FILE, else the system's)."),
             OptionSpec(["--quiet"], help: "Print only errors and the closing summary."),
             OptionSpec(["--json"], help: "Progress and summary as JSON lines on standard output."),
             OptionSpec(["--debug"], help: "Trace every HTTP request and answer on standard error (secrets redacted)."),
@@ -31,7 +34,8 @@ enum ApplyCommand {
         positionalFile: .yamlOnly,
         details: """
             Credentials: HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN), or
-            HW_ACCESS_KEY / HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID.
+            HW_ACCESS_KEY / HW_SECRET_KEY; project: the file's project_id or HUAWEICLOUD_SDK_PROJECT_ID. TLS peers
+            are always verified; HTTPS_PROXY and NO_PROXY are honoured.
             Pre-shared keys ${NAME} are read from the environment; a missing or invalid one stops the apply
             before any call. Empty variables count as unset.
             With --emulator and no --state, the state is FILE.emulator.state.json, never the real state file,
@@ -73,7 +77,7 @@ enum ApplyCommand {
         interrupt.beginGracefulPhase { PendingPairs.message(statePath: session.statePath) }
         output.starting(session)
         let report = await session.run(shouldStop: { interrupt.requested }, progress: { output.finished($0) },
-                                       waiting: { output.waiting($0) })
+                                       retrying: { output.retrying($0, $1) }, waiting: { output.waiting($0) })
         return output.close(report, statePath: session.statePath)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VPNAPI
 import VPNApply
 import VPNForm
 
@@ -93,6 +94,20 @@ final class ApplyOutput: Sendable {
         }
     }
 
+    /// `hq/shanghai: throttled (429), retrying in 2.0 s`; a JSON `retry` event with `--json`.
+    func retrying(_ address: PairAddress, _ notice: RetryNotice) {
+        switch mode {
+        case .json:
+            let o: [String: JSONValue] = [
+                "event": "retry", "address": .string(address.rawValue), "reason": .string(notice.description),
+                "milliseconds": .int(Int(notice.seconds * 1000)), "attempt": .int(notice.attempt),
+            ]
+            console.out(JSONValue.object(o).canonical + "\n")
+        case .text: console.err("\(address): \(notice)\n")
+        case .quiet: break
+        }
+    }
+
     /// `apply --wait`: a line per status change; a pair the wait fails is reported again, not counted again.
     func waiting(_ event: StatusWaiter.Event) {
         switch event {
@@ -141,6 +156,11 @@ final class ApplyOutput: Sendable {
 
     /// The summary; returns the exit code the report calls for.
     func close(_ report: ApplyReport, statePath: String) -> Int32 {
+        // An error in every mode: the run stopped short for a reason of its own.
+        if let answer = report.stoppedBy {
+            printer.error("the API refused the credentials (\(answer)); the apply stopped and sent nothing more",
+                          hints: ["check HUAWEICLOUD_SDK_AK/SK and the IAM user's permissions"])
+        }
         if mode == .json {
             console.out(
                 Self.summaryJSON(
@@ -151,6 +171,7 @@ final class ApplyOutput: Sendable {
             let outcome =
                 report.interrupted
                 ? "interrupted"
+                : report.stoppedBy != nil ? "stopped"
                 : report.failed + report.skipped == 0 ? "complete" : n == 0 ? "failed" : "partly failed"
             var line =
                 "Apply \(outcome): \(n) pair\(n == 1 ? "" : "s") applied, "

@@ -1,5 +1,6 @@
 import Foundation
 import VPNAPI
+import VPNApply
 import VPNForm
 
 /// What a command needs to talk to the API: credentials, project and endpoint from the desired
@@ -57,18 +58,19 @@ struct ClientSetup {
             return .failure(SetupError("no endpoint: name a region or an endpoint"))
         }
         do {
+            let transport = try ApplySession.liveTransport(environment, caBundle: nil)
             let client = try VPNClient(
                 configuration: ClientConfiguration(endpoint: endpoint, projectID: target.projectID, credentials: credentials),
-                transport: Self.transport(),
+                transport: transport,
                 environment: VPNClient.Environment(trace: trace))
             return .success(ClientSetup(client: client, target: target))
+        } catch let failure as ApplyFailure {
+            if case .transportFailed(let why) = failure { return .failure(SetupError(why)) }
+            return .failure(SetupError("\(failure)"))
         } catch {
             return .failure(SetupError("\(error)"))
         }
     }
-
-    /// The HTTP transport every command uses.
-    static func transport() -> any HTTPTransport { URLSessionTransport(requestTimeout: 60) }
 
     /// Why no client could be made.
     struct SetupError: Error, CustomStringConvertible {

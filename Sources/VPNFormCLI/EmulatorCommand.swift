@@ -7,7 +7,8 @@ import VPNForm
 
 enum EmulatorCommand {
     static let usage = "vpnform emulator [--port N] [--data FILE] [--latency MS] [--fault SPEC …] [--seed N] "
-        + "[--quota N] [--gateways-from FILE …] [--strict-gateways] [--settle MS]"
+        + "[--quota N] [--gateways-from FILE …] [--strict-gateways] [--settle MS] [--no-keepalive] "
+        + "[--tls-cert FILE --tls-key FILE]"
 
     static let spec = CommandSpec(
         name: "emulator",
@@ -26,10 +27,17 @@ enum EmulatorCommand {
             OptionSpec(["--strict-gateways"], help: "Refuse batch-create on an unknown gateway (404 VPN.0509)."),
             OptionSpec(["--settle"], value: "MS",
                        help: "Keep new connections PENDING_CREATE for MS milliseconds (default 0)."),
+            OptionSpec(["--no-keepalive"],
+                       help: "Close every connection after its answer (default: keep it open, as the API does)."),
+            OptionSpec(["--tls-cert"], value: "FILE",
+                       help: "Serve https with this PEM certificate chain (needs --tls-key)."),
+            OptionSpec(["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert."),
         ],
         details: """
         Requests must be signed with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK from the emulator's environment; with
-        none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`.
+        none set it makes a pair and prints `export` lines after the first line, `listening on http://127.0.0.1:PORT`
+        (https with --tls-cert/--tls-key). Connections are kept alive between requests unless --no-keepalive; a
+        dropped answer resets the connection, reused or not.
         It serves any project id. Operations: batch-create, list, show, delete (connections), show-gateway,
         list-gateways. Fault kinds: 401, 403, 429, 500, 502, 503, 504, drop (no answer, nothing done),
         drop-after-commit (created, then no answer), error-status (batch-create only: created, then ERROR).
@@ -53,6 +61,12 @@ enum EmulatorCommand {
         if let q = args.value("--quota") {
             guard let n = Int(q), n > 0 else { return usageError("--quota must be a whole number above 0") }
             quota = n
+        }
+        var tls: (certificateChain: String, privateKey: String)?
+        switch (args.value("--tls-cert"), args.value("--tls-key")) {
+        case (nil, nil): break
+        case let (cert?, key?): tls = (cert, key)
+        default: return usageError("--tls-cert and --tls-key go together")
         }
         guard let settle = Int(args.value("--settle") ?? "0"), settle >= 0 else {
             return usageError("--settle must be milliseconds, 0 or more")
@@ -97,7 +111,8 @@ enum EmulatorCommand {
                                            settle: .milliseconds(settle))
         let server: EmulatorServer
         do {
-            server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port)
+            server = try EmulatorServer(emulator: try VPNEmulator(configuration: config), port: port,
+                                        options: EmulatorServer.Options(keepAlive: !args.flag("--no-keepalive"), tls: tls))
         } catch {
             printer.error("could not start the emulator: \(error)")
             return ExitCode.failure

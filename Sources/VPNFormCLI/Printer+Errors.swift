@@ -104,6 +104,8 @@ extension Printer {
             print(Problem(message: "no endpoint: set region or endpoint in \(path), or --endpoint; \(nothingSent)"))
         case .emulatorFailed(let reason):
             print(Problem(message: "could not start the emulator: \(reason); \(nothingSent)"))
+        case .transportFailed(let why):
+            print(Problem(message: "\(why); \(nothingSent)"))
         case let .otherCloud(statePath, recorded, target):
             print(Problem(file: statePath, message: "records pairs of \(recorded), but the desired file targets \(target); "
                           + nothingSent, hints: ["use the state of that project and region (--state)"]))

@@ -77,7 +77,72 @@ struct BenchmarkRun {
                 }
             }
         }
-        if apply { try await applyThroughput() }
+        if apply {
+            try await waitingCPU()
+            try await applyThroughput()
+        }
+    }
+
+    /// The transport under measurement.
+    static func transport() throws -> any HTTPTransport {
+        try CurlTransport()
+    }
+
+    /// CPU seconds (user + system, whole process) per wall second while one request waits 2 s for
+    /// its answer: what waiting costs, which should be next to nothing.
+    func waitingCPU() async throws {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk,
+                                                                                                   latency: .seconds(2))))
+        defer { server.stop() }
+        let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
+                                                                      credentials: Credentials(accessKey: ak, secretKey: sk)),
+                                   transport: try Self.transport())
+        func cpu() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        print("\n| waiting for one answer (2 s latency) | wall (s) | CPU (s) | CPU ÷ wall |")
+        print("|---|---:|---:|---:|")
+        for _ in 0..<3 {
+            let cpu0 = cpu(), wall0 = Date()
+            _ = try await client.listConnections(vgwID: "8030f6d6-32a8-4d20-a7f8-50a7a826e2f8")
+            let wall = Date().timeIntervalSince(wall0), used = cpu() - cpu0
+            print(String(format: "| one list call | %.2f | %.3f | %.1f%% |", wall, used, used / wall * 100))
+        }
+        try await roundTrips()
+    }
+
+    /// What one call costs over the emulator's own time: 500 sequential list calls and batch-creates
+    /// with no added latency.
+    func roundTrips() async throws {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)))
+        defer { server.stop() }
+        let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
+                                                                      credentials: Credentials(accessKey: ak, secretKey: sk)),
+                                   transport: try Self.transport())
+        let gateway = "8030f6d6-32a8-4d20-a7f8-50a7a826e2f8"
+        print("\n| sequential calls, no latency | calls | median (ms) | p90 (ms) |")
+        print("|---|---:|---:|---:|")
+        for kind in ["list", "batch-create"] {
+            var times: [Double] = []
+            for i in 0..<500 {
+                let start = Date()
+                if kind == "list" {
+                    _ = try await client.listConnections(vgwID: gateway)
+                } else {
+                    _ = try await client.batchCreate(BatchCreateRequest(vpnConnections: [
+                        CreateVPNConnection(name: "bench-\(i)", vgwID: gateway, vgwIP: "0d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4", style: "static",
+                                            cgwID: "12f3577a-cbd8-4602-b68c-ecbf792fcec5", peerSubnets: ["192.168.\(i % 250).0/24"],
+                                            psk: Secret("Bench-Psk-\(i)"))]))
+                }
+                times.append(Date().timeIntervalSince(start) * 1000)
+            }
+            times.sort()
+            print(String(format: "| %@ | %d | %.2f | %.2f |", kind, times.count, times[times.count / 2], times[times.count * 9 / 10]))
+        }
     }
 
     /// This executable.
@@ -144,7 +209,7 @@ struct BenchmarkRun {
             defer { server.stop() }
             let client = try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
                                                                           credentials: Credentials(accessKey: ak, secretKey: sk)),
-                                       transport: URLSessionTransport(requestTimeout: 30))
+                                       transport: try Self.transport())
             let statePath = dir.appendingPathComponent("apply/p\(parallelism).state.json").path
             try? FileManager.default.removeItem(atPath: statePath)
             let state = StateFile.empty()

@@ -64,6 +64,6 @@ struct RefreshBench {
     func client(_ server: EmulatorServer, _ ak: String, _ sk: Secret) throws -> VPNClient {
         try VPNClient(configuration: ClientConfiguration(endpoint: server.baseURL, projectID: "0123456789abcdef0123456789abcdef",
                                                          credentials: Credentials(accessKey: ak, secretKey: sk)),
-                      transport: URLSessionTransport(requestTimeout: 30))
+                      transport: try CurlTransport())
     }
 }

@@ -119,14 +119,15 @@ final class ScriptedTransport: HTTPTransport {
 
     @Test("a lost answer to batch-create is 'outcome unknown', never a second POST")
     func outcomeUnknown() async throws {
-        let t = ScriptedTransport([ScriptedTransport.fail(.lost("URLError -1005"))])
-        await #expect(throws: VPNAPIError.outcomeUnknown("URLError -1005")) { _ = try await client(t).batchCreate(Self.request) }
+        let reset = NetworkProblem.connectionReset(host: "vpn.cn-north-4.myhuaweicloud.com", port: 443)
+        let t = ScriptedTransport([ScriptedTransport.fail(.lost(reset))])
+        await #expect(throws: VPNAPIError.outcomeUnknown(reset)) { _ = try await client(t).batchCreate(Self.request) }
         #expect(t.sent.withLock { $0.count } == 1)
     }
 
     @Test("a request that was never sent is retried, even a POST")
     func notSent() async throws {
-        let t = ScriptedTransport([ScriptedTransport.fail(.notSent("refused")), ScriptedTransport.json(201, Self.created)])
+        let t = ScriptedTransport([ScriptedTransport.fail(.notSent(.connectTimedOut(host: "vpn", port: 443, milliseconds: 10_000))), ScriptedTransport.json(201, Self.created)])
         _ = try await client(t).batchCreate(Self.request)
         #expect(t.sent.withLock { $0.count } == 2)
     }
@@ -134,7 +135,7 @@ final class ScriptedTransport: HTTPTransport {
     @Test("reads retry 5xx and lost answers")
     func readRetries() async throws {
         let page = "{\"vpn_connections\": [], \"page_info\": {\"current_count\": 0}, \"total_count\": 0}"
-        let t = ScriptedTransport([ScriptedTransport.json(503, "busy"), ScriptedTransport.fail(.lost("reset")),
+        let t = ScriptedTransport([ScriptedTransport.json(503, "busy"), ScriptedTransport.fail(.lost(.connectionReset(host: "vpn", port: 443))),
                                    ScriptedTransport.json(200, page)])
         let list = try await client(t).listConnections(vgwID: "8030f6d6-32a8-4d20-a7f8-50a7a826e2f8")
         #expect(list.isEmpty)

@@ -14,7 +14,7 @@ struct InProcessTransport: HTTPTransport {
         let reply = emulator.handle(EmulatorRequest(method: request.method, target: target, headers: request.headers + [("Host", host)], body: request.body))
         switch reply {
         case .drop:
-            throw .lost("connection closed without an answer")
+            throw .lost(.emptyReply(host: request.url.host ?? "", port: request.url.port ?? 0))
         case let .respond(status, headers, body):
             return HTTPResponseMessage(status: status, headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }), body: body)
         }

@@ -4,7 +4,7 @@ import VPNAPI
 import VPNCrypto
 import VPNEmulator
 
-/// The real client (URLSession) against the real emulator over loopback HTTP.
+/// The real client (libcurl) against the real emulator over loopback HTTP.
 @Suite struct ClientEmulatorLoopbackTests {
     static let project = "0123456789abcdef0123456789abcdef"
     static let gateway = "8030f6d6-32a8-4d20-a7f8-50a7a826e2f8"
@@ -21,7 +21,7 @@ import VPNEmulator
             configuration: ClientConfiguration(endpoint: server.baseURL, projectID: project,
                                                credentials: Credentials(accessKey: ak, secretKey: secretKey.map(Secret.init) ?? sk),
                                                retry: RetryPolicy(maxAttempts: 10, baseDelay: 0.01, maxDelay: 0.05)),
-            transport: URLSessionTransport(requestTimeout: 10),
+            transport: CurlTransport(),
             // Retry-After is honoured by the real sleep, capped by the policy: keep tests quick.
             environment: VPNClient.Environment(sleep: { try await Task.sleep(for: .milliseconds(Int(min($0, 0.05) * 1000))) }))
         return Pair(server: server, client: client)

@@ -34,7 +34,7 @@ struct LoopbackFixture {
             configuration: ClientConfiguration(endpoint: url, projectID: project,
                                                credentials: Credentials(accessKey: accessKey, secretKey: secretKey),
                                                retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.01, maxDelay: 0.05)),
-            transport: URLSessionTransport(requestTimeout: 10))
+            transport: try CurlTransport())
     }
 
     /// A pair (one connection per IP) on `gateway`.

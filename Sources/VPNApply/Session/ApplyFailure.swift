@@ -41,6 +41,8 @@ public enum ApplyFailure: Error, Equatable, Sendable {
     case noEndpoint(desiredPath: String)
     /// The in-process emulator could not start.
     case emulatorFailed(String)
+    /// The HTTP transport could not be set up (an unreadable CA bundle, libcurl failing to start).
+    case transportFailed(String)
     /// The state records pairs of another project or region than the desired file targets.
     case otherCloud(statePath: String, recorded: CloudTarget, target: CloudTarget)
     /// Reading the live API failed (a 401/403 is the credentials): nothing that changes anything was sent.

@@ -28,6 +28,8 @@ public struct ApplyRequest: Sendable {
     public var transport: (any HTTPTransport)?
     /// Receives the `--debug` HTTP trace (already redacted); `nil` for none.
     public var trace: (@Sendable (String) -> Void)?
+    /// `--ca-bundle`: a PEM file of CA certificates to trust (else `SSL_CERT_FILE`, else the system's).
+    public var caBundle: String?
     /// `--wait`: after creating, poll each new connection until it leaves `PENDING_*`; `nil` not to wait.
     public var wait: StatusWaiter.Options?
 
@@ -35,9 +37,11 @@ public struct ApplyRequest: Sendable {
     public init(
         source: Source, statePath: String? = nil, endpoint: String? = nil, emulator: Bool = false,
         parallelism: Int = 4, lockTimeout: Double = 0, environment: [String: String],
-        transport: (any HTTPTransport)? = nil, trace: (@Sendable (String) -> Void)? = nil, wait: StatusWaiter.Options? = nil
+        transport: (any HTTPTransport)? = nil, trace: (@Sendable (String) -> Void)? = nil, wait: StatusWaiter.Options? = nil,
+        caBundle: String? = nil
     ) {
         self.wait = wait
+        self.caBundle = caBundle
         self.source = source
         self.statePath = statePath
         self.endpoint = endpoint

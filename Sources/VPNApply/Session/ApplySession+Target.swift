@@ -53,10 +53,21 @@ extension ApplySession {
                 signing = credentials
                 endpoint = try Self.endpoint(inputs, request)
             }
+            let transport: any HTTPTransport
+            if let given = request.transport {
+                transport = given
+            } else {
+                do throws(ApplyFailure) {
+                    transport = try ApplySession.liveTransport(environment, caBundle: request.caBundle)
+                } catch {
+                    server?.stop()
+                    throw error
+                }
+            }
             do {
                 client = try VPNClient(
                     configuration: ClientConfiguration(endpoint: endpoint, projectID: projectID, credentials: signing),
-                    transport: request.transport ?? URLSessionTransport(requestTimeout: 60),
+                    transport: transport,
                     environment: VPNClient.Environment(trace: request.trace))
             } catch {
                 server?.stop()
@@ -85,5 +96,17 @@ extension ApplySession {
             if let region = inputs.desired.region?.value { return ClientConfiguration.endpoint(forRegion: region) }
             throw .noEndpoint(desiredPath: inputs.desiredPath)
         }
+    }
+}
+
+extension ApplySession {
+    /// libcurl with the environment's CA bundle and proxy settings (`--ca-bundle` wins).
+    public static func liveTransport(_ environment: [String: String], caBundle: String?) throws(ApplyFailure)
+        -> any HTTPTransport {
+        let settings = TransportConfiguration.fromEnvironment(environment, caBundle: caBundle)
+        if let bundle = settings.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
+            throw .transportFailed("the CA bundle \(bundle) cannot be read")
+        }
+        do { return try CurlTransport(configuration: settings) } catch { throw .transportFailed("\(error)") }
     }
 }

@@ -142,10 +142,12 @@ public final class ApplySession: Sendable {
     /// - Parameters:
     ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
     ///   - progress: Called once per finished pair, in completion order.
+    ///   - retrying: Called before every wait for a further attempt of a pair's call.
     ///   - waiting: What the wait reports: status changes, and pairs it fails.
     public func run(
         shouldStop: @escaping @Sendable () -> Bool = { false },
         progress: @escaping @Sendable (PairOutcome) -> Void = { _ in },
+        retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in },
         waiting: @escaping @Sendable (StatusWaiter.Event) -> Void = { _ in }
     ) async -> ApplyReport {
         var state = self.state
@@ -159,7 +161,7 @@ public final class ApplySession: Sendable {
         let executor = Executor(
             client: client, desired: desired, psks: psks, writer: writer,
             options: Executor.Options(parallelism: parallelism), live: live.read.view)
-        var report = await executor.run(plan, shouldStop: shouldStop, progress: progress)
+        var report = await executor.run(plan, shouldStop: shouldStop, progress: progress, retrying: retrying)
         if let wait, !report.interrupted {
             report = await StatusWaiter(client: client, options: wait).settle(report, events: waiting)
         }
