@@ -87,7 +87,7 @@ public struct Executor: Sendable {
                         }
                         let pairClient = client.reportingRetries { retrying(entry.address, $0) }
                         let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
-                                              options: options)
+                                              options: options, live: live)
                         let outcome = await worker.process(entry, model: index[entry.address])
                         results.withLock { $0.append(outcome) }
                         progress(outcome)

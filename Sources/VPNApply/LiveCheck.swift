@@ -70,5 +70,10 @@ public struct LiveCheck: Sendable {
 
 extension VPNAPIError {
     /// The HTTP status of an API answer.
-    public var status: Int? { if case .api(let b) = self { return b.status } else { return nil } }
+    public var status: Int? {
+        switch self {
+        case .api(let b), .credentialsRejected(let b): return b.status
+        default: return nil
+        }
+    }
 }

@@ -111,10 +111,15 @@ struct EmulatorStore {
     /// Writes the data file, if any, atomically.
     func persist() throws {
         guard let dataFile else { return }
+        try save(to: dataFile)
+    }
+
+    /// Writes everything held to `path`, in the data file's format.
+    func save(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let saved = Saved(connections: connections.values.sorted { $0.createdMillis < $1.createdMillis },
                           gateways: allGateways, tunnelCounter: tunnelCounter)
-        try encoder.encode(saved).write(to: URL(fileURLWithPath: dataFile), options: .atomic)
+        try encoder.encode(saved).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

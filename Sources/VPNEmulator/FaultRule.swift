@@ -46,9 +46,9 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
         case "drop", "drop-before-commit": kind = .dropBeforeCommit
         case "error-status" where op == .batchCreate: kind = .errorStatus
         case "error-status": return .failure(FaultParseError("fault kind error-status applies to batch-create only"))
-        case "401", "403", "429", "500", "502", "503", "504": kind = .status(Int(parts[1])!)
+        case "400", "401", "403", "429", "500", "502", "503", "504": kind = .status(Int(parts[1])!)
         default:
-            let known = "401, 403, 429, 500, 502, 503, 504, drop, drop-after-commit or error-status"
+            let known = "400, 401, 403, 429, 500, 502, 503, 504, drop, drop-after-commit or error-status"
             return .failure(FaultParseError("unknown fault kind \"\(parts[1])\"; expected \(known)"))
         }
         guard let rate = Double(parts[2]), (0...1).contains(rate) else {

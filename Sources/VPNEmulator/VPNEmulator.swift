@@ -97,6 +97,12 @@ public final class VPNEmulator: Sendable {
         state.withLock { $0.faults = faults }
     }
 
+    /// Writes everything the emulator holds to `path` as a `--data` file: a large estate is filled
+    /// quickly in memory, then served by an emulator started from the file.
+    public func save(to path: String) throws {
+        try state.withLock { try $0.store.save(to: path) }
+    }
+
     /// Every stored connection of a project (or of all projects), oldest first, with its current status.
     public func connections(project: String? = nil) -> [VPNConnection] {
         let now = nowMillis
@@ -177,6 +183,9 @@ public final class VPNEmulator: Sendable {
             return nil
         }
         switch fault {
+        case .status(400)?:
+            // A refusal of one request that says nothing of the credentials: the route quota case.
+            return error(400, "VPN.0218", "Failed to update the VPC route table: the route quota is used up", requestID)
         case .status(401)?:
             let reason = "the access key is expired or disabled"
             return error(401, "APIGW.0301", "Incorrect IAM authentication information: \(reason)", requestID)

@@ -39,7 +39,7 @@ enum EmulatorCommand {
         (https with --tls-cert/--tls-key). Connections are kept alive between requests unless --no-keepalive; a
         dropped answer resets the connection, reused or not.
         It serves any project id. Operations: batch-create, list, show, delete (connections), show-gateway,
-        list-gateways. Fault kinds: 401, 403, 429, 500, 502, 503, 504, drop (no answer, nothing done),
+        list-gateways. Fault kinds: 400 (VPN.0218), 401, 403, 429, 500, 502, 503, 504, drop (no answer, nothing done),
         drop-after-commit (created, then no answer), error-status (batch-create only: created, then ERROR).
 
         Gateways: those of --gateways-from files are ACTIVE, visible in every project, with the file's ips as

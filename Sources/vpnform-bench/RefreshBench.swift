@@ -23,8 +23,8 @@ struct RefreshBench {
 
         // Fill the emulator quickly (no latency), then read it back through one with latency.
         do {
-            let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(
-                accessKey: ak, secretKey: sk, dataFile: data, gateways: gateways)))
+            let emulator = try VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk, gateways: gateways))
+            let server = try EmulatorServer(emulator: emulator)
             defer { server.stop() }
             let plan = Planner.plan(desired: desired, state: .empty())
             guard case .success(let (psks, _)) = PSKResolver.resolve(work: plan.entries, desired: desired, environment: [:],
@@ -36,6 +36,7 @@ struct RefreshBench {
                                     options: .init(parallelism: 16))
             let report = await executor.run(plan)
             guard report.failed == 0 else { fail("filling the emulator failed") }
+            try emulator.save(to: data)
         }
         let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(
             accessKey: ak, secretKey: sk, latency: .milliseconds(latencyMS), dataFile: data)))

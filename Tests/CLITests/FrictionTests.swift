@@ -72,8 +72,8 @@ import Testing
     @Test("an apply in which every pair failed says so: Apply failed, not Apply complete")
     func failedWording() throws {
         let ws = Scratch().copy("examples/quickstart.yaml")
-        // Every batch-create is refused (403): each pair fails on its own, after the live read passed.
-        let emulator = try EmulatorProcess(arguments: ["--fault", "batch-create:403:1"], dataFile: ws.url("emulator.json"),
+        // Every batch-create is refused (400, route quota): each pair fails on its own, after the live read passed.
+        let emulator = try EmulatorProcess(arguments: ["--fault", "batch-create:400:1"], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("quickstart.yaml"))
         defer { emulator.stop() }
         let r = try BinaryRunner.run(
@@ -87,8 +87,8 @@ import Testing
     @Test("apply --json: a failure is an object {http_status, error_code, error_msg, request_id}")
     func jsonFailures() throws {
         let ws = Scratch().copy("examples/quickstart.yaml")
-        // Every batch-create is refused (403): each pair fails on its own, after the live read passed.
-        let emulator = try EmulatorProcess(arguments: ["--fault", "batch-create:403:1"], dataFile: ws.url("emulator.json"),
+        // Every batch-create is refused (400, route quota): each pair fails on its own, after the live read passed.
+        let emulator = try EmulatorProcess(arguments: ["--fault", "batch-create:400:1"], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("quickstart.yaml"))
         defer { emulator.stop() }
         let r = try BinaryRunner.run(
@@ -104,9 +104,9 @@ import Testing
         for f in failures {
             let error = try #require(f["error"] as? [String: Any])
             #expect(Set(error.keys) == ["http_status", "error_code", "error_msg", "request_id"])
-            #expect(error["http_status"] as? Int == 403)
-            #expect(error["error_code"] as? String == "VPN.0007")
-            #expect((error["error_msg"] as? String)?.contains("vpnConnections") == true)
+            #expect(error["http_status"] as? Int == 400)
+            #expect(error["error_code"] as? String == "VPN.0218")
+            #expect((error["error_msg"] as? String)?.contains("route quota") == true)
             #expect((error["request_id"] as? String)?.count == 32)
         }
         #expect(events.last?["event"] as? String == "summary" && events.last?["failed"] as? Int == 2)

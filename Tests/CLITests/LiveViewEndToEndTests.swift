@@ -295,7 +295,7 @@ import TestSupport
         let denied = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--auto-approve", "--endpoint", emulator.endpoint],
                                           environment: wrong, in: ws.url)
         #expect(denied.status == 1)
-        #expect(denied.stderr.contains("HTTP 401 APIGW.0301"))
+        #expect(denied.stderr.contains("could not read the live API: the API refused the credentials: HTTP 401 APIGW.0301"))
         #expect(denied.stderr.contains("check the credentials"))
     }
 }

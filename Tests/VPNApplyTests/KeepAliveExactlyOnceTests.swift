@@ -1,5 +1,6 @@
 import EstateGenerator
 import Foundation
+import TestSupport
 import Testing
 import VPNAPI
 @testable import VPNApply
@@ -39,10 +40,9 @@ import VPNForm
             environment: VPNClient.Environment(now: clock.now, sleep: { try await Task.sleep(for: .milliseconds(Int(min($0, 0.005) * 1000))) }))
         let yaml = EstateGenerator(pairs: pairs, connectionsPerGateway: 10, seed: seed).yaml()
         let loaded = DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "gen.yaml")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vpnform-keepalive-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = Scratch()
         let rig = ExecutorTests.Rig(emulator: emulator, client: client, desired: try #require(loaded.state),
-                                    store: StateStore(path: dir.appendingPathComponent("s.json").path), dir: dir)
+                                    store: StateStore(path: scratch.path("s.json")), scratch: scratch)
         return LoopbackRig(rig: rig, server: server)
     }
 
@@ -58,7 +58,6 @@ import VPNForm
         ], seed: 7)
         defer {
             r.server.stop()
-            try? FileManager.default.removeItem(at: r.rig.dir)
         }
         var (report, state) = try await r.rig.run(parallelism: 8)
         for _ in 0..<5 where report.failed > 0 {
@@ -87,7 +86,6 @@ import VPNForm
         let r = try Self.rig(pairs: 1, faults: [], seed: 3, deadline: .seconds(300))
         defer {
             r.server.stop()
-            try? FileManager.default.removeItem(at: r.rig.dir)
         }
         // A read first leaves an idle kept-alive connection that libcurl could reuse.
         let gateway = r.rig.desired.gateways[0].id.value.rawValue
@@ -117,8 +115,7 @@ import VPNForm
                                                credentials: Credentials(accessKey: ak, secretKey: Secret("not-the-key"))),
             transport: try CurlTransport())
         var rig = try ExecutorTests.rig(pairs: 60)
-        rig = ExecutorTests.Rig(emulator: emulator, client: client, desired: rig.desired, store: rig.store, dir: rig.dir)
-        defer { try? FileManager.default.removeItem(at: rig.dir) }
+        rig = ExecutorTests.Rig(emulator: emulator, client: client, desired: rig.desired, store: rig.store, scratch: rig.scratch)
         let (report, state) = try await rig.run(parallelism: 4)
         #expect(report.stoppedBy?.status == 401)
         #expect(emulator.requestCount <= 4, "\(emulator.requestCount) signed calls reached the API")

@@ -183,15 +183,16 @@ import VPNEmulator
                          FaultRule(operation: .listGateways, kind: .status(401), rate: 1)]
         }
         defer { f.stop() }
-        let forbidden = await apiError { try await f.client.showGateway(id: F.gateway) }
+        // A client stops after refused credentials, so each read uses a fresh one.
+        let forbidden = await apiError { try await f.client(project: F.project).showGateway(id: F.gateway) }
         #expect(forbidden?.status == 403 && forbidden?.code == "VPN.0007")
         #expect(forbidden?.message.contains("vpn:vpnGateways:get") == true)
-        let unauthorized = await apiError { try await f.client.listGateways() }
+        let unauthorized = await apiError { try await f.client(project: F.project).listGateways() }
         #expect(unauthorized?.status == 401 && unauthorized?.code == "APIGW.0301")
         f.emulator.setFaults([try FaultRule.parse("list-gateways:500:1").get()])
-        #expect(await apiError { try await f.client.listGateways() }?.status == 500)
+        #expect(await apiError { try await f.client(project: F.project).listGateways() }?.status == 500)
         f.emulator.setFaults([])
-        #expect(try await f.client.listGateways().count == 1)
+        #expect(try await f.client(project: F.project).listGateways().count == 1)
     }
 
     @Test("gateways survive a restart through the data file; a data file without gateways still loads")

@@ -54,7 +54,9 @@ func apiError<T>(_ call: () async throws -> T) async -> APIErrorBody? {
         _ = try await call()
         return nil
     } catch {
-        if case .api(let body)? = error as? VPNAPIError { return body }
-        return nil
+        switch error as? VPNAPIError {
+        case .api(let body)?, .credentialsRejected(let body)?: return body
+        default: return nil
+        }
     }
 }
