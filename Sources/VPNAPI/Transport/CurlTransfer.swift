@@ -20,7 +20,6 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let requestBody: UnsafeMutableBufferPointer<CChar>
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-    private var status = 0
     private var responseHeaders: [String: String] = [:]
     private var responseBody: [UInt8] = []
 
@@ -143,7 +142,7 @@ final class CurlTransfer: @unchecked Sendable {
             return finish(.failure(sent ? .lost(.cancelled) : .notSent(.cancelled)))
         }
         guard code == CURLE_OK else { return finish(.failure(failure(code))) }
-        status = longInfo(CURLINFO_RESPONSE_CODE)
+        let status = longInfo(CURLINFO_RESPONSE_CODE)
         finish(.success(HTTPResponseMessage(status: status, headers: responseHeaders, body: responseBody)))
     }
 
