@@ -6,7 +6,29 @@ struct CommandSpec: Sendable {
     var options: [OptionSpec]
     var maxPositionals: Int = 0
     var details: String = ""
-    var run: @Sendable (ParsedArguments, Console) async -> Int32
+    var body: Body
+
+    /// What a command runs: on the calling thread when it needs no concurrency, so that most
+    /// commands never start the dispatch main queue (which valgrind cannot run: libdispatch's
+    /// `sigsuspend`), or as an async function (apply, emulator).
+    enum Body: Sendable {
+        case synchronous(@Sendable (ParsedArguments, Console) -> Int32)
+        case asynchronous(@Sendable (ParsedArguments, Console) async -> Int32)
+    }
+
+    /// A command that runs on the calling thread.
+    init(name: String, summary: String, usage: String, options: [OptionSpec], maxPositionals: Int = 0,
+         details: String = "", run: @escaping @Sendable (ParsedArguments, Console) -> Int32) {
+        (self.name, self.summary, self.usage, self.options) = (name, summary, usage, options)
+        (self.maxPositionals, self.details, body) = (maxPositionals, details, .synchronous(run))
+    }
+
+    /// A command that needs concurrency.
+    init(name: String, summary: String, usage: String, options: [OptionSpec], maxPositionals: Int = 0,
+         details: String = "", run: @escaping @Sendable (ParsedArguments, Console) async -> Int32) {
+        (self.name, self.summary, self.usage, self.options) = (name, summary, usage, options)
+        (self.maxPositionals, self.details, body) = (maxPositionals, details, .asynchronous(run))
+    }
 
     static let helpOption = OptionSpec(["-h", "--help"], help: "Show this help.")
 
