@@ -70,7 +70,10 @@ enum PlanCommand {
             console.out(MarkdownPlanRenderer().render(plan))
         } else {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
-            console.out(TextPlanRenderer(color: color).render(plan))
+            // Written in chunks of a few megabytes: a plan of many creates is mostly this text.
+            var text = OutputBuffer { console.out(String(decoding: $0, as: UTF8.self)) }
+            TextPlanRenderer(color: color).write(plan, to: &text)
+            text.finish()
             if let out = args.value("--out") { console.out("\nSaved the plan to \(out); apply exactly this plan with `vpnform apply \(out)`.\n") }
         }
         return args.flag("--detailed-exitcode") && plan.hasChanges ? ExitCode.changesPresent : ExitCode.success

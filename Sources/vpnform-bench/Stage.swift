@@ -50,7 +50,12 @@ enum Stage: String, CaseIterable {
             guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
             let state = try stateRead.get()
             let plan = Planner.plan(desired: desired, state: state)
-            return TextPlanRenderer(color: false).render(plan).utf8.count
+            // As `vpnform plan` renders, in chunks, without the write itself.
+            var count = 0
+            var text = OutputBuffer { count += $0.count }
+            TextPlanRenderer(color: false).write(plan, to: &text)
+            text.finish()
+            return count
         }
     }
 
