@@ -89,6 +89,21 @@ import VPNCrypto
         #expect(m.hasPrefix("s.json:1:4: error: invalid state file: syntax error: expected the end of the file"), "\(m)")
     }
 
+    @Test("trailing bytes after a complete document are a located syntax error, in each place")
+    func trailingBytes() {
+        let state = String(decoding: StateFile(lineage: StateFileTests.lineage).serialized(), as: UTF8.self)
+        let m1 = Self.message { () throws(StateError) in _ = try StateFile.parse(Array((state + "x").utf8), path: "s.json") }
+        #expect(m1.hasPrefix("s.json:7:1: error: invalid state file: syntax error: expected the end of the file, found 'x'"), "\(m1)")
+        let line = "{\"address\":\"gw0/site0\",\"pair\":null} ,\n"
+        let m2 = Self.message { () throws(StateError) in
+            _ = try StateJournal.replay(Array(line.utf8), onto: StateFile(lineage: StateFileTests.lineage), path: "j")
+        }
+        #expect(m2.hasPrefix("j:1:37: error: invalid state file: syntax error: expected the end of the file, found ','"), "\(m2)")
+        let plan = "{\"format_version\": \"1\"}\n{}"
+        let m3 = Self.message { () throws(SavedPlan.ReadError) in _ = try SavedPlan.parse(Array(plan.utf8), path: "p.json") }
+        #expect(m3.hasPrefix("p.json:2:1: invalid plan file: syntax error: expected the end of the file"), "\(m3)")
+    }
+
     /// A one-pair state whose spec holds the file's text as the value of an extra first member,
     /// `a`, with the digest recomputed as a hand editor could: over the text with the whitespace
     /// outside strings dropped.
