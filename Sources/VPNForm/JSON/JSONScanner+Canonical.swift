@@ -108,6 +108,9 @@ extension JSONScanner {
         let from = i
         var j = i + 1, escaped = false
         scan: while j < end {
+            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+            while j + 8 <= end, !Self.hasSpecialByte(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+            guard j < end else { break }
             let b = base[j]
             switch b {
             case UInt8(ascii: "\""):
@@ -134,6 +137,16 @@ extension JSONScanner {
         out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: j + 1 - from))
         i = j + 1
         return (start, out.count - 1, escaped)
+    }
+
+    /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
+    /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20).
+    @inline(__always)
+    private static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below20 = (w &- ones &* 0x20) & ~w & highs
+        return w & highs != 0 || below20 != 0 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
     }
 
     /// The length of the well-formed UTF-8 sequence that starts with a non-ASCII byte at `j`
