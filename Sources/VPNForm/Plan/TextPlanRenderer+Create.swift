@@ -8,11 +8,13 @@ extension TextPlanRenderer {
     /// Writes a create entry straight from the spec's canonical bytes, exactly as ``render(_:)``
     /// writes it from the parsed attributes (canonical order is the sorted order it prints; a
     /// value's inline form is its canonical form with a space after each `,` and `:` outside
-    /// strings). Returns `false`, having written nothing, when a key is not plain ASCII (its width
-    /// in characters would need decoding): then the caller renders the entry the general way.
-    func writeCreate(_ address: PairAddress, _ spec: PairSpec, members: inout [CanonicalMember],
-                     to out: inout OutputBuffer) -> Bool {
-        spec.canonical.withUnsafeBufferPointer { b in
+    /// strings). Returns `false`, having written nothing, when the entry has no desired pair or a
+    /// key is not plain ASCII (its width in characters would need decoding): then the caller
+    /// renders the entry the general way.
+    func writeCreate(_ entry: PlanEntry, members: inout [CanonicalMember], to out: inout OutputBuffer) -> Bool {
+        guard let spec = entry.desired?.spec else { return false }
+        let address = entry.address
+        return spec.canonical.withUnsafeBufferPointer { b in
             guard Self.members(of: b, into: &members) else { return false }
             var width = 0
             for m in members { width = max(width, m.key.count) }

@@ -31,10 +31,8 @@ public struct TextPlanRenderer: Sendable {
         var members: [CanonicalMember] = []
         for entry in shown {
             out.append(UInt8(ascii: "\n"))
-            if entry.action == .create, let spec = entry.desired?.spec,
-               writeCreate(entry.address, spec, members: &members, to: &out) {
-                // written from the canonical bytes
-            } else {
+            // A create is written from its canonical spec bytes; anything else as rendered.
+            if !(entry.action == .create && writeCreate(entry, members: &members, to: &out)) {
                 out.append(render(entry))
             }
             out.boundary()
