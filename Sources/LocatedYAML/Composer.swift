@@ -137,8 +137,10 @@ struct Composer {
                 stack[top].pendingKey = PendingKey(text: s.text, mark: node.mark, identity: KeyIdentity(s),
                                                    isMerge: isMergeKey, isComplex: false)
             default:
-                issues.append(YAMLIssue(.complexKey, at: node.mark, "complex keys are not supported: this key is \(node.kindDescription)"))
-                stack[top].pendingKey = PendingKey(text: "", mark: node.mark, identity: KeyIdentity(text: "", isString: true),
+                let message = "complex keys are not supported: this key is \(node.kindDescription)"
+                issues.append(YAMLIssue(.complexKey, at: node.mark, message))
+                stack[top].pendingKey = PendingKey(text: "", mark: node.mark,
+                                                   identity: KeyIdentity(text: "", isString: true),
                                                    isMerge: false, isComplex: true)
             }
             return
@@ -153,11 +155,13 @@ struct Composer {
             issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
             return
         }
-        stack[top].entries.append(YAMLEntry(key: key.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString))
+        let entry = YAMLEntry(key: key.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        stack[top].entries.append(entry)
         if stack[top].keyIndex != nil {
             stack[top].keyIndex![key.identity] = stack[top].entries.count - 1
         } else if stack[top].entries.count == 16 {
-            stack[top].keyIndex = Dictionary(stack[top].entries.enumerated().map { (KeyIdentity($1), $0) }, uniquingKeysWith: { a, _ in a })
+            let keys = stack[top].entries.enumerated().map { (KeyIdentity($1), $0) }
+            stack[top].keyIndex = Dictionary(keys, uniquingKeysWith: { a, _ in a })
         }
     }
 
@@ -219,7 +223,11 @@ struct KeyIdentity: Hashable {
     }
 
     init(_ scalar: YAMLScalar) {
-        if case .string = scalar.value { self.init(text: scalar.text, isString: true) } else { self.init(text: scalar.text, isString: false) }
+        if case .string = scalar.value {
+            self.init(text: scalar.text, isString: true)
+        } else {
+            self.init(text: scalar.text, isString: false)
+        }
     }
 
     init(_ entry: YAMLEntry) { self.init(text: entry.key, isString: entry.keyIsString) }

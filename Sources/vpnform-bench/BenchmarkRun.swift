@@ -50,7 +50,9 @@ struct BenchmarkRun {
                 let median = times[times.count / 2]
                 if stage == .floor { floor = median; floors[n] = median }
                 if stage == .plan { planMedians[n] = median }
-                if callgrind, stage != .render { instructions[n, default: [:]][stage] = try Self.instructions(stage, yaml) }
+                if callgrind, stage != .render {
+                    instructions[n, default: [:]][stage] = try Self.instructions(stage, yaml)
+                }
                 print(String(format: "| %d | %.1f MB | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |",
                              n, Double(size) / 1e6, stage.rawValue, median, times.first!, times.last!, median / floor,
                              peak / 1024, Double(peak * 1024) / Double(size)))
@@ -89,7 +91,8 @@ struct BenchmarkRun {
             print("\n(no vpnform beside vpnform-bench: the real binary is not measured)")
             return
         }
-        print("\n| pairs | command (real binary) | time (s) | × floor | peak RSS | RSS ÷ YAML size |\n|---:|---|---|---:|---:|---:|")
+        print("\n| pairs | command (real binary) | time (s) | × floor | peak RSS | RSS ÷ YAML size |")
+        print("|---:|---|---|---:|---:|---:|")
         var counts: [(Int, String, Int)] = []
         for n in sizes {
             let yaml = dir.appendingPathComponent("estate-\(n).yaml").path
@@ -98,13 +101,17 @@ struct BenchmarkRun {
                 let samples = (0..<runs).map { _ in RealBinary.run(RealBinary.path, command.arguments) }
                 let times = samples.map(\.0).sorted(), peak = samples.map(\.1).max() ?? 0
                 let median = times[times.count / 2]
-                print(String(format: "| %d | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |", n, command.name, median, times.first!,
-                             times.last!, median / (floors[n] ?? .nan), peak / 1024, Double(peak * 1024) / Double(size)))
-                if callgrind, n <= 10000 { counts.append((n, command.name, try RealBinary.instructions(command.arguments))) }
+                print(String(format: "| %d | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |", n, command.name,
+                             median, times.first!, times.last!, median / (floors[n] ?? .nan), peak / 1024,
+                             Double(peak * 1024) / Double(size)))
+                if callgrind, n <= 10000 {
+                    counts.append((n, command.name, try RealBinary.instructions(command.arguments)))
+                }
             }
         }
         guard !counts.isEmpty else { return }
-        print("\n| pairs | command (real binary, whole process) | instructions (callgrind) | × floor |\n|---:|---|---:|---:|")
+        print("\n| pairs | command (real binary, whole process) | instructions (callgrind) | × floor |")
+        print("|---:|---|---:|---:|")
         for (n, name, count) in counts {
             let floor = Double(instructions[n]?[.floor] ?? 0)
             print(String(format: "| %d | %@ | %@ | %.2f× |", n, name, count.formatted(), Double(count) / floor))

@@ -17,7 +17,8 @@ struct RealBinary {
         [
             Command(name: "vpnform validate", arguments: ["validate", "-f", yaml]),
             Command(name: "vpnform plan", arguments: ["plan", "-f", yaml]),
-            Command(name: "vpnform plan, all creates", arguments: ["plan", "-f", yaml, "--state", scratch.appendingPathComponent("none.state.json").path]),
+            Command(name: "vpnform plan, all creates",
+                    arguments: ["plan", "-f", yaml, "--state", scratch.appendingPathComponent("none.state.json").path]),
             Command(name: "vpnform version (start-up)", arguments: ["version"]),
         ]
     }

@@ -13,6 +13,7 @@ let package = Package(
         // SHA-256 for the fuzzer that recomputes a spec's digest as a hand editor could.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto"),
         .executableTarget(name: "FuzzDesiredState", dependencies: ["FuzzDriver", .product(name: "VPNForm", package: "vpnform")]),
-        .executableTarget(name: "FuzzStateAndPlan", dependencies: ["FuzzDriver", "CLibCrypto", .product(name: "VPNForm", package: "vpnform")]),
+        .executableTarget(name: "FuzzStateAndPlan",
+                          dependencies: ["FuzzDriver", "CLibCrypto", .product(name: "VPNForm", package: "vpnform")]),
     ]
 )

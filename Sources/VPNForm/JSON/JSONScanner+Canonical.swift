@@ -109,7 +109,7 @@ extension JSONScanner {
         var j = i + 1, escaped = false
         scan: while j < end {
             // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
-            while j + 8 <= end, !Self.hasSpecialByte(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+            while j + 8 <= end, !hasSpecialByte(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
             guard j < end else { break }
             let b = base[j]
             switch b {

@@ -261,7 +261,9 @@ struct JSONScanner {
     /// returns what kind of value it was, for a message such as "the top level is an array".
     @discardableResult
     mutating func skipValue(depth: Int = 0) throws(JSONReadError) -> String {
-        guard depth < Self.maxDepth else { throw JSONReadError(offset: offset, message: "values nest more than \(Self.maxDepth) deep") }
+        guard depth < Self.maxDepth else {
+            throw JSONReadError(offset: offset, message: "values nest more than \(Self.maxDepth) deep")
+        }
         switch peek() {
         case Self.quote:
             _ = try string()

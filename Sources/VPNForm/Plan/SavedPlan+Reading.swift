@@ -17,7 +17,8 @@ extension SavedPlan {
             do throws(JSONReadError) {
                 return .success(try reader.document(bytes))
             } catch {
-                return .failure(.invalid(path: path, mark: JSONScanner.mark(of: error.offset, in: buffer), message: error.message))
+                let mark = JSONScanner.mark(of: error.offset, in: buffer)
+                return .failure(.invalid(path: path, mark: mark, message: error.message))
             }
         }
         return try result.get()
@@ -36,7 +37,9 @@ private struct SavedPlanReader {
         var version: String??, desired: ([String: Member], Int)?, state: ([String: Member], Int)?
         var seen: Set<String> = [], first = true
         while let (key, at) = try s.nextKey(&first) {
-            guard seen.insert(key).inserted else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
+            guard seen.insert(key).inserted else {
+                throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
+            }
             switch key {
             case "format_version": version = try stringOrNull(key)
             case "desired_file": desired = try object(key)
@@ -45,13 +48,19 @@ private struct SavedPlanReader {
             }
         }
         try s.expectEnd()
-        guard let version else { throw JSONReadError(offset: rootAt, message: "format_version: required field is missing") }
-        guard let version, version == PlanDocument.formatVersion else {
-            throw JSONReadError(offset: rootAt, message: "format_version \(version.flatMap { $0 } ?? "null") is not supported (expected \(PlanDocument.formatVersion))")
+        func missing(_ key: String) -> JSONReadError {
+            JSONReadError(offset: rootAt, message: "\(key): required field is missing")
         }
-        guard let (d, dAt) = desired else { throw JSONReadError(offset: rootAt, message: "desired_file: required field is missing") }
-        guard let (st, sAt) = state else { throw JSONReadError(offset: rootAt, message: "state_file: required field is missing") }
-        func field(_ o: [String: Member], _ key: String, at: Int, nullable: Bool = false) throws(JSONReadError) -> String? {
+        guard let version else { throw missing("format_version") }
+        guard let version, version == PlanDocument.formatVersion else {
+            let shown = version.flatMap { $0 } ?? "null", expected = PlanDocument.formatVersion
+            throw JSONReadError(offset: rootAt,
+                                message: "format_version \(shown) is not supported (expected \(expected))")
+        }
+        guard let (d, dAt) = desired else { throw missing("desired_file") }
+        guard let (st, sAt) = state else { throw missing("state_file") }
+        func field(_ o: [String: Member], _ key: String, at: Int,
+                   nullable: Bool = false) throws(JSONReadError) -> String? {
             switch o[key] {
             case nil: throw JSONReadError(offset: at, message: "\(key): required field is missing")
             case .string(let value)?: return value
@@ -84,7 +93,9 @@ private struct SavedPlanReader {
 
     /// An object's members, and where it starts.
     mutating func object(_ what: String) throws(JSONReadError) -> ([String: Member], Int) {
-        guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what): expected an object") }
+        guard s.peek() == UInt8(ascii: "{") else {
+            throw JSONReadError(offset: s.offset, message: "\(what): expected an object")
+        }
         let at = s.offset
         s.offset += 1
         var members: [String: Member] = [:], first = true

@@ -24,7 +24,8 @@ public struct TextPlanRenderer: Sendable {
     public func write(_ plan: Plan, to out: inout OutputBuffer) {
         let shown = plan.entries.filter { $0.action != .noop }
         if shown.isEmpty {
-            out.append("No changes. The desired file and the state agree (\(plan.count(.noop)) pair\(plan.count(.noop) == 1 ? "" : "s")).\n")
+            let n = plan.count(.noop)
+            out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
             return
         }
         out.append("vpnform will perform the following actions:\n" as StaticString)

@@ -11,12 +11,14 @@ import VPNForm
         let shown = plan.entries.filter { $0.action != .noop }
         guard !shown.isEmpty else { return r.render(plan) }
         let summary = color ? "\u{1B}[1m\(plan.summaryLine)\u{1B}[0m" : plan.summaryLine
-        return "vpnform will perform the following actions:\n" + shown.map { "\n" + r.render($0) }.joined() + "\n\(summary)\n"
+        let entries = shown.map { "\n" + r.render($0) }.joined()
+        return "vpnform will perform the following actions:\n" + entries + "\n\(summary)\n"
     }
 
     @Test("creates written from canonical bytes read as rendered from attributes", arguments: [false, true])
     func creates(color: Bool) {
-        for plan in [Planner.plan(desired: generated(40), state: StateFile(lineage: StateFileTests.lineage)), MixedPlan.plan] {
+        let creates = Planner.plan(desired: generated(40), state: StateFile(lineage: StateFileTests.lineage))
+        for plan in [creates, MixedPlan.plan] {
             #expect(TextPlanRenderer(color: color).render(plan) == entryByEntry(plan, color: color))
         }
     }
@@ -55,7 +57,8 @@ import VPNForm
         out.finish()
         #expect(chunks.count > 5)
         #expect(chunks.dropLast().allSatisfy { $0.count >= 2000 })
-        #expect(chunks.dropFirst().allSatisfy { $0.first == UInt8(ascii: "\n") }, "each chunk after the first starts a new entry")
+        #expect(chunks.dropFirst().allSatisfy { $0.first == UInt8(ascii: "\n") },
+                "each chunk after the first starts a new entry")
         #expect(String(decoding: chunks.joined(), as: UTF8.self) == TextPlanRenderer(color: false).render(plan))
     }
 }

@@ -57,7 +57,8 @@ import Testing
         let doc = read("? [a]\n: 1\n? {b: 2}\n: 2\nc: 3\n")
         #expect(doc.issues == [
             YAMLIssue(.complexKey, at: Mark(line: 1, column: 3), "complex keys are not supported: this key is a list"),
-            YAMLIssue(.complexKey, at: Mark(line: 3, column: 3), "complex keys are not supported: this key is a mapping"),
+            YAMLIssue(.complexKey, at: Mark(line: 3, column: 3),
+                      "complex keys are not supported: this key is a mapping"),
         ])
         #expect(mapping(doc.root).map(\.key) == ["c"])
     }
@@ -65,7 +66,8 @@ import Testing
     @Test("keys of different YAML values are different keys: 1 (an integer) and \"1\" (a string)")
     func keysByValue() {
         let doc = read("1: a\n\"1\": b\nx: c\n\"x\": d\n")
-        #expect(doc.issues == [YAMLIssue(.duplicateKey, at: Mark(line: 4, column: 1), "duplicate key \"x\" (first at 3:1)")])
+        let duplicate = YAMLIssue(.duplicateKey, at: Mark(line: 4, column: 1), "duplicate key \"x\" (first at 3:1)")
+        #expect(doc.issues == [duplicate])
         #expect(mapping(doc.root).map(\.key) == ["1", "1", "x"])
         #expect(mapping(doc.root).map(\.keyIsString) == [false, true, true])
     }
