@@ -34,12 +34,16 @@ enum PlanCommand {
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
+        // The state file's bytes are hashed for a saved or JSON plan only; otherwise they are let go
+        // once read, not held through planning and printing.
+        let keepBytes = args.flag("--json") || args.value("--out") != nil
         // The state is read (under its lock) on a second thread while the desired file is checked.
         let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, console: console) }, {
-            Result { () throws(StateError) in
+            Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
-                return try StateStore(path: statePath).load()
+                let (state, bytes) = try StateStore(path: statePath).load()
+                return (state, keepBytes ? bytes : nil)
             }
         })
         guard let (desired, desiredFile) = desiredLoad else { return ExitCode.failure }
