@@ -11,13 +11,25 @@ struct Composer {
         var anchor: String?
         var items: [YAMLNode] = []
         var entries: [YAMLEntry] = []
-        var pendingKey: (text: String, mark: Mark)?
+        var pendingKey: PendingKey?
         /// Nodes in this collection including itself, with aliases counted expanded.
         var size = 1
         /// Entries that came from `<<` merge keys, applied when the mapping closes.
         var merges: [(node: YAMLNode, mark: Mark)] = []
         /// The keys seen, once a mapping is large enough for hashing to beat a linear scan.
-        var keyIndex: [String: Int]?
+        var keyIndex: [KeyIdentity: Int]?
+    }
+
+    /// A mapping's key waiting for its value.
+    fileprivate struct PendingKey {
+        var text: String
+        var mark: Mark
+        /// What makes two keys the same key.
+        var identity: KeyIdentity
+        /// A plain, untagged `<<`: its value is merged (a quoted `"<<"` is an ordinary key).
+        var isMerge: Bool
+        /// A collection used as a key: reported once, and its entry dropped.
+        var isComplex: Bool
     }
 
     private static let scalarTags: Set<String> = ["str", "int", "float", "bool", "null"]
@@ -66,7 +78,7 @@ struct Composer {
             )
             let node = YAMLNode(.scalar(scalar), at: mark)
             if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
-            add(node, size: 1)
+            add(node, size: 1, isMergeKey: s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && text == "<<")
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard documents == 1 else { return }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -108,7 +120,7 @@ struct Composer {
     }
 
     /// Adds a finished node to the open collection, or makes it the root.
-    private mutating func add(_ node: YAMLNode, size: Int) {
+    private mutating func add(_ node: YAMLNode, size: Int, isMergeKey: Bool = false) {
         guard !stack.isEmpty else {
             root = node
             return
@@ -122,27 +134,34 @@ struct Composer {
         guard let key = stack[top].pendingKey else {
             switch node.content {
             case .scalar(let s):
-                stack[top].pendingKey = (s.text, node.mark)
+                stack[top].pendingKey = PendingKey(text: s.text, mark: node.mark, identity: KeyIdentity(s),
+                                                   isMerge: isMergeKey, isComplex: false)
             default:
-                issues.append(YAMLIssue(.complexKey, at: node.mark, "mapping keys must be plain scalars, not \(node.kindDescription)"))
-                stack[top].pendingKey = ("", node.mark)
+                let message = "complex keys are not supported: this key is \(node.kindDescription)"
+                issues.append(YAMLIssue(.complexKey, at: node.mark, message))
+                stack[top].pendingKey = PendingKey(text: "", mark: node.mark,
+                                                   identity: KeyIdentity(text: "", isString: true),
+                                                   isMerge: false, isComplex: true)
             }
             return
         }
         stack[top].pendingKey = nil
-        if key.text == "<<" {
+        if key.isComplex { return }
+        if key.isMerge {
             stack[top].merges.append((node, key.mark))
             return
         }
-        if let first = stack[top].firstEntry(withKey: key.text) {
+        if let first = stack[top].firstEntry(withKey: key.identity) {
             issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
             return
         }
-        stack[top].entries.append(YAMLEntry(key: key.text, keyMark: key.mark, value: node))
+        let entry = YAMLEntry(key: key.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        stack[top].entries.append(entry)
         if stack[top].keyIndex != nil {
-            stack[top].keyIndex![key.text] = stack[top].entries.count - 1
+            stack[top].keyIndex![key.identity] = stack[top].entries.count - 1
         } else if stack[top].entries.count == 16 {
-            stack[top].keyIndex = Dictionary(stack[top].entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let keys = stack[top].entries.enumerated().map { (KeyIdentity($1), $0) }
+            stack[top].keyIndex = Dictionary(keys, uniquingKeysWith: { a, _ in a })
         }
     }
 
@@ -162,7 +181,7 @@ struct Composer {
                     issues.append(YAMLIssue(.badMerge, at: source.mark, "a << merge key takes a mapping or a list of mappings, not \(source.kindDescription)"))
                     continue
                 }
-                for entry in entries where !frame.entries.contains(where: { $0.key == entry.key }) {
+                for entry in entries where !frame.entries.contains(where: { KeyIdentity($0) == KeyIdentity(entry) }) {
                     frame.entries.append(entry)
                 }
             }
@@ -186,8 +205,30 @@ struct Composer {
 
 extension Composer.Frame {
     /// The entry with `key`: a linear scan for small mappings, a hash lookup for large ones.
-    func firstEntry(withKey key: String) -> YAMLEntry? {
+    func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
         if let index = keyIndex { return index[key].map { entries[$0] } }
-        return entries.first { $0.key == key }
+        return entries.first { $0.key == key.text && $0.keyIsString == key.isString }
     }
+}
+
+/// What makes two mapping keys the same: the same text, both strings or both not (`1:` is an
+/// integer and `"1":` a string, so they are different keys; `a:` and `"a":` are the same).
+struct KeyIdentity: Hashable {
+    var text: String
+    var isString: Bool
+
+    init(text: String, isString: Bool) {
+        self.text = text
+        self.isString = isString
+    }
+
+    init(_ scalar: YAMLScalar) {
+        if case .string = scalar.value {
+            self.init(text: scalar.text, isString: true)
+        } else {
+            self.init(text: scalar.text, isString: false)
+        }
+    }
+
+    init(_ entry: YAMLEntry) { self.init(text: entry.key, isString: entry.keyIsString) }
 }

@@ -40,11 +40,14 @@ public struct YAMLEntry: Sendable {
     public var keyMark: Mark
     /// The value node.
     public var value: YAMLNode
+    /// Whether the key is a string (a plain `1` or `true` is not).
+    public var keyIsString: Bool
 
     /// Creates an entry.
-    public init(key: String, keyMark: Mark, value: YAMLNode) {
+    public init(key: String, keyMark: Mark, value: YAMLNode, keyIsString: Bool = true) {
         self.key = key
         self.keyMark = keyMark
         self.value = value
+        self.keyIsString = keyIsString
     }
 }

@@ -73,7 +73,11 @@ public struct YAMLReader: Sendable {
         if b.count >= 2, (b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) {
             return YAMLIssue(.encoding, at: .start, "file is UTF-16; vpnform reads UTF-8 only")
         }
-        if let nul = b.firstIndex(of: 0) {
+        let nulAt = b.withUnsafeBufferPointer { p -> Int? in
+            guard let base = p.baseAddress, let hit = memchr(base, 0, p.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        if let nul = nulAt {
             let line = b[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             return YAMLIssue(.encoding, at: Mark(line: line, column: 1), "file contains a NUL byte; vpnform reads UTF-8 text only")
         }

@@ -8,7 +8,31 @@ struct CommandSpec: Sendable {
     /// Which positional argument names the desired file, as `-f FILE` does.
     var positionalFile: PositionalFile = .none
     var details: String = ""
-    var run: @Sendable (ParsedArguments, Console) async -> Int32
+    var body: Body
+
+    /// What a command runs: on the calling thread when it needs no concurrency, so that most
+    /// commands never start the dispatch main queue (which valgrind cannot run: libdispatch's
+    /// `sigsuspend`), or as an async function (apply, emulator).
+    enum Body: Sendable {
+        case synchronous(@Sendable (ParsedArguments, Console) -> Int32)
+        case asynchronous(@Sendable (ParsedArguments, Console) async -> Int32)
+    }
+
+    /// A command that runs on the calling thread.
+    init(name: String, summary: String, usage: String, options: [OptionSpec], maxPositionals: Int = 0,
+         positionalFile: PositionalFile = .none, details: String = "",
+         run: @escaping @Sendable (ParsedArguments, Console) -> Int32) {
+        (self.name, self.summary, self.usage, self.options) = (name, summary, usage, options)
+        (self.maxPositionals, self.positionalFile, self.details, body) = (maxPositionals, positionalFile, details, .synchronous(run))
+    }
+
+    /// A command that needs concurrency.
+    init(name: String, summary: String, usage: String, options: [OptionSpec], maxPositionals: Int = 0,
+         positionalFile: PositionalFile = .none, details: String = "",
+         run: @escaping @Sendable (ParsedArguments, Console) async -> Int32) {
+        (self.name, self.summary, self.usage, self.options) = (name, summary, usage, options)
+        (self.maxPositionals, self.positionalFile, self.details, body) = (maxPositionals, positionalFile, details, .asynchronous(run))
+    }
 
     /// Whether `vpnform COMMAND FILE` means `vpnform COMMAND -f FILE`.
     enum PositionalFile: Sendable {

@@ -54,6 +54,24 @@ enum CommandSupport {
         return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// Runs `body` on the concurrency pool and waits for it on this thread: how a command that is
+    /// synchronous (so that it runs under valgrind) makes the occasional network call
+    /// (`plan --refresh`, `state show --refresh`) without an async entry point.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let box = BlockingResult<T>(), done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
+    }
+
     /// Whether standard output is a terminal.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+}
+
+/// Written by a task before it signals a semaphore, read by the waiting thread after.
+private final class BlockingResult<T>: @unchecked Sendable {
+    var value: T?
 }

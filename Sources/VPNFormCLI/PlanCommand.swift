@@ -57,12 +57,16 @@ enum PlanCommand {
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
+        // The state file's bytes are hashed for a saved or JSON plan only; otherwise they are let go
+        // once read, not held through planning and printing.
+        let keepBytes = args.flag("--json") || args.value("--out") != nil
         // The state is read (under its lock) on a second thread while the desired file is checked.
         let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, printer: printer) }, {
-            Result { () throws(StateError) in
+            Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
-                return try StateStore(path: statePath).loadFolded()
+                let (state, bytes) = try StateStore(path: statePath).loadFolded()
+                return (state, keepBytes ? bytes : nil)
             }
         })
         guard let (desired, desiredFile) = desiredLoad else { return ExitCode.failure }
@@ -81,7 +85,10 @@ enum PlanCommand {
         }
         let plan: Plan
         if refresh {
-            guard let live = await refreshed(desired, desiredPath, loaded.state, args, console, printer) else { return ExitCode.failure }
+            let state = loaded.state
+            guard let live = CommandSupport.blocking({ await refreshed(desired, desiredPath, state, args, console, printer) }) else {
+                return ExitCode.failure
+            }
             plan = live
         } else {
             plan = Planner.plan(desired: desired, state: loaded.state)
@@ -117,9 +124,12 @@ enum PlanCommand {
             console.out(renderer.render(plan, file: desiredPath))
         } else {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
+            // Written in chunks of a few megabytes: a plan of many creates is mostly this text.
+            var text = OutputBuffer { console.out(String(decoding: $0, as: UTF8.self)) }
             var renderer = TextPlanRenderer(color: color)
             renderer.drift = DriftRenderer(importCommand: importCommand)
-            console.out(renderer.render(plan))
+            renderer.write(plan, to: &text)
+            text.finish()
             if let out = args.value("--out") { console.out("\nSaved the plan to \(out); apply exactly this plan with `vpnform apply \(out)`.\n") }
         }
         return args.flag("--detailed-exitcode") && plan.hasChanges ? ExitCode.changesPresent : ExitCode.success

@@ -31,7 +31,7 @@ enum StateCommand {
         let printer = Printer(console: console, arguments: args)
         switch args.positionals.first {
         case "list" where args.positionals.count == 1: return list(args, console, printer)
-        case "show" where args.positionals.count == 2: return await show(args.positionals[1], args, console, printer)
+        case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
         case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
         default:
             printer.usage(UsageError("expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`"),
@@ -83,7 +83,7 @@ enum StateCommand {
         ])
     }
 
-    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) async -> Int32 {
+    static func show(_ address: String, _ args: ParsedArguments, _ console: Console, _ printer: Printer) -> Int32 {
         guard let state = load(args, printer) else { return ExitCode.failure }
         guard let pair = state.pairs[PairAddress(rawValue: address)] else {
             let hint = Suggestion.hint(for: address, in: state.pairs.keys.map(\.rawValue))
@@ -101,7 +101,9 @@ enum StateCommand {
             lines.append(("spec." + key, pair.spec.attributes[key]!.display))
         }
         if args.flag("--refresh") {
-            guard let live = await liveLines(pair, state: state, args, console, printer) else { return ExitCode.failure }
+            guard let live = CommandSupport.blocking({ await liveLines(pair, state: state, args, console, printer) }) else {
+                return ExitCode.failure
+            }
             lines += live
         }
         let width = lines.map(\.0.count).max() ?? 0

@@ -34,7 +34,7 @@ struct BenchmarkRun {
         print("vpnform-bench: \(ProcessInfo.processInfo.processorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(runs) runs per stage; median (min–max)\n")
         print("| pairs | YAML | stage | time (s) | × floor | peak RSS | RSS ÷ YAML size |")
         print("|---:|---:|---|---|---:|---:|---:|")
-        var planMedians: [Int: Double] = [:], instructions: [Int: [Stage: Int]] = [:]
+        var planMedians: [Int: Double] = [:], instructions: [Int: [Stage: Int]] = [:], floors: [Int: Double] = [:]
         for n in sizes {
             let yaml = dir.appendingPathComponent("estate-\(n).yaml").path
             if !FileManager.default.fileExists(atPath: yaml) || !FileManager.default.fileExists(atPath: StateStore.defaultPath(forDesired: yaml)) {
@@ -48,14 +48,17 @@ struct BenchmarkRun {
                 let samples = try (0..<runs).map { _ in try child(stage, yaml) }
                 let times = samples.map(\.0).sorted(), peak = samples.map(\.1).max() ?? 0
                 let median = times[times.count / 2]
-                if stage == .floor { floor = median }
+                if stage == .floor { floor = median; floors[n] = median }
                 if stage == .plan { planMedians[n] = median }
-                if callgrind { instructions[n, default: [:]][stage] = try Self.instructions(stage, yaml) }
+                if callgrind, stage != .render {
+                    instructions[n, default: [:]][stage] = try Self.instructions(stage, yaml)
+                }
                 print(String(format: "| %d | %.1f MB | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |",
                              n, Double(size) / 1e6, stage.rawValue, median, times.first!, times.last!, median / floor,
                              peak / 1024, Double(peak * 1024) / Double(size)))
             }
         }
+        try realBinary(floors: floors, instructions: instructions)
         let sorted = sizes.sorted()
         for (a, b) in zip(sorted, sorted.dropFirst()) {
             if let ta = planMedians[a], let tb = planMedians[b] {
@@ -142,6 +145,41 @@ struct BenchmarkRun {
             }
             times.sort()
             print(String(format: "| %@ | %d | %.2f | %.2f |", kind, times.count, times[times.count / 2], times[times.count * 9 / 10]))
+        }
+    }
+
+    /// The real `vpnform` binary on each estate: wall time and peak RSS as a user sees them, against
+    /// the floor stage's time (and, with `--callgrind`, whole-process instructions at sizes up to
+    /// 10,000 pairs against the floor stage's).
+    func realBinary(floors: [Int: Double], instructions: [Int: [Stage: Int]]) throws {
+        guard FileManager.default.isExecutableFile(atPath: RealBinary.path) else {
+            print("\n(no vpnform beside vpnform-bench: the real binary is not measured)")
+            return
+        }
+        print("\n| pairs | command (real binary) | time (s) | × floor | peak RSS | RSS ÷ YAML size |")
+        print("|---:|---|---|---:|---:|---:|")
+        var counts: [(Int, String, Int)] = []
+        for n in sizes {
+            let yaml = dir.appendingPathComponent("estate-\(n).yaml").path
+            let size = (try FileManager.default.attributesOfItem(atPath: yaml)[.size] as? Int) ?? 1
+            for command in RealBinary.commands(yaml: yaml, scratch: dir) {
+                let samples = (0..<runs).map { _ in RealBinary.run(RealBinary.path, command.arguments) }
+                let times = samples.map(\.0).sorted(), peak = samples.map(\.1).max() ?? 0
+                let median = times[times.count / 2]
+                print(String(format: "| %d | %@ | %.3f (%.3f–%.3f) | %.2f× | %d MB | %.1f× |", n, command.name,
+                             median, times.first!, times.last!, median / (floors[n] ?? .nan), peak / 1024,
+                             Double(peak * 1024) / Double(size)))
+                if callgrind, n <= 10000 {
+                    counts.append((n, command.name, try RealBinary.instructions(command.arguments)))
+                }
+            }
+        }
+        guard !counts.isEmpty else { return }
+        print("\n| pairs | command (real binary, whole process) | instructions (callgrind) | × floor |")
+        print("|---:|---|---:|---:|")
+        for (n, name, count) in counts {
+            let floor = Double(instructions[n]?[.floor] ?? 0)
+            print(String(format: "| %d | %@ | %@ | %.2f× |", n, name, count.formatted(), Double(count) / floor))
         }
     }
 

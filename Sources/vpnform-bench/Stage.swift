@@ -10,6 +10,9 @@ enum Stage: String, CaseIterable {
     case validate
     /// `vpnform plan`: validate, state load, digests, diff and the text rendering.
     case plan
+    /// The text rendering alone of a plan where every pair is a create (timed without the
+    /// reading and planning that make the plan; not counted by callgrind).
+    case render
 
     struct Measurement {
         var seconds: Double
@@ -22,7 +25,15 @@ enum Stage: String, CaseIterable {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         let clock = ContinuousClock()
         var sink = 0
-        let elapsed = try clock.measure { sink = try work(bytes, file: file, sequential: sequential) }
+        let elapsed: Duration
+        if self == .render {
+            let loaded = DesiredStateLoader().load(bytes: bytes, file: file)
+            guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
+            let plan = Planner.plan(desired: desired, state: StateFile(lineage: "6c7f1c2e-4c39-4a0e-9d5e-1f0a9a3b7d21"))
+            elapsed = clock.measure { sink = Self.render(plan) }
+        } else {
+            elapsed = try clock.measure { sink = try work(bytes, file: file, sequential: sequential) }
+        }
         if sink < 0 { print(sink) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -50,8 +61,19 @@ enum Stage: String, CaseIterable {
             guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
             let state = try stateRead.get()
             let plan = Planner.plan(desired: desired, state: state)
-            return TextPlanRenderer(color: false).render(plan).utf8.count
+            return Self.render(plan)
+        case .render:
+            fail("render is timed by measure(file:sequential:)")
         }
+    }
+
+    /// As `vpnform plan` renders, in chunks, without the write itself: the bytes written.
+    static func render(_ plan: Plan) -> Int {
+        var count = 0
+        var text = OutputBuffer { count += $0.count }
+        TextPlanRenderer(color: false).write(plan, to: &text)
+        text.finish()
+        return count
     }
 
     /// The state read of `plan`.

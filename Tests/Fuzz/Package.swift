@@ -10,7 +10,10 @@ let package = Package(
     dependencies: [.package(name: "vpnform", path: "../..")],
     targets: [
         .target(name: "FuzzDriver"),
+        // SHA-256 for the fuzzer that recomputes a spec's digest as a hand editor could.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto"),
         .executableTarget(name: "FuzzDesiredState", dependencies: ["FuzzDriver", .product(name: "VPNForm", package: "vpnform")]),
-        .executableTarget(name: "FuzzStateAndPlan", dependencies: ["FuzzDriver", .product(name: "VPNForm", package: "vpnform")]),
+        .executableTarget(name: "FuzzStateAndPlan",
+                          dependencies: ["FuzzDriver", "CLibCrypto", .product(name: "VPNForm", package: "vpnform")]),
     ]
 )

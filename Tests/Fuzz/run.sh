@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (with AddressSanitizer) and runs each for FUZZ_SECONDS (default 60).
-# Seeds: the examples, the invalid-file corpus (markers stripped), the example state and the golden plan.
+# Seeds: the examples, the invalid-file corpus (markers stripped), the example state, the golden plan
+# and JSONTestSuite's test_parsing files (for the state fuzzer, which also reads each input as a value
+# inside a spec with a recomputed digest).
 # A crash leaves its input in .build-fuzz/artifacts/ and fails the run; copy it into
 # Tests/VPNFormTests/Fixtures/fuzz-regressions/ so the test suite replays it from then on.
 set -euo pipefail
@@ -15,6 +17,7 @@ mkdir -p "$corpus/desired" "$corpus/state" "$scratch/artifacts"
 cp examples/*.yaml Tests/VPNFormTests/Fixtures/fuzz-regressions/*.yaml "$corpus/desired/"
 for f in Tests/VPNFormTests/Fixtures/invalid/*.yaml; do sed 's/1️⃣//g' "$f" > "$corpus/desired/$(basename "$f")"; done
 cp examples/*.state.json Tests/VPNFormTests/Fixtures/golden/plan.json Tests/VPNFormTests/Fixtures/fuzz-regressions/*.json "$corpus/state/"
+cp Tests/VPNFormTests/Fixtures/JSONTestSuite/test_parsing/*.json "$corpus/state/"
 status=0
 for target in FuzzDesiredState:desired FuzzStateAndPlan:state; do
   name=${target%%:*}; dir=${target##*:}

@@ -257,52 +257,47 @@ struct JSONScanner {
         }
     }
 
-    /// Skips the next value, an object or array, appending its bytes without the whitespace
-    /// between tokens to `out`; `false` (and `out` incomplete) if its brackets do not match.
-    ///
-    /// This is the fast path for text that is expected to be canonical JSON pretty-printed: a
-    /// caller checks the result against a digest and falls back to ``value(depth:)`` otherwise.
-    mutating func skipContainer(into out: inout [UInt8]) -> Bool {
-        // Open brackets as bits (1 for an object), for up to 64 levels; deeper text takes the slow path.
-        var kinds: UInt64 = 0, depth = 0
-        skipSpace()
-        let base = bytes.baseAddress!
-        while offset < bytes.count {
-            let b = bytes[offset]
-            switch b {
-            case 0x20, 0x0A, 0x0D, 0x09:
-                offset += 1
-                continue
-            case Self.quote:
-                // To the closing quote: the next quote not escaped by an odd run of backslashes.
-                var end = offset + 1
-                while true {
-                    guard end < bytes.count, let found = memchr(base + end, Int32(Self.quote), bytes.count - end) else { return false }
-                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    var backslashes = 0
-                    while bytes[end - 1 - backslashes] == Self.backslash { backslashes += 1 }
-                    if backslashes % 2 == 0 { break }
-                    end += 1
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...end]))
-                offset = end + 1
-                continue
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard depth < 64 else { return false }
-                kinds = kinds << 1 | (b == UInt8(ascii: "{") ? 1 : 0)
-                depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                guard depth > 0, (kinds & 1 == 1) == (b == UInt8(ascii: "}")) else { return false }
-                kinds >>= 1
-                depth -= 1
-            default:
-                guard depth > 0 else { return false }
-            }
-            out.append(b)
-            offset += 1
-            if depth == 0 { return true }
+    /// Skips the next value, checking it is RFC 8259 JSON (any number; keys may repeat), and
+    /// returns what kind of value it was, for a message such as "the top level is an array".
+    @discardableResult
+    mutating func skipValue(depth: Int = 0) throws(JSONReadError) -> String {
+        guard depth < Self.maxDepth else {
+            throw JSONReadError(offset: offset, message: "values nest more than \(Self.maxDepth) deep")
         }
-        return false
+        switch peek() {
+        case Self.quote:
+            _ = try string()
+            return "a string"
+        case UInt8(ascii: "{"):
+            offset += 1
+            var first = true
+            while try nextKey(&first) != nil { try skipValue(depth: depth + 1) }
+            return "an object"
+        case UInt8(ascii: "["):
+            offset += 1
+            var first = true
+            while try nextElement(&first) { try skipValue(depth: depth + 1) }
+            return "an array"
+        case UInt8(ascii: "t") where literal("true"): return "a boolean"
+        case UInt8(ascii: "f") where literal("false"): return "a boolean"
+        case UInt8(ascii: "n") where literal("null"): return "null"
+        case let b? where b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")):
+            _ = try number()
+            return "a number"
+        default:
+            throw unexpected("a value")
+        }
+    }
+
+    /// Fails unless the rest of the text is one JSON value that is not an object: then says what
+    /// it is. For a document whose reader expects an object and finds something else, so that
+    /// valid JSON of another shape gets "not a …" and anything else a located syntax error.
+    mutating func notAnObject(_ what: String) throws(JSONReadError) -> JSONReadError {
+        skipSpace()
+        let at = offset
+        let kind = try skipValue()
+        try expectEnd()
+        return JSONReadError(offset: at, message: "not a \(what): the top level is \(kind), not an object")
     }
 
     // MARK: Positions

@@ -51,53 +51,6 @@ public struct SavedPlan: Sendable, Equatable {
         return try parse(bytes, path: path)
     }
 
-    /// Parses a saved plan's bytes.
-    public static func parse(_ bytes: [UInt8], path: String) throws(ReadError) -> SavedPlan {
-        let document = YAMLReader(maxBytes: 256 << 20).read(bytes)
-        if let issue = document.issues.first { throw .invalid(path: path, mark: issue.mark, message: issue.message) }
-        guard let root = document.root, case .mapping(let top) = root.content else {
-            throw .invalid(path: path, mark: .start, message: "expected a JSON object")
-        }
-        func field(_ entries: [YAMLEntry], _ key: String, at mark: Mark, nullable: Bool = false) throws(ReadError) -> String? {
-            guard let node = entries.first(where: { $0.key == key })?.value else {
-                throw .invalid(path: path, mark: mark, message: "\(key): required field is missing")
-            }
-            if case .scalar(let s) = node.content {
-                if case .string(let v) = s.value { return v }
-                if nullable, s.value == .null { return nil }
-            }
-            throw .invalid(path: path, mark: node.mark, message: "\(key): expected a string")
-        }
-        func object(_ key: String) throws(ReadError) -> ([YAMLEntry], Mark) {
-            guard let node = top.first(where: { $0.key == key })?.value else { throw .invalid(path: path, mark: root.mark, message: "\(key): required field is missing") }
-            guard case .mapping(let e) = node.content else { throw .invalid(path: path, mark: node.mark, message: "\(key): expected an object") }
-            return (e, node.mark)
-        }
-        let version = try field(top, "format_version", at: root.mark)
-        guard version == PlanDocument.formatVersion else {
-            throw .invalid(path: path, mark: root.mark, message: "format_version \(version ?? "null") is not supported (expected \(PlanDocument.formatVersion))")
-        }
-        let (desired, dm) = try object("desired_file")
-        let (state, sm) = try object("state_file")
-        var plan = SavedPlan(
-            desiredPath: try field(desired, "path", at: dm) ?? "",
-            desiredSHA256: try field(desired, "sha256", at: dm) ?? "",
-            statePath: try field(state, "path", at: sm) ?? "",
-            stateSHA256: try field(state, "sha256", at: sm, nullable: true),
-            lineage: try field(state, "lineage", at: sm) ?? "",
-            bytes: bytes)
-        if let node = top.first(where: { $0.key == "refreshed" })?.value {
-            guard case .scalar(let v) = node.content, case .bool(let refreshed) = v.value else {
-                throw .invalid(path: path, mark: node.mark, message: "refreshed: expected true or false")
-            }
-            plan.refreshed = refreshed
-        }
-        guard plan.desiredSHA256.utf8.count == 64, plan.desiredSHA256.utf8.allSatisfy(ValueRules.isHex) else {
-            throw .invalid(path: path, mark: dm, message: "desired_file.sha256: expected 64 hex digits")
-        }
-        return plan
-    }
-
     /// Whether `document` (recomputed from the same files) is exactly this saved plan.
     public func matches(_ document: PlanDocument) -> Bool {
         Array(document.rendered().utf8) == bytes

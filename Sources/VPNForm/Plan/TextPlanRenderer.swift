@@ -17,19 +17,35 @@ public struct TextPlanRenderer: Sendable {
 
     /// The whole plan as text.
     public func render(_ plan: Plan) -> String {
-        var out = drift.render(plan.drift)
-        if !out.isEmpty { out += "\n" }
+        var out = OutputBuffer(capacity: 1 << 16)
+        write(plan, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Writes the whole plan into `out`, marking a chunk boundary after each entry; the caller
+    /// calls ``OutputBuffer/finish()``.
+    public func write(_ plan: Plan, to out: inout OutputBuffer) {
+        let driftText = drift.render(plan.drift)
+        if !driftText.isEmpty { out.append(driftText + "\n") }
         let shown = plan.entries.filter { $0.action != .noop }
         if shown.isEmpty {
-            out += "No changes. The desired file and the state agree (\(plan.count(.noop)) pair\(plan.count(.noop) == 1 ? "" : "s")).\n"
-            return out
+            let n = plan.count(.noop)
+            out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
+            return
         }
-        out += "vpnform will perform the following actions:\n"
+        out.append("vpnform will perform the following actions:\n" as StaticString)
+        var members: [CanonicalMember] = []
         for entry in shown {
-            out += "\n" + render(entry)
+            out.append(UInt8(ascii: "\n"))
+            // A create is written from its canonical spec bytes; anything else as rendered.
+            if !(entry.action == .create && entry.liveStatus == nil && writeCreate(entry, members: &members, to: &out)) {
+                out.append(render(entry))
+            }
+            out.boundary()
         }
-        out += "\n" + paint(plan.summaryLine, "1") + "\n"
-        return out
+        out.append(UInt8(ascii: "\n"))
+        out.append(paint(plan.summaryLine, "1"))
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// One entry: a comment line saying what happens, then the attributes that matter.
@@ -99,7 +115,7 @@ public struct TextPlanRenderer: Sendable {
         }
     }
 
-    private func paint(_ text: String, _ code: String) -> String {
+    func paint(_ text: String, _ code: String) -> String {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

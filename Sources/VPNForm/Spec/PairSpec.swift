@@ -12,7 +12,9 @@ public struct PairSpec: Sendable, Equatable {
     /// The canonical JSON of the attribute object.
     public private(set) var canonical: [UInt8]
 
-    /// A spec from bytes known to be canonical JSON of an object (built here, or verified by digest).
+    /// A spec from bytes known to be canonical JSON of an object: written by ``JSONWriter``, or
+    /// accepted by ``JSONScanner/canonicalContainer(into:)``, which accepts nothing else. A digest
+    /// match alone is not such proof (a hand editor can recompute a digest).
     init(canonical: [UInt8]) { self.canonical = canonical }
 
     /// Creates a spec from attributes.
@@ -29,6 +31,7 @@ public struct PairSpec: Sendable, Equatable {
                 var scanner = JSONScanner(buffer)
                 return try? scanner.value()
             }
+            // Unreachable from input: see init(canonical:); JSONTestSuiteTests and the fuzzer check it.
             guard case .object(let attributes) = value else { preconditionFailure("a spec's canonical bytes are a JSON object") }
             return attributes
         }

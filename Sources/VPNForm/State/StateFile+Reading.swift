@@ -35,8 +35,10 @@ extension StateFile {
 
 /// Reads a state file token by token with ``JSONScanner``: strict JSON, every problem located,
 /// duplicate keys refused. A pair's spec is kept as the canonical bytes its digest covers; the
-/// pretty-printed text vpnform writes becomes those bytes by dropping whitespace, so the common
-/// case costs one pass and one SHA-256 per pair. Any other spelling is parsed and canonicalised.
+/// pretty-printed text vpnform writes becomes those bytes by dropping the whitespace between its
+/// tokens, so the common case costs one checking pass and one SHA-256 per pair
+/// (``JSONScanner/canonicalContainer(into:)``, which accepts only canonical JSON). Any other
+/// spelling is parsed strictly and canonicalised.
 struct StateReader {
     let path: String
     var s: JSONScanner
@@ -58,7 +60,7 @@ struct StateReader {
     /// The whole document and its version.
     mutating func document() throws(JSONReadError) -> (StateFile, version: Int) {
         guard s.peek() != nil else { throw JSONReadError(offset: s.offset, message: "the file is empty") }
-        guard s.peek() == UInt8(ascii: "{") else { throw s.unexpected("an object") }
+        guard s.peek() == UInt8(ascii: "{") else { throw try s.notAnObject("vpnform state") }
         let rootAt = s.offset
         s.offset += 1
         var format: (String, Int)?, lineage: (String, Int)?, version: Int?, pairs: [PairAddress: PairState]?
@@ -185,7 +187,7 @@ struct StateReader {
                 let specAt = s.offset
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
                 scratch.removeAll(keepingCapacity: true)
-                if s.skipContainer(into: &scratch) {
+                if s.canonicalContainer(into: &scratch) {
                     spec = (Array(scratch), specAt)  // sized to fit: a state holds one per pair
                 } else {
                     s.offset = specAt
@@ -279,7 +281,10 @@ struct StateReader {
     /// One journal line: `{"address": …, "pair": {…} or null}`.
     mutating func journalEntry(_ lineNumber: Int) throws(JSONReadError) -> (String, PairState?) {
         let notEntry = JSONReadError(offset: 0, message: "journal line \(lineNumber) is not a journal entry")
-        guard s.peek() == UInt8(ascii: "{") else { throw notEntry }
+        guard s.peek() == UInt8(ascii: "{") else {
+            _ = try s.notAnObject("journal entry")
+            throw notEntry
+        }
         s.offset += 1
         var address: String?, pair: PairState??, first = true
         while let (key, _) = try s.nextKey(&first) {

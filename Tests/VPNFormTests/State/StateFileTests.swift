@@ -50,7 +50,7 @@ import VPNForm
 
     static let damaged: [(String, @Sendable (String) -> String, String)] = [
         ("truncated", { String($0.prefix($0.count / 2)) }, "syntax error"),
-        ("garbage", { _ in "not json at all" }, "expected an object"),
+        ("garbage", { _ in "not json at all" }, "syntax error: expected a value"),
         ("control bytes", { _ in "\u{7}{}" }, "syntax error"),
         ("unknown version", { $0.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2") }, "version 2 is not supported"),
         ("bad status", { $0.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"done\"") }, "expected pending or created"),

@@ -41,7 +41,9 @@ import VPNForm
     }
 
     static let damagedJournals: [(String, String, String)] = [
-        ("garbage\n{\"address\": \"a/b\", \"pair\": null}\n", "s.json.journal:1:1", "not a journal entry"),
+        ("garbage\n{\"address\": \"a/b\", \"pair\": null}\n", "s.json.journal:1:1", "syntax error: expected a value"),
+        ("[1, 2]\n{\"address\": \"a/b\", \"pair\": null}\n", "s.json.journal:1:1",
+         "journal line 1 is not a journal entry"),
         ("{\"address\": \"a/b\", \"pair\": null}\n{\"address\": \"a/b\", \"pair\": {\"status\": 7}}\n", "s.json.journal:2:39", "status: expected a string"),
     ]
 

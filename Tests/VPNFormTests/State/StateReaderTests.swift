@@ -62,6 +62,10 @@ import VPNForm
 
     static let broken: [(String, @Sendable (String) -> String, String)] = [
         ("float in a spec", { $0.replacingOccurrences(of: "\"ipsecpolicy.lifetime_seconds\": 3600", with: "\"ipsecpolicy.lifetime_seconds\": 3600.5") }, "expected an integer"),
+        ("space inside a number, digest unchanged", {
+            $0.replacingOccurrences(of: "\"ipsecpolicy.lifetime_seconds\": 3600",
+                                    with: "\"ipsecpolicy.lifetime_seconds\": 36 00")
+        }, "syntax error: expected ',' or '}', found '0'"),
         ("duplicate spec key", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": \"static\", \"style\": \"static\"") }, "duplicate key \"style\""),
         ("unclosed spec", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": [\"static\"") }, "syntax error"),
         ("bad escape", { $0.replacingOccurrences(of: "\"gw0/site0\"", with: "\"gw0/\\qsite0\"") }, "unknown escape"),

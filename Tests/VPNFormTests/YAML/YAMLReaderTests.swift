@@ -52,6 +52,33 @@ import Testing
         #expect(mapping(doc.root).count == 2)
     }
 
+    @Test("complex keys are reported as such, each once, never as a duplicate of another")
+    func complexKeys() {
+        let doc = read("? [a]\n: 1\n? {b: 2}\n: 2\nc: 3\n")
+        #expect(doc.issues == [
+            YAMLIssue(.complexKey, at: Mark(line: 1, column: 3), "complex keys are not supported: this key is a list"),
+            YAMLIssue(.complexKey, at: Mark(line: 3, column: 3),
+                      "complex keys are not supported: this key is a mapping"),
+        ])
+        #expect(mapping(doc.root).map(\.key) == ["c"])
+    }
+
+    @Test("keys of different YAML values are different keys: 1 (an integer) and \"1\" (a string)")
+    func keysByValue() {
+        let doc = read("1: a\n\"1\": b\nx: c\n\"x\": d\n")
+        let duplicate = YAMLIssue(.duplicateKey, at: Mark(line: 4, column: 1), "duplicate key \"x\" (first at 3:1)")
+        #expect(doc.issues == [duplicate])
+        #expect(mapping(doc.root).map(\.key) == ["1", "1", "x"])
+        #expect(mapping(doc.root).map(\.keyIsString) == [false, true, true])
+    }
+
+    @Test("a quoted \"<<\" is an ordinary key, not a merge")
+    func quotedMergeKey() {
+        let doc = read("base: &b {x: 1}\nm:\n  \"<<\": *b\n  y: 3\n")
+        #expect(doc.issues.isEmpty)
+        #expect(mapping(mapping(doc.root)[1].value).map(\.key) == ["<<", "y"])
+    }
+
     @Test("aliases expand to the anchored node, located at the alias")
     func aliases() {
         let doc = read("base: &b {x: 1}\ncopy: *b\n")

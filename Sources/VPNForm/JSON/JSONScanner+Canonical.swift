@@ -1,0 +1,205 @@
+import Foundation
+
+extension JSONScanner {
+    /// Reads the next value, an object or array, when it is canonical JSON (as ``JSONWriter``'s
+    /// compact style writes it) with whitespace between its tokens, appending it without that
+    /// whitespace to `out`. Returns `false`, with `out` and ``offset`` unspecified, for anything
+    /// else: a syntax error, or valid JSON that is not canonical (keys out of order or repeated,
+    /// escapes other than `\" \\ \n \r \t \b \f`, numbers that are not plain integers of at most
+    /// 18 digits, nesting deeper than 64).
+    ///
+    /// This is the state reader's fast path, and it only skips work: whatever it accepts is valid
+    /// JSON that ``value(depth:)`` reads and that ``JSONWriter`` writes back to the same bytes, so
+    /// a caller may trust the bytes once their digest matches. On `false` the caller reads the
+    /// text again with ``value(depth:)``, which reports where it goes wrong.
+    mutating func canonicalContainer(into out: inout [UInt8]) -> Bool {
+        skipSpace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[") else {
+            return false
+        }
+        guard let base = bytes.baseAddress else { return false }
+        let end = bytes.count
+        // Open containers as bits (1 for an object); for each open object, where its last key
+        // lies in `out` (start, end), so that the next key can be checked to sort after it.
+        var kinds: UInt64 = 0, depth = 0
+        var lastKeys: [(start: Int, end: Int)] = []
+        var want = Want.value
+        var i = offset
+        defer { offset = i }
+        while true {
+            while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+            guard i < end else { return false }
+            let b = base[i]
+            switch want {
+            case .value, .valueOrClose:
+                if b == UInt8(ascii: "]"), want == .valueOrClose { break }
+                switch b {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    guard depth < 64 else { return false }
+                    let isObject = b == UInt8(ascii: "{")
+                    kinds = kinds << 1 | (isObject ? 1 : 0)
+                    depth += 1
+                    if isObject { lastKeys.append((-1, -1)) }
+                    out.append(b)
+                    i += 1
+                    want = isObject ? .keyOrClose : .valueOrClose
+                    continue
+                case UInt8(ascii: "\""):
+                    guard Self.canonicalString(base, &i, end, into: &out) != nil else { return false }
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard Self.canonicalInteger(base, &i, end, into: &out) else { return false }
+                case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                    guard Self.literal(base, &i, end, into: &out) else { return false }
+                default:
+                    return false
+                }
+                want = .commaOrClose
+                continue
+            case .key, .keyOrClose:
+                if b == UInt8(ascii: "}"), want == .keyOrClose { break }
+                guard b == UInt8(ascii: "\""), let key = Self.canonicalString(base, &i, end, into: &out),
+                      !key.escaped else { return false }
+                // Keys strictly ascending by their bytes: in canonical order, and none repeated.
+                let last = lastKeys[lastKeys.count - 1]
+                if last.start >= 0 {
+                    let ascending = out.withUnsafeBufferPointer { o in
+                        UnsafeBufferPointer(rebasing: o[last.start..<last.end])
+                            .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: o[key.start..<key.end]))
+                    }
+                    guard ascending else { return false }
+                }
+                lastKeys[lastKeys.count - 1] = (key.start, key.end)
+                want = .colon
+                continue
+            case .colon:
+                guard b == UInt8(ascii: ":") else { return false }
+                out.append(b)
+                i += 1
+                want = .value
+                continue
+            case .commaOrClose:
+                let inObject = kinds & 1 == 1
+                if b == UInt8(ascii: ",") {
+                    out.append(b)
+                    i += 1
+                    want = inObject ? .key : .value
+                    continue
+                }
+                guard b == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return false }
+            }
+            // A closing bracket that matches the open container.
+            if kinds & 1 == 1 { lastKeys.removeLast() }
+            kinds >>= 1
+            depth -= 1
+            out.append(b)
+            i += 1
+            if depth == 0 { return true }
+            want = .commaOrClose
+        }
+    }
+
+    /// What the canonical reader expects next.
+    private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }
+
+    /// A string at `i` (its opening quote) copied to `out` as it stands, when it is valid UTF-8
+    /// with only the escapes the canonical writer uses; its body's place in `out`.
+    private static func canonicalString(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
+                                        into out: inout [UInt8]) -> (start: Int, end: Int, escaped: Bool)? {
+        let from = i
+        var j = i + 1, escaped = false
+        scan: while j < end {
+            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+            while j + 8 <= end, !hasSpecialByte(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+            guard j < end else { break }
+            let b = base[j]
+            switch b {
+            case UInt8(ascii: "\""):
+                break scan
+            case UInt8(ascii: "\\"):
+                guard j + 1 < end else { return nil }
+                switch base[j + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"),
+                     UInt8(ascii: "t"), UInt8(ascii: "b"), UInt8(ascii: "f"): j += 2
+                default: return nil  // `\/`, `\u…`: valid or not, the slow path decides
+                }
+                escaped = true
+            case 0..<0x20:
+                return nil
+            case 0x20..<0x80:
+                j += 1
+            default:
+                guard let n = utf8SequenceLength(base, j, end) else { return nil }
+                j += n
+            }
+        }
+        guard j < end else { return nil }
+        let start = out.count + 1
+        out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: j + 1 - from))
+        i = j + 1
+        return (start, out.count - 1, escaped)
+    }
+
+    /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
+    /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20).
+    @inline(__always)
+    private static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below20 = (w &- ones &* 0x20) & ~w & highs
+        return w & highs != 0 || below20 != 0 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
+    }
+
+    /// The length of the well-formed UTF-8 sequence that starts with a non-ASCII byte at `j`
+    /// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or `nil`.
+    private static func utf8SequenceLength(_ base: UnsafePointer<UInt8>, _ j: Int, _ end: Int) -> Int? {
+        let lead = base[j]
+        let n: Int, secondLow: UInt8, secondHigh: UInt8
+        switch lead {
+        case 0xC2...0xDF: (n, secondLow, secondHigh) = (2, 0x80, 0xBF)
+        case 0xE0: (n, secondLow, secondHigh) = (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (n, secondLow, secondHigh) = (3, 0x80, 0xBF)
+        case 0xED: (n, secondLow, secondHigh) = (3, 0x80, 0x9F)
+        case 0xF0: (n, secondLow, secondHigh) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (n, secondLow, secondHigh) = (4, 0x80, 0xBF)
+        case 0xF4: (n, secondLow, secondHigh) = (4, 0x80, 0x8F)
+        default: return nil
+        }
+        guard j + n <= end, base[j + 1] >= secondLow, base[j + 1] <= secondHigh else { return nil }
+        for k in 2..<n where base[j + k] & 0xC0 != 0x80 { return nil }
+        return n
+    }
+
+    /// An integer as `String(Int)` writes it: no `-0`, no leading zero, no fraction or exponent,
+    /// at most 18 digits (so that it fits).
+    private static func canonicalInteger(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
+                                         into out: inout [UInt8]) -> Bool {
+        let from = i
+        var j = i
+        if base[j] == UInt8(ascii: "-") { j += 1 }
+        let digitsFrom = j
+        while j < end, base[j] >= UInt8(ascii: "0"), base[j] <= UInt8(ascii: "9") { j += 1 }
+        let digits = j - digitsFrom
+        guard digits > 0, digits <= 18 else { return false }
+        if base[digitsFrom] == UInt8(ascii: "0") {
+            guard digits == 1, digitsFrom == from else { return false }
+        }
+        // A fraction or an exponent is not canonical; the byte after is checked as the next token.
+        out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: j - from))
+        i = j
+        return true
+    }
+
+    /// `true`, `false` or `null`.
+    private static func literal(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
+                                into out: inout [UInt8]) -> Bool {
+        for word in ["true", "false", "null"] as [StaticString] {
+            let n = word.utf8CodeUnitCount
+            if i + n <= end, memcmp(base + i, word.utf8Start, n) == 0 {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: n))
+                i += n
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,56 @@
+/// A growing byte buffer that output is written into, handed on in chunks of a few megabytes (at
+/// boundaries the writer chooses, so a chunk never splits a character or a plan entry).
+public struct OutputBuffer {
+    /// What has been written and not yet handed on.
+    public private(set) var bytes: [UInt8] = []
+    /// Hand the bytes on once there are at least this many.
+    let chunkSize: Int
+    /// Where full chunks go; `nil` keeps everything.
+    let sink: (([UInt8]) -> Void)?
+
+    /// A buffer that keeps everything written to it.
+    public init(capacity: Int = 0) {
+        chunkSize = .max
+        sink = nil
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// A buffer that hands its bytes to `sink` whenever a boundary is reached with at least
+    /// `chunkSize` bytes, and once more at ``finish()``.
+    public init(chunkSize: Int = 4 << 20, sink: @escaping ([UInt8]) -> Void) {
+        self.chunkSize = chunkSize
+        self.sink = sink
+        bytes.reserveCapacity(min(chunkSize, 64 << 20) + (64 << 10))
+    }
+
+    mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ b: UInt8) { bytes.append(b) }
+
+    mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
+
+    mutating func spaces(_ n: Int) {
+        if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    }
+
+    /// A point where a chunk may end: hands the bytes on if there are enough.
+    mutating func boundary() {
+        guard let sink, bytes.count >= chunkSize else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands on what is left.
+    public mutating func finish() {
+        guard let sink, !bytes.isEmpty else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+}

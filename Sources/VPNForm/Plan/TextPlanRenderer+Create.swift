@@ -1,0 +1,100 @@
+/// A top-level member of a spec's canonical JSON: where its key's body and its value lie.
+struct CanonicalMember {
+    var key: Range<Int>
+    var value: Range<Int>
+}
+
+extension TextPlanRenderer {
+    /// Writes a create entry straight from the spec's canonical bytes, exactly as ``render(_:)``
+    /// writes it from the parsed attributes (canonical order is the sorted order it prints; a
+    /// value's inline form is its canonical form with a space after each `,` and `:` outside
+    /// strings). Returns `false`, having written nothing, when the entry has no desired pair or a
+    /// key is not plain ASCII (its width in characters would need decoding): then the caller
+    /// renders the entry the general way.
+    func writeCreate(_ entry: PlanEntry, members: inout [CanonicalMember], to out: inout OutputBuffer) -> Bool {
+        guard let spec = entry.desired?.spec else { return false }
+        let address = entry.address
+        return spec.canonical.withUnsafeBufferPointer { b in
+            guard Self.members(of: b, into: &members) else { return false }
+            var width = 0
+            for m in members { width = max(width, m.key.count) }
+            let a = address.rawValue
+            out.append("  # ")
+            out.append(a)
+            out.append(" will be created\n")
+            out.append("  ")
+            out.append(paint("+", "32"))
+            out.append(" pair \"")
+            out.append(a)
+            out.append("\" {\n")
+            let marker = paint("+", "32")
+            for m in members {
+                out.append("      ")
+                out.append(marker)
+                out.append(UInt8(ascii: " "))
+                out.append(UnsafeBufferPointer(rebasing: b[m.key]))
+                out.spaces(width - m.key.count)
+                out.append(" = ")
+                Self.writeInline(UnsafeBufferPointer(rebasing: b[m.value]), to: &out)
+                out.append(UInt8(ascii: "\n"))
+            }
+            out.append("    }\n")
+            return true
+        }
+    }
+
+    /// The top-level members of canonical JSON object bytes; `false` if a key has an escape or a
+    /// non-ASCII byte.
+    static func members(of b: UnsafeBufferPointer<UInt8>, into members: inout [CanonicalMember]) -> Bool {
+        members.removeAll(keepingCapacity: true)
+        var i = 1  // after "{"
+        while i < b.count, b[i] == UInt8(ascii: "\"") {
+            let keyStart = i + 1
+            var j = keyStart
+            while b[j] != UInt8(ascii: "\"") {
+                guard b[j] != UInt8(ascii: "\\"), b[j] < 0x80 else { return false }
+                j += 1
+            }
+            let key = keyStart..<j
+            let valueStart = j + 2  // past `":`
+            var k = valueStart, depth = 0
+            scan: while k < b.count {
+                switch b[k] {
+                case UInt8(ascii: "\""):
+                    k += 1
+                    while b[k] != UInt8(ascii: "\"") { k += b[k] == UInt8(ascii: "\\") ? 2 : 1 }
+                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if depth == 0 { break scan }
+                    depth -= 1
+                case UInt8(ascii: ","):
+                    if depth == 0 { break scan }
+                default: break
+                }
+                k += 1
+            }
+            members.append(CanonicalMember(key: key, value: valueStart..<k))
+            i = k + 1  // past `,` (or `}`, ending the loop)
+        }
+        return true
+    }
+
+    /// Canonical JSON bytes in ``JSONWriter``'s inline style: `", "` and `": "` between items.
+    static func writeInline(_ v: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
+        var from = 0, i = 0
+        while i < v.count {
+            switch v[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                while v[i] != UInt8(ascii: "\"") { i += v[i] == UInt8(ascii: "\\") ? 2 : 1 }
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                out.append(UnsafeBufferPointer(rebasing: v[from...i]))
+                out.append(UInt8(ascii: " "))
+                from = i + 1
+            default: break
+            }
+            i += 1
+        }
+        out.append(UnsafeBufferPointer(rebasing: v[from..<v.count]))
+    }
+}
