@@ -87,7 +87,7 @@ import VPNCrypto
             #expect(m.contains("not a vpnform state: the top level is \(kind)"), "\(m)")
         }
         let m = Self.message { () throws(StateError) in _ = try StateFile.parse(Array("[] []".utf8), path: "s.json") }
-        #expect(m.hasPrefix("s.json:1:4: error: invalid state file: syntax error: expected the end of the file"),
+        #expect(m.hasPrefix("s.json:1:4: invalid state file: syntax error: expected the end of the file"),
                 "\(m)")
     }
 
@@ -97,13 +97,13 @@ import VPNCrypto
         let m1 = Self.message { () throws(StateError) in
             _ = try StateFile.parse(Array((state + "x").utf8), path: "s.json")
         }
-        #expect(m1.hasPrefix("s.json:7:1: error: invalid state file: syntax error: expected the end of the file"),
+        #expect(m1.hasPrefix("s.json:7:1: invalid state file: syntax error: expected the end of the file"),
                 "\(m1)")
         let line = "{\"address\":\"gw0/site0\",\"pair\":null} ,\n"
         let m2 = Self.message { () throws(StateError) in
             _ = try StateJournal.replay(Array(line.utf8), onto: StateFile(lineage: StateFileTests.lineage), path: "j")
         }
-        #expect(m2.hasPrefix("j:1:37: error: invalid state file: syntax error: expected the end of the file, found"),
+        #expect(m2.hasPrefix("j:1:37: invalid state file: syntax error: expected the end of the file, found"),
                 "\(m2)")
         let plan = "{\"format_version\": \"1\"}\n{}"
         let m3 = Self.message { () throws(SavedPlan.ReadError) in
