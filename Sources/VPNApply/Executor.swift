@@ -239,7 +239,7 @@ public struct Executor: Sendable {
               useLive: Bool) async throws(LookError) -> [LiveConnection?] {
         let existing: [LiveConnection]
         if useLive, let live, live.gateways.contains(gatewayID) {
-            existing = live.connections.filter { $0.gatewayID == gatewayID }
+            existing = live.connections(on: gatewayID)
         } else {
             do {
                 existing = try await client.listConnections(vgwID: gatewayID.rawValue).map(LiveConnection.init)

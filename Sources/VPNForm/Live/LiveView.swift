@@ -4,16 +4,23 @@ public struct LiveView: Sendable, Equatable {
     /// The gateways whose connections were all read: a connection missing from one of them is gone.
     public var gateways: Set<GatewayID>
     /// Every connection read, in the order the API listed them (oldest first).
-    public var connections: [LiveConnection]
+    public var connections: [LiveConnection] {
+        didSet { byGateway = Self.index(connections) }
+    }
+    /// The connections by gateway, so a pair's look is not a scan of the whole project.
+    private var byGateway: [GatewayID: [LiveConnection]]
 
     public init(gateways: Set<GatewayID>, connections: [LiveConnection]) {
         self.gateways = gateways
         self.connections = connections
+        byGateway = Self.index(connections)
     }
 
-    /// The connections of one gateway with one name, oldest first.
-    public func named(_ name: String, on gateway: GatewayID) -> [LiveConnection] {
-        connections.filter { $0.gatewayID == gateway && $0.name == name }
+    /// The connections of one gateway, oldest first.
+    public func connections(on gateway: GatewayID) -> [LiveConnection] { byGateway[gateway] ?? [] }
+
+    private static func index(_ connections: [LiveConnection]) -> [GatewayID: [LiveConnection]] {
+        Dictionary(grouping: connections, by: \.gatewayID)
     }
 }
 
