@@ -54,7 +54,7 @@ extension ApplySession {
         var plan: Plan
         var parallelism: Int
 
-        var work: [PlanEntry] { plan.entries.filter { $0.action == .create || $0.action == .recover } }
+        var work: [PlanEntry] { plan.entries.filter(\.needsKey) }
 
         /// Reads and checks every input; the caller holds the state lock.
         init(_ source: Source, request: ApplyRequest) throws(ApplyFailure) {

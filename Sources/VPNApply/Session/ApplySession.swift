@@ -19,7 +19,7 @@ import VPNForm
 public final class ApplySession: Sendable {
     /// The plan being applied, refreshed against the live API.
     public let plan: Plan
-    /// The plan's entries that make calls: creates and recovers.
+    /// The plan's entries that make calls: everything but no-ops.
     public let work: [PlanEntry]
     /// The desired file's warnings (it has no errors, or the session would not be open).
     public let warnings: [Diagnostic]
@@ -50,7 +50,7 @@ public final class ApplySession: Sendable {
 
     init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock, wait: StatusWaiter.Options?) {
         plan = live.plan
-        work = live.plan.entries.filter { $0.action == .create || $0.action == .recover }
+        work = live.plan.entries.filter(\.makesCalls)
         warnings = inputs.warnings + live.warnings
         desiredPath = inputs.desiredPath
         statePath = inputs.statePath
@@ -91,9 +91,9 @@ public final class ApplySession: Sendable {
             }
             let live = try await readLive(inputs, t.client, parallelism: request.parallelism)
             // The refresh may plan more creates (connections deleted outside vpnform): their keys too.
-            let work = live.plan.entries.filter { $0.action == .create || $0.action == .recover }
+            let work = live.plan.entries.filter(\.needsKey)
             var psks = t.psks
-            if work.contains(where: { psks[$0.address] == nil && $0.desired != nil }) {
+            if work.contains(where: { psks[$0.address] == nil }) {
                 switch PSKResolver.resolve(work: work, desired: inputs.desired, environment: request.environment,
                                            throwaway: request.emulator) {
                 case .failure(.missing(let names)): throw ApplyFailure.missingKeys(names: names)

@@ -1,6 +1,7 @@
 /// Brings a state up to date with a ``LiveView``: what the planner diffs a refreshed plan against.
 ///
-/// Only pairs on gateways the view covers are touched. A created pair whose connections are all
+/// Only pairs on gateways the view covers are touched. A pair being deleted loses the connections
+/// that are gone (and leaves the state when none is left). A created (or updating) pair whose connections are all
 /// gone leaves the state (so a desired one is planned for creation); one with some gone becomes
 /// pending (so apply looks for the rest by name and creates only what is missing); one whose
 /// attributes changed gets the live values in its spec (so the plan shows desired against live).
@@ -24,7 +25,16 @@ public struct Refresh: Sendable, Equatable {
         var claimed = Set<ConnectionID>()
         for (address, pair) in state.pairs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             for c in pair.connections { if let id = c.id { claimed.insert(id) } }
-            guard pair.status == .created, live.gateways.contains(pair.gatewayID) else { continue }
+            guard pair.status != .pending, live.gateways.contains(pair.gatewayID) else { continue }
+            if pair.status == .deleting {
+                // An interrupted delete: what is gone needs no second delete.
+                var left = pair
+                for i in left.connections.indices where left.connections[i].id.flatMap({ byID[$0] }) == nil {
+                    left.connections[i].id = nil
+                }
+                refreshed.pairs[address] = left.connections.allSatisfy { $0.id == nil } ? nil : left
+                continue
+            }
             let found = pair.connections.map { $0.id.flatMap { byID[$0] } }
             statuses[address] = found.map { $0?.status ?? "DELETED" }
             let gone = zip(pair.connections, found).filter { $0.1 == nil }.map(\.0)

@@ -86,7 +86,7 @@ import VPNForm
         }
         #expect(changes == [AttributeChange(attribute: "cgw_id", old: before, new: .string("99999999-0000-4000-8000-000000000001"))])
         let entry = plan.entries.first { $0.address == address }!
-        #expect(entry.action == .change)
+        #expect(entry.action == .update)
         #expect(entry.changes.map(\.attribute) == ["cgw_id"])
         #expect(entry.changes.first?.new == before, "apply would bring it back to the file's value")
     }
