@@ -53,6 +53,8 @@ extension ApplySession {
         var stateFileExists: Bool
         var plan: Plan
         var parallelism: Int
+        /// The desired file's `moved:` entries this apply carries out: (old, new) addresses.
+        var moves: [(from: PairAddress, to: PairAddress)]
 
         var work: [PlanEntry] { plan.entries.filter(\.needsKey) }
 
@@ -85,6 +87,7 @@ extension ApplySession {
                     throw .lineageMismatch(path: statePath, planned: savedPlan.lineage, found: state.lineage)
                 }
             }
+            (state, moves) = state.applying(source.desired.moved)
             plan = Planner.plan(desired: source.desired, state: state)
             if let savedPlan {
                 let recomputed = PlanDocument(

@@ -8,7 +8,10 @@ public enum Planner {
     ///   - desired: A valid desired state.
     ///   - state: The state file's contents.
     ///   - live: What the API showed of the gateways concerned; `nil` for an offline plan.
+    ///
+    /// The desired file's `moved:` entries are applied to the state first.
     public static func plan(desired: DesiredState, state: StateFile, live: LiveView? = nil) -> Plan {
+        let state = state.applying(desired.moved).state
         guard let live else { return plan(desired: desired, state: state) }
         return plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
     }
