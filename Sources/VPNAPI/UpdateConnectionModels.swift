@@ -17,9 +17,10 @@ public struct UpdateVPNConnection: Codable, Sendable, Equatable {
     public var ikepolicy: IKEPolicy?
     public var ipsecpolicy: IPsecPolicy?
 
-    public init(name: String? = nil, cgwID: String? = nil, peerSubnets: [String]? = nil, tunnelLocalAddress: String? = nil,
-                tunnelPeerAddress: String? = nil, enableHub: Bool? = nil, psk: Secret? = nil, policyRules: [PolicyRule]? = nil,
-                ikepolicy: IKEPolicy? = nil, ipsecpolicy: IPsecPolicy? = nil) {
+    public init(name: String? = nil, cgwID: String? = nil, peerSubnets: [String]? = nil,
+                tunnelLocalAddress: String? = nil, tunnelPeerAddress: String? = nil, enableHub: Bool? = nil,
+                psk: Secret? = nil, policyRules: [PolicyRule]? = nil, ikepolicy: IKEPolicy? = nil,
+                ipsecpolicy: IPsecPolicy? = nil) {
         self.name = name
         self.cgwID = cgwID
         self.peerSubnets = peerSubnets

@@ -174,9 +174,9 @@ public struct VPNClient: Sendable {
         let request = UpdateConnectionRequest(vpnConnection: change)
         var redacted = request
         if redacted.vpnConnection.psk != nil { redacted.vpnConnection.psk = Secret("(redacted)") }
-        let response = try await send("PUT", "\(projectPath)/vpn-connection/\(Signer.encode(id))", body: Self.encode(request),
-                                      traceBody: environment.trace == nil ? nil : String(decoding: Self.encode(redacted), as: UTF8.self),
-                                      idempotent: true)
+        let trace = environment.trace == nil ? nil : String(decoding: Self.encode(redacted), as: UTF8.self)
+        let response = try await send("PUT", "\(projectPath)/vpn-connection/\(Signer.encode(id))",
+                                      body: Self.encode(request), traceBody: trace, idempotent: true)
         return try decode(UpdateConnectionResponse.self, response).vpnConnection
     }
 

@@ -11,7 +11,8 @@ extension Executor {
     func update(_ entry: PlanEntry, model: (Gateway, Connection)?, started: Date) async -> PairOutcome {
         let address = entry.address
         func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = []) -> PairOutcome {
-            PairOutcome(address: address, result: result, connections: connections, seconds: Date().timeIntervalSince(started))
+            PairOutcome(address: address, result: result, connections: connections,
+                        seconds: Date().timeIntervalSince(started))
         }
         guard let (gateway, connection) = model, let pair = entry.desired, let have = entry.current,
               have.connections.count == pair.connections.count else {
@@ -21,15 +22,20 @@ extension Executor {
             ConnectionRecord(id: $0.id, name: $1.name, vgwIP: $1.vgwIP, createdAt: $0.createdAt)
         }
         let ids = records.compactMap(\.id)
-        guard ids.count == records.count else { return outcome(.failed(PairFailure("a connection has no recorded id"))) }
+        guard ids.count == records.count else {
+            return outcome(.failed(PairFailure("a connection has no recorded id")))
+        }
         let rotate = entry.needsKey || replacePSK.contains(address)
-        guard !rotate || psks[address] != nil else { return outcome(.failed(PairFailure("no pre-shared key resolved"))) }
+        guard !rotate || psks[address] != nil else {
+            return outcome(.failed(PairFailure("no pre-shared key resolved")))
+        }
         var intent = PairState.created(pair, connections: records)
         intent.status = .updating
         do {
             try await writer.put(address, intent)
         } catch {
-            return outcome(.failed(PairFailure("could not record the update before sending it: \(error); nothing was sent")))
+            return outcome(.failed(PairFailure(
+                "could not record the update before sending it: \(error); nothing was sent")))
         }
         let bodies = BatchCreateRequest(gateway: gateway, connection: connection, psk: psks[address] ?? Secret("-"))
         for (i, id) in ids.enumerated() {
@@ -38,21 +44,24 @@ extension Executor {
             do {
                 _ = try await client.updateConnection(id: id.rawValue, body)
             } catch {
-                return outcome(.failed(PairFailure("the update of \(id) failed: \(error); the pair stays updating and the next "
-                    + "apply sends the update again", error: error)))
+                return outcome(.failed(PairFailure(
+                    "the update of \(id) failed: \(error); the pair stays updating and the next apply sends it again",
+                    error: error)))
             }
         }
         let oldTags = Self.tags(have.spec), newTags = Self.tags(pair.spec)
         if oldTags != newTags || have.status == .updating {
-            let removed = oldTags.keys.filter { newTags[$0] == nil }.sorted().map { ResourceTag(key: $0, value: oldTags[$0]!) }
+            let removed = oldTags.keys.filter { newTags[$0] == nil }.sorted()
+                .map { ResourceTag(key: $0, value: oldTags[$0]!) }
             let added = newTags.keys.sorted().map { ResourceTag(key: $0, value: newTags[$0]!) }
             for id in ids {
                 do {
                     if !removed.isEmpty { try await client.deleteTags(connectionID: id.rawValue, removed) }
                     if !added.isEmpty { try await client.createTags(connectionID: id.rawValue, added) }
                 } catch {
-                    return outcome(.failed(PairFailure("the tags of \(id) could not be changed: \(error); the pair stays "
-                        + "updating and the next apply sends the update again", error: error)))
+                    return outcome(.failed(PairFailure(
+                        "the tags of \(id) could not be changed: \(error); the pair stays updating and the next apply "
+                            + "sends the update again", error: error)))
                 }
             }
         }
@@ -79,8 +88,8 @@ extension Executor {
             do {
                 try await writer.put(address, nil)
             } catch {
-                return outcome(.failed(PairFailure("deleted, but the state could not be written: \(error); the next apply "
-                    + "finds its connections gone")))
+                return outcome(.failed(PairFailure(
+                    "deleted, but the state could not be written: \(error); the next apply finds them gone")))
             }
             return outcome(.deleted(found: found))
         }
@@ -116,8 +125,9 @@ extension Executor {
                 // Gone already: deleted by an earlier attempt whose answer was lost, or by hand.
                 deleted += 1
             } catch {
-                return .failure(PairFailure("the delete of \(id) failed: \(error); the pair stays deleting and the next "
-                    + "apply deletes what is left", error: error))
+                return .failure(PairFailure(
+                    "the delete of \(id) failed: \(error); it stays deleting and the next apply deletes the rest",
+                    error: error))
             }
         }
         return .success(deleted)
@@ -147,8 +157,9 @@ extension UpdateVPNConnection {
     init(_ item: CreateVPNConnection) {
         var ike = item.ikepolicy
         ike?.authenticationMethod = nil
-        self.init(name: item.name, cgwID: item.cgwID, peerSubnets: item.peerSubnets, tunnelLocalAddress: item.tunnelLocalAddress,
-                  tunnelPeerAddress: item.tunnelPeerAddress, enableHub: item.enableHub, policyRules: item.policyRules,
-                  ikepolicy: ike, ipsecpolicy: item.ipsecpolicy)
+        self.init(name: item.name, cgwID: item.cgwID, peerSubnets: item.peerSubnets,
+                  tunnelLocalAddress: item.tunnelLocalAddress, tunnelPeerAddress: item.tunnelPeerAddress,
+                  enableHub: item.enableHub, policyRules: item.policyRules, ikepolicy: ike,
+                  ipsecpolicy: item.ipsecpolicy)
     }
 }

@@ -11,7 +11,8 @@ extension VPNEmulator {
     func update(_ request: EmulatorRequest, _ id: String, _ project: String, _ requestID: String) -> EmulatorReply {
         guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
               let item = object["vpn_connection"] as? [String: Any] else {
-            return error(400, "VPN.0001", "invalid request: the body must be an object with a vpn_connection object", requestID)
+            return error(400, "VPN.0001", "invalid request: the body must be an object with a vpn_connection object",
+                         requestID)
         }
         for key in item.keys.sorted() where !UpdateVPNConnection.updatableKeys.contains(key) {
             if Self.fixedKeys.contains(key) {
@@ -20,8 +21,8 @@ extension VPNEmulator {
             return error(400, "VPN.0013", "unsupported attribute: vpn_connection.\(key)", requestID)
         }
         if let ike = item["ikepolicy"] as? [String: Any], ike["authentication_method"] != nil {
-            return error(400, "VPN.0001", "invalid request: vpn_connection.ikepolicy.authentication_method cannot be updated",
-                         requestID)
+            let message = "invalid request: vpn_connection.ikepolicy.authentication_method cannot be updated"
+            return error(400, "VPN.0001", message, requestID)
         }
         let body: UpdateConnectionRequest
         do {
@@ -41,8 +42,8 @@ extension VPNEmulator {
             stored.settleIfDue(atMillis: now)
             let status = stored.connection.status ?? "DOWN"
             guard !status.hasPrefix("PENDING_") else {
-                return (nil, error(409, "VPN.0306", "The VPN connection \(id) is in status \(status) and cannot be updated",
-                                      requestID))
+                let message = "The VPN connection \(id) is in status \(status) and cannot be updated"
+                return (nil, error(409, "VPN.0306", message, requestID))
             }
             var c = stored.connection
             if let v = change.name { c.name = v }
@@ -70,7 +71,8 @@ extension VPNEmulator {
     }
 
     /// `POST …/tags/create` (adds or replaces by key) and `…/tags/delete` (removes by key).
-    func tags(_ request: EmulatorRequest, _ id: String, _ project: String, create: Bool, _ requestID: String) -> EmulatorReply {
+    func tags(_ request: EmulatorRequest, _ id: String, _ project: String, create: Bool,
+              _ requestID: String) -> EmulatorReply {
         let body: TagsRequest
         do {
             body = try JSONDecoder().decode(TagsRequest.self, from: Data(request.body))

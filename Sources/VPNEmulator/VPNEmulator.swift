@@ -101,7 +101,8 @@ public final class VPNEmulator: Sendable {
         let now = nowMillis
         return state.withLock { s in
             s.store.connections.values
-                .filter { (project == nil || $0.projectID == project) && $0.current(atMillis: now).status != StoredConnection.deleted }
+                .filter { project == nil || $0.projectID == project }
+                .filter { $0.current(atMillis: now).status != StoredConnection.deleted }
                 .sorted { $0.createdMillis < $1.createdMillis }.map { $0.current(atMillis: now) }
         }
     }
@@ -146,11 +147,13 @@ public final class VPNEmulator: Sendable {
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
             return withFault(.delete, requestID) { _ in delete(Signer.percentDecode(rest[1]), project, requestID) }
         case ("PUT", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
-            return withFault(.update, requestID) { _ in update(request, Signer.percentDecode(rest[1]), project, requestID) }
+            let id = Signer.percentDecode(rest[1])
+            return withFault(.update, requestID) { _ in update(request, id, project, requestID) }
         case ("POST", let rest) where rest.count == 4 && rest[0] == "vpn-connection" && rest[2] == "tags"
             && (rest[3] == "create" || rest[3] == "delete"):
             let id = Signer.percentDecode(rest[1])
-            return withFault(.tags, requestID) { _ in tags(request, id, project, create: rest[3] == "create", requestID) }
+            let create = rest[3] == "create"
+            return withFault(.tags, requestID) { _ in tags(request, id, project, create: create, requestID) }
         case ("GET", let rest) where rest.count == 3 && rest[0] == "vpn-connection" && rest[2] == "tags":
             return withFault(.show, requestID) { _ in listTags(Signer.percentDecode(rest[1]), project, requestID) }
         case ("GET", ["vpn-gateways"]):
@@ -373,7 +376,8 @@ public final class VPNEmulator: Sendable {
                 stored.settleIfDue(atMillis: now)
                 if stored.settle?.status != StoredConnection.deleted {
                     stored.connection.status = "PENDING_DELETE"
-                    stored.settle = StoredConnection.Settle(atMillis: now + settleMillis, status: StoredConnection.deleted)
+                    stored.settle = StoredConnection.Settle(atMillis: now + settleMillis,
+                                                            status: StoredConnection.deleted)
                     s.store.insert(stored)
                 }
             } else {

@@ -32,7 +32,7 @@ enum ApplyArguments {
             environment: console.environment, trace: trace, wait: wait)
         request.policy = try CommandSupport.policy(args)
         if case .savedPlan = source, !request.policy.targets.isEmpty || request.policy.createOnly {
-            throw UsageError("--target and --create-only go with `plan --out` and `apply FILE`, not with a saved PLANFILE")
+            throw UsageError("--target and --create-only go with `apply FILE`, not with a saved PLANFILE")
         }
         return request
     }

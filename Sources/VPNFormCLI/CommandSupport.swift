@@ -9,9 +9,9 @@ enum CommandSupport {
                    help: "Only this pair (GATEWAY/CONNECTION), or every pair of a gateway (GATEWAY); repeatable."),
         OptionSpec(["--create-only"], help: "Create and recover only: no update, replace or delete."),
         OptionSpec(["--allow-mass-change"],
-                   help: "Allow deleting or replacing more than 30 % of 10 or more pairs, or all pairs of an empty file."),
+                   help: "Allow deleting or replacing over 30 % of 10 or more pairs, or all pairs of an empty file."),
         OptionSpec(["--replace-psk"], value: "ADDRESS", repeatable: true,
-                   help: "Send this pair's pre-shared key again (its value changed behind the same ${NAME}); repeatable."),
+                   help: "Send this pair's pre-shared key again (a new value behind the same ${NAME}); repeatable."),
     ]
 
     /// The ``PlanPolicy`` of the command line.

@@ -123,7 +123,8 @@ extension Printer {
         case .guarded(let violations):
             for v in violations { print(Problem(message: v.description)) }
         case .unknownTargets(let targets):
-            print(Problem(message: "--target \(targets.joined(separator: ", ")): no such pair or gateway in the plan; \(nothingSent)"))
+            let named = targets.joined(separator: ", ")
+            print(Problem(message: "--target \(named): no such pair or gateway in the plan; \(nothingSent)"))
         }
     }
 

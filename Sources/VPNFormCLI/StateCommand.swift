@@ -2,8 +2,8 @@ import Foundation
 import VPNForm
 
 enum StateCommand {
-    static let usage = "vpnform state list [--json] | show ADDRESS | rm ADDRESS... | mv OLD NEW | merge BASE OURS THEIRS  "
-        + "[-f FILE] [--state PATH]"
+    static let usage = "vpnform state list [--json] | show ADDRESS | rm ADDRESS... | mv OLD NEW "
+        + "| merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
 
     static let spec = CommandSpec(
         name: "state",
@@ -33,12 +33,13 @@ enum StateCommand {
         case "list" where args.positionals.count == 1: return list(args, console, printer)
         case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
         case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
-        case "rm" where args.positionals.count >= 2: return remove(Array(args.positionals.dropFirst()), args, printer, console)
+        case "rm" where args.positionals.count >= 2:
+            return remove(Array(args.positionals.dropFirst()), args, printer, console)
         case "mv" where args.positionals.count == 3:
             return move(Move(from: args.positionals[1], to: args.positionals[2]), args, printer, console)
         default:
-            printer.usage(UsageError("expected `state list`, `state show ADDRESS`, `state rm ADDRESS...`, `state mv OLD NEW` "
-                                     + "or `state merge BASE OURS THEIRS`"),
+            printer.usage(UsageError("expected `state list`, `state show ADDRESS`, `state rm ADDRESS...`, "
+                                     + "`state mv OLD NEW` or `state merge BASE OURS THEIRS`"),
                           usage: usage, command: "state")
             return ExitCode.usage
         }
@@ -135,7 +136,8 @@ enum StateCommand {
             let gone = state.pairs.keys.filter { policy.targets($0) }.sorted()
             let unknown = targets.filter { t in !gone.contains { $0.rawValue == t || $0.rawValue.hasPrefix(t + "/") } }
             if !unknown.isEmpty {
-                return "no pair \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) in the state; nothing was removed"
+                let named = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+                return "no pair \(named) in the state; nothing was removed"
             }
             for a in gone {
                 state.pairs[a] = nil
@@ -152,7 +154,9 @@ enum StateCommand {
             let (moved, done) = state.applying([move])
             guard !done.isEmpty else { return "\(move.to) is in the state already; nothing was moved" }
             state = moved
-            for (old, new) in done.sorted(by: { $0.from.rawValue < $1.from.rawValue }) { console.out("Moved \(old) to \(new).\n") }
+            for (old, new) in done.sorted(by: { $0.from.rawValue < $1.from.rawValue }) {
+                console.out("Moved \(old) to \(new).\n")
+            }
             return nil
         }
     }

@@ -50,7 +50,8 @@ public final class ApplySession: Sendable {
     let moves: [(from: PairAddress, to: PairAddress)]
     let replacePSK: Set<PairAddress>
 
-    init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock, request: ApplyRequest) {
+    init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock,
+         request: ApplyRequest) {
         plan = request.policy.scope(live.plan)
         work = plan.entries.filter(\.makesCalls)
         moves = inputs.moves
@@ -97,7 +98,8 @@ public final class ApplySession: Sendable {
             let scoped = request.policy.scope(live.plan)
             let unknown = request.policy.unknownTargets(in: live.plan)
             if !unknown.isEmpty { throw ApplyFailure.unknownTargets(unknown) }
-            let violations = request.policy.violations(scoped, desired: inputs.desired, managed: inputs.state.pairs.count)
+            let violations = request.policy.violations(scoped, desired: inputs.desired,
+                                                       managed: inputs.state.pairs.count)
             if !violations.isEmpty { throw ApplyFailure.guarded(violations) }
             // The refresh may plan more creates (connections deleted outside vpnform): their keys too.
             let work = scoped.entries.filter(\.needsKey)

@@ -11,9 +11,7 @@ struct DesiredStateDecoder {
 
     static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways", "moved"]
     static let gatewayKeys = ["name", "id", "ips", "connections", "prevent_destroy"]
-    static let fieldKeys = ["cgw_id", "style", "peer_subnets", "tunnel_local_address", "tunnel_peer_address",
-                            "enable_nqa", "enable_hub", "psk", "policy_rules", "ikepolicy", "ipsecpolicy",
-                            "ha_role", "tags"]
+    static let fieldKeys = AttributeTable.defaultsKeys
     static let connectionKeys = ["name"] + fieldKeys + ["tunnels", "prevent_destroy"]
     static let moveKeys = ["from", "to"]
     static let ikeKeys = ["ike_version", "phase1_negotiation_mode", "authentication_algorithm", "encryption_algorithm",
@@ -95,8 +93,8 @@ struct DesiredStateDecoder {
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name, let id, let ips else { return nil }
-        var g = Gateway(name: name, index: index, id: Located(GatewayID(id.value), at: id.mark), ips: ips, connections: connections,
-                        mark: f.mark)
+        var g = Gateway(name: name, index: index, id: Located(GatewayID(id.value), at: id.mark), ips: ips,
+                        connections: connections, mark: f.mark)
         g.preventDestroy = preventDestroy
         return g
     }
@@ -111,7 +109,8 @@ struct DesiredStateDecoder {
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults), tunnels: tunnels)
+        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults),
+                           tunnels: tunnels)
         c.preventDestroy = preventDestroy
         return c
     }

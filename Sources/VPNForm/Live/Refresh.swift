@@ -112,7 +112,8 @@ public struct Refresh: Sendable, Equatable {
     /// - Parameter live: The pair's live connections by index (`nil` where none was found).
     /// - Parameter avoiding: When the connections disagree on a pair-wide attribute, report a value
     ///   that differs from this spec's (the desired one), so that the pair is planned for an update.
-    public static func changes(_ spec: PairSpec, _ live: [LiveConnection?], avoiding: PairSpec? = nil) -> [AttributeChange] {
+    public static func changes(_ spec: PairSpec, _ live: [LiveConnection?],
+                               avoiding: PairSpec? = nil) -> [AttributeChange] {
         let avoided = avoiding?.attributes
         var changes: [AttributeChange] = []
         for (key, value) in spec.attributes.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -128,7 +129,8 @@ public struct Refresh: Sendable, Equatable {
             } else if let differing = live.compactMap({ $0 }).first(where: { !Self.same(value, $0.attributes[key], key: key) }) {
                 var new = differing.attributes[key]
                 if let avoided, let want = avoided[key], Self.same(want, new, key: key),
-                   let other = live.compactMap({ $0 }).first(where: { !Self.same(want, $0.attributes[key], key: key) }) {
+                   let other = live.compactMap({ $0 })
+                       .first(where: { !Self.same(want, $0.attributes[key], key: key) }) {
                     new = other.attributes[key]
                 }
                 changes.append(AttributeChange(attribute: key, old: value, new: new))

@@ -56,7 +56,8 @@ public struct MarkdownPlanRenderer: Sendable {
         ]
         for (action, label) in labels { md += "| \(label) | \(plan.count(action)) |\n" }
         let headings: [(PlanEntry.Action, String)] = [
-            (.create, "Create"), (.update, "Update in place"), (.replace, "Replace"), (.recover, "Recover"), (.delete, "Delete"),
+            (.create, "Create"), (.update, "Update in place"), (.replace, "Replace"), (.recover, "Recover"),
+            (.delete, "Delete"),
         ]
         for (action, heading) in headings {
             let entries = plan.entries.filter { $0.action == action }

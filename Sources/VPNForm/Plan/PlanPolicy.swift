@@ -47,7 +47,9 @@ public struct PlanPolicy: Sendable, Equatable {
 
     /// Targets that name no pair of the plan (a typo would otherwise make a silent no-op).
     public func unknownTargets(in plan: Plan) -> [String] {
-        targets.filter { t in !plan.entries.contains { $0.address.rawValue == t || $0.address.rawValue.hasPrefix(t + "/") } }
+        targets.filter { t in
+            !plan.entries.contains { $0.address.rawValue == t || $0.address.rawValue.hasPrefix(t + "/") }
+        }
     }
 
     /// Why the (scoped) plan must not be applied; empty when it may.
@@ -98,7 +100,8 @@ public enum GuardViolation: Error, Equatable, Sendable, CustomStringConvertible 
             return "the desired file has no pairs: the plan would delete all \(deleted) managed pairs; nothing was "
                 + "changed. If that is intended, run again with --allow-mass-change"
         case let .preventDestroy(address, action):
-            return "\(address) has prevent_destroy: true, and the plan would \(action == .replace ? "replace" : "delete") it; "
+            let verb = action == .replace ? "replace" : "delete"
+            return "\(address) has prevent_destroy: true, and the plan would \(verb) it; "
                 + "remove prevent_destroy (or the change that forces it) first"
         }
     }

@@ -7,20 +7,9 @@ public enum ChangeMethod: String, Sendable, Equatable {
     /// The API cannot change it: the connection is deleted and created again.
     case replacement
 
-    /// The method for a spec attribute (`style`, `connections[1].vgw_ip`, `ikepolicy.dh_group` …).
+    /// The method for a spec attribute (`style`, `connections[1].vgw_ip`, `ikepolicy.dh_group` …),
+    /// from ``AttributeTable``; an attribute the table does not know is replaced, to be safe.
     public static func of(_ attribute: String) -> ChangeMethod {
-        if attribute == "tags" { return .tagAPI }
-        let field: Substring
-        if attribute.hasPrefix("connections["), let dot = attribute.firstIndex(of: "]") {
-            field = attribute[attribute.index(dot, offsetBy: 2)...]
-        } else {
-            field = Substring(attribute)
-        }
-        return replacementFields.contains(String(field)) ? .replacement : .inPlace
+        AttributeTable.attribute(forSpecKey: attribute)?.change ?? .replacement
     }
-
-    /// Attributes the update API refuses: a change of one replaces the pair.
-    static let replacementFields: Set<String> = [
-        "style", "gateway_id", "vgw_ip", "ha_role", "enable_nqa", "ikepolicy.authentication_method",
-    ]
 }

@@ -15,7 +15,9 @@ public struct Move: Sendable, Equatable {
     /// The address `address` has after the move, or `nil` when the move does not concern it.
     public func moved(_ address: PairAddress) -> PairAddress? {
         if address.rawValue == from { return PairAddress(rawValue: to) }
-        if address.rawValue.hasPrefix(from + "/") { return PairAddress(rawValue: to + address.rawValue.dropFirst(from.count)) }
+        if address.rawValue.hasPrefix(from + "/") {
+            return PairAddress(rawValue: to + address.rawValue.dropFirst(from.count))
+        }
         return nil
     }
 }

@@ -173,7 +173,9 @@ struct StateReader {
                 let valueAt = s.offset
                 let text = try string("\(what()).status")
                 guard let value = PairState.Status(rawValue: text) else {
-                    throw JSONReadError(offset: valueAt, message: "\(what()).status: expected pending, created, updating or deleting, got \"\(NodeDecoder.clip(text))\"")
+                    let expected = "expected pending, created, updating or deleting"
+                    throw JSONReadError(offset: valueAt,
+                                        message: "\(what()).status: \(expected), got \"\(NodeDecoder.clip(text))\"")
                 }
                 status = value
             case "connections" where connections == nil:
