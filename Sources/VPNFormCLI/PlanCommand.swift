@@ -50,6 +50,10 @@ enum PlanCommand {
         do throws(UsageError) {
             timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s")
             policy = try CommandSupport.policy(args)
+            if args.value("--out") != nil, !policy.targets.isEmpty || policy.createOnly {
+                // apply PLANFILE recomputes the whole plan: a narrowed one would never match it.
+                throw UsageError("--out saves a whole plan; give --target and --create-only to apply instead")
+            }
         } catch {
             printer.usage(error, usage: usage, command: "plan")
             return ExitCode.usage

@@ -117,6 +117,24 @@ import Testing
         #expect(again.status == 0, "\(again.stdout)")
     }
 
+    @Test("--replace-psk sends the key again (a new value behind the same name, which no plan can see)")
+    func replacePSK() throws {
+        let w = try World()
+        defer { w.stop() }
+        #expect(try w.plan().status == 0)
+        let planned = try w.plan(["--replace-psk", "hq/shanghai"])
+        #expect(planned.status == 2 && planned.stdout.contains("~ pair \"hq/shanghai\""), "\(planned.stdout)")
+        let applied = try w.apply(["--replace-psk", "hq/shanghai"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(Self.count(applied.stderr, "→ PUT ") == 2)
+        #expect(Self.count(applied.stderr, "\"psk\":\"(redacted)\"") == 2, "the key is sent, and never shown")
+        #expect(!applied.stderr.contains("Canary-Psk"))
+        #expect(try w.plan().status == 0)
+        let saved = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--target", "hq", "--out", "p.json"],
+                                         environment: w.env, in: w.ws.url)
+        #expect(saved.status == 64)
+    }
+
     @Test("tags change through the tag API, without a PUT")
     func tags() throws {
         let w = try World()
