@@ -183,6 +183,31 @@ public struct VPNClient: Sendable {
         _ = try await send("DELETE", "\(projectPath)/vpn-connection/\(Signer.encode(id))", idempotent: true)
     }
 
+    /// `PUT /v5/{project_id}/vpn-connection/{id}` (200): changes the updatable attributes in place.
+    /// A PUT sets values, so a repeat does no harm: it is retried after a lost answer.
+    public func updateConnection(id: String, _ change: UpdateVPNConnection) async throws(VPNAPIError) -> VPNConnection {
+        let request = UpdateConnectionRequest(vpnConnection: change)
+        var redacted = request
+        if redacted.vpnConnection.psk != nil { redacted.vpnConnection.psk = Secret("(redacted)") }
+        let trace = environment.trace == nil ? nil : String(decoding: Self.encode(redacted), as: UTF8.self)
+        let response = try await send("PUT", "\(projectPath)/vpn-connection/\(Signer.encode(id))",
+                                      body: Self.encode(request), traceBody: trace, idempotent: true)
+        return try decode(UpdateConnectionResponse.self, response).vpnConnection
+    }
+
+    /// `POST /v5/{project_id}/vpn-connection/{id}/tags/create` (204): adds tags, replacing the
+    /// values of keys it has.
+    public func createTags(connectionID id: String, _ tags: [ResourceTag]) async throws(VPNAPIError) {
+        _ = try await send("POST", "\(projectPath)/vpn-connection/\(Signer.encode(id))/tags/create",
+                           body: Self.encode(TagsRequest(tags: tags)), idempotent: true)
+    }
+
+    /// `POST /v5/{project_id}/vpn-connection/{id}/tags/delete` (204): removes the tags of these keys.
+    public func deleteTags(connectionID id: String, _ tags: [ResourceTag]) async throws(VPNAPIError) {
+        _ = try await send("POST", "\(projectPath)/vpn-connection/\(Signer.encode(id))/tags/delete",
+                           body: Self.encode(TagsRequest(tags: tags)), idempotent: true)
+    }
+
     // MARK: Requests
 
     private func send(_ method: String, _ path: String, query: [QueryItem] = [], body: [UInt8] = [],

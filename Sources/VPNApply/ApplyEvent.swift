@@ -11,8 +11,12 @@ public struct PairOutcome: Sendable, Equatable {
         case adopted
         /// Some connections were found and adopted, the missing ones created.
         case completed(adopted: Int, created: Int)
-        /// A pending pair no longer in the file: what was found was kept in the state, nothing created.
-        case recoveredOrphan(found: Int)
+        /// Updated in place: one PUT per connection (and the tag API for tags).
+        case updated
+        /// Its connections were deleted, then created again.
+        case replaced
+        /// Its connections were deleted (`found` of them still existed) and it left the state.
+        case deleted(found: Int)
         /// Not created; the state holds no trace of it.
         case failed(PairFailure)
         /// Not attempted: the run was interrupted first.
@@ -41,7 +45,7 @@ public struct PairOutcome: Sendable, Equatable {
 
     public var succeeded: Bool {
         switch result {
-        case .created, .adopted, .completed, .recoveredOrphan: return true
+        case .created, .adopted, .completed, .updated, .replaced, .deleted: return true
         case .failed, .skipped: return false
         }
     }
@@ -56,7 +60,9 @@ public struct PairOutcome: Sendable, Equatable {
         case .created: return "\(address) created: \(n) connection\(n == 1 ? "" : "s") in \(time)"
         case .adopted: return "\(address) adopted \(n) existing connection\(n == 1 ? "" : "s"), created none, in \(time)\(differs)"
         case let .completed(adopted, created): return "\(address) completed: adopted \(adopted), created \(created) in \(time)\(differs)"
-        case .recoveredOrphan(let found): return "\(address) recovered: kept \(found) connection\(found == 1 ? "" : "s") found for a pair no longer in the file"
+        case .updated: return "\(address) updated in place: \(n) connection\(n == 1 ? "" : "s") in \(time)"
+        case .replaced: return "\(address) replaced: deleted and created \(n) connection\(n == 1 ? "" : "s") in \(time)"
+        case .deleted(let found): return "\(address) deleted: \(found) connection\(found == 1 ? "" : "s") in \(time)"
         case .failed(let reason): return "\(address) failed: \(reason)"
         case .skipped: return "\(address) skipped: the apply was interrupted"
         }

@@ -33,14 +33,18 @@ public struct Executor: Sendable {
     let writer: StateWriter
     let options: Options
     let live: LiveView?
+    /// Pairs whose key is sent in their update although its reference is unchanged (`--replace-psk`).
+    let replacePSK: Set<PairAddress>
 
     /// Creates an executor.
     /// - Parameters:
     ///   - psks: The resolved pre-shared key of every pair to create.
     ///   - live: The connections of the gateways concerned, read before the run: each pair's first
     ///     look for existing connections uses it instead of a list call. `nil` lists per pair.
+    ///   - replacePSK: Pairs whose update sends the key even though its reference is unchanged.
     public init(client: VPNClient, desired: DesiredState, psks: [PairAddress: Secret], writer: StateWriter, options: Options,
-                live: LiveView? = nil) {
+                live: LiveView? = nil, replacePSK: Set<PairAddress> = []) {
+        self.replacePSK = replacePSK
         self.client = client
         self.desired = desired
         self.psks = psks
@@ -49,9 +53,9 @@ public struct Executor: Sendable {
         self.live = live
     }
 
-    /// Runs the plan's create and recover entries.
+    /// Runs the plan's entries that make calls.
     /// - Parameters:
-    ///   - plan: The plan (other entries are ignored).
+    ///   - plan: The plan (no-ops are skipped).
     ///   - shouldStop: Polled before each pair starts; once true, no new pair starts.
     ///   - progress: Called once per finished pair, in completion order.
     ///   - retrying: Called before every wait for a further attempt of a pair's call.
@@ -63,7 +67,7 @@ public struct Executor: Sendable {
                     retrying: @escaping @Sendable (PairAddress, RetryNotice) -> Void = { _, _ in }
     ) async -> ApplyReport {
         let started = Date()
-        let work = plan.entries.filter { $0.action == .create || $0.action == .recover }
+        let work = plan.entries.filter(\.makesCalls)
         let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
         let next = Locked(0)
         let results = Locked<[PairOutcome]>([])
@@ -110,21 +114,13 @@ public struct Executor: Sendable {
                         drift: drift)
         }
         let address = entry.address
-        // A pending pair that is no longer desired: adopt what exists, create nothing.
+        switch entry.action {
+        case .delete: return await delete(entry, started: started)
+        case .update: return await update(entry, model: model, started: started)
+        default: break
+        }
         guard let (gateway, connection) = model, let pair = entry.desired else {
-            guard let pending = entry.current else { return outcome(.failed(PairFailure("not in the desired file"))) }
-            do {
-                let found = try await find(pending.connections, gatewayID: pending.gatewayID, useLive: true)
-                let kept = found.compactMap { $0?.record }
-                var adopted = pending
-                adopted.connections = kept
-                adopted.status = .created
-                try await writer.put(address, kept.isEmpty ? nil : adopted)
-                return outcome(.recoveredOrphan(found: kept.count), kept)
-            } catch {
-                return outcome(.failed(PairFailure("could not look for its connections: \(error)",
-                                                   error: (error as? LookError)?.apiError ?? error as? VPNAPIError)))
-            }
+            return outcome(.failed(PairFailure("not in the desired file")))
         }
         guard let psk = psks[address] else { return outcome(.failed(PairFailure("no pre-shared key resolved"))) }
         let all = Array(pair.connections.indices)
@@ -134,6 +130,19 @@ public struct Executor: Sendable {
         var useLive = live != nil
         var earlierNames = entry.current?.connections ?? []
         var adoptedDrift: [AttributeChange] = []
+        let replacing = entry.action == .replace
+        if replacing, let have = entry.current {
+            // Delete first: the API allows no second connection of the name and tunnel addresses.
+            switch await deleteConnections(address, have) {
+            case .failure(let failure): return outcome(.failed(failure))
+            case .success: break
+            }
+            if let failure = await waitGone(have.connections.compactMap(\.id), gatewayID: have.gatewayID) {
+                return outcome(.failed(failure))
+            }
+            // What the live view showed is gone now; an uncertain create below still looks by listing.
+            (mustLook, useLive, earlierNames) = (false, false, [])
+        }
         for _ in 0..<options.maxCreateAttempts {
             var have: [ConnectionRecord] = []
             var missing = all
@@ -172,8 +181,9 @@ public struct Executor: Sendable {
                 var recorded = pair
                 recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
                 if let failure = await record(address, recorded, records) { return outcome(.failed(PairFailure(failure))) }
-                return outcome(have.isEmpty ? .created : .completed(adopted: have.count, created: made.count), records,
-                               drift: adoptedDrift)
+                let result: PairOutcome.Result = have.isEmpty
+                    ? (replacing ? .replaced : .created) : .completed(adopted: have.count, created: made.count)
+                return outcome(result, records, drift: adoptedDrift)
             case .refused(let error) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
@@ -250,7 +260,8 @@ public struct Executor: Sendable {
         var found: [LiveConnection?] = []
         for (i, want) in expected.enumerated() {
             let names = [want.name] + (i < other.count ? [other[i].name] : [])
-            let named = existing.filter { names.contains($0.name) }
+            // A connection on its way out keeps its name for a while: it is not the pair's.
+            let named = existing.filter { names.contains($0.name) && $0.status != "PENDING_DELETE" }
             if let elsewhere = named.first(where: { $0.vgwIP != want.vgwIP }), !named.contains(where: { $0.vgwIP == want.vgwIP }) {
                 throw .nameTaken("a connection named \"\(elsewhere.name)\" (\(elsewhere.id)) already exists on gateway \(gatewayID) "
                     + "on \(elsewhere.vgwIP), not on \(want.vgwIP); vpnform never creates a second connection of that name")

@@ -47,7 +47,7 @@ public struct LiveCheck: Sendable {
         } catch {
             throw .api(error)
         }
-        let refresh = Refresh(state: state, live: read.view, desired: desired)
+        let refresh = Refresh(state: state.applying(desired.moved).state, live: read.view, desired: desired)
         let plan = Planner.plan(desired: desired, refresh: refresh)
         let findings = GatewayChecks.check(desired, against: read, creating: GatewayChecks.creations(plan, live: read.view), file: file)
         if findings.hasErrors { throw .gateways(findings) }

@@ -1,7 +1,7 @@
 import VPNAPI
 
 /// Why a pair was not applied: what happened, and the API's answer when it gave one.
-public struct PairFailure: Sendable, Equatable, CustomStringConvertible {
+public struct PairFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// What happened and what state the pair is left in (never a secret).
     public var message: String
     /// The API's error answer (status, code, message, request id), when the failure was one.

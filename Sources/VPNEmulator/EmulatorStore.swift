@@ -12,6 +12,8 @@ struct EmulatorStore {
     private var used: [String: Int] = [:]
     private var lastMillis: [String: Int64] = [:]
     private var tunnelCounter = 0
+    /// Connections in `PENDING_DELETE`, by id: when each goes (see ``purgeDeleted(atMillis:)``).
+    private var deleting: [String: Int64] = [:]
     let dataFile: String?
 
     init(dataFile: String?) throws {
@@ -58,12 +60,26 @@ struct EmulatorStore {
     mutating func insert(_ c: StoredConnection) {
         if let old = connections.updateValue(c, forKey: c.connection.id) { count(old, -1) }
         count(c, 1)
+        if let settle = c.settle, settle.status == StoredConnection.deleted {
+            deleting[c.connection.id] = settle.atMillis
+        } else {
+            deleting[c.connection.id] = nil
+        }
     }
 
     mutating func remove(_ id: String) -> StoredConnection? {
+        deleting[id] = nil
         guard let old = connections.removeValue(forKey: id) else { return nil }
         count(old, -1)
         return old
+    }
+
+    /// Removes the connections whose `PENDING_DELETE` has run out; whether any went.
+    mutating func purgeDeleted(atMillis now: Int64) -> Bool {
+        guard !deleting.isEmpty else { return false }
+        let due = deleting.filter { $0.value <= now }.map(\.key)
+        for id in due { _ = remove(id) }
+        return !due.isEmpty
     }
 
     /// How many connections `project` has on `gateway`.

@@ -2,7 +2,8 @@
 public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
     /// The operations faults apply to.
     public enum Operation: String, Sendable, CaseIterable {
-        case batchCreate = "batch-create", list, show, delete
+        case batchCreate = "batch-create", list, show, delete, update
+        case tags
         case showGateway = "show-gateway", listGateways = "list-gateways"
     }
 

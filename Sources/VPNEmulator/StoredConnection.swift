@@ -25,6 +25,9 @@ struct StoredConnection: Codable, Sendable {
         case projectID = "project_id", connection, createdMillis = "created_ms", settle
     }
 
+    /// The settle status of a connection in `PENDING_DELETE`: once due, it is gone.
+    static let deleted = "DELETED"
+
     /// The connection as the API shows it at `nowMillis`.
     func current(atMillis nowMillis: Int64) -> VPNConnection {
         guard let settle, nowMillis >= settle.atMillis else { return connection }

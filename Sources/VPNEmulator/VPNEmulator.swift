@@ -107,7 +107,9 @@ public final class VPNEmulator: Sendable {
     public func connections(project: String? = nil) -> [VPNConnection] {
         let now = nowMillis
         return state.withLock { s in
-            s.store.connections.values.filter { project == nil || $0.projectID == project }
+            s.store.connections.values
+                .filter { project == nil || $0.projectID == project }
+                .filter { $0.current(atMillis: now).status != StoredConnection.deleted }
                 .sorted { $0.createdMillis < $1.createdMillis }.map { $0.current(atMillis: now) }
         }
     }
@@ -131,6 +133,8 @@ public final class VPNEmulator: Sendable {
             let c = configuration.latency.components
             Thread.sleep(forTimeInterval: Double(c.seconds) + Double(c.attoseconds) / 1e18)
         }
+        let now = nowMillis
+        state.withLock { s in if s.store.purgeDeleted(atMillis: now) { try? s.store.persist() } }
         if let failure = authenticate(request) {
             return error(401, "APIGW.0301", "Incorrect IAM authentication information: \(failure)", requestID)
         }
@@ -153,6 +157,16 @@ public final class VPNEmulator: Sendable {
             return withFault(.show, requestID) { _ in show(Signer.percentDecode(rest[1]), project, requestID) }
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
             return withFault(.delete, requestID) { _ in delete(Signer.percentDecode(rest[1]), project, requestID) }
+        case ("PUT", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
+            let id = Signer.percentDecode(rest[1])
+            return withFault(.update, requestID) { _ in update(request, id, project, requestID) }
+        case ("POST", let rest) where rest.count == 4 && rest[0] == "vpn-connection" && rest[2] == "tags"
+            && (rest[3] == "create" || rest[3] == "delete"):
+            let id = Signer.percentDecode(rest[1])
+            let create = rest[3] == "create"
+            return withFault(.tags, requestID) { _ in tags(request, id, project, create: create, requestID) }
+        case ("GET", let rest) where rest.count == 3 && rest[0] == "vpn-connection" && rest[2] == "tags":
+            return withFault(.show, requestID) { _ in listTags(Signer.percentDecode(rest[1]), project, requestID) }
         case ("GET", ["vpn-gateways"]):
             return withFault(.listGateways, requestID) { _ in listGateways(request, project, requestID) }
         case ("GET", let rest) where rest.count == 2 && rest[0] == "vpn-gateways":
@@ -217,6 +231,8 @@ public final class VPNEmulator: Sendable {
         case .list: return "vpn:vpnConnections:list"
         case .show: return "vpn:vpnConnections:get"
         case .delete: return "vpn:vpnConnections:delete"
+        case .update: return "vpn:vpnConnections:update"
+        case .tags: return "vpn:vpnConnections:tag"
         case .showGateway: return "vpn:vpnGateways:get"
         case .listGateways: return "vpn:vpnGateways:list"
         }
@@ -373,10 +389,23 @@ public final class VPNEmulator: Sendable {
         return json(200, ShowConnectionResponse(vpnConnection: shown, requestID: requestID), requestID)
     }
 
+    /// Removes the connection, through `PENDING_DELETE` for `settle` when that is set; a second
+    /// delete while it is pending is answered as the first.
     private func delete(_ id: String, _ project: String, _ requestID: String) -> EmulatorReply {
+        let settleMillis = Self.millis(configuration.settle), now = nowMillis
         let removed: Bool = state.withLock { s in
-            guard s.store.connections[id]?.projectID == project else { return false }
-            _ = s.store.remove(id)
+            guard var stored = s.store.connections[id], stored.projectID == project else { return false }
+            if settleMillis > 0 {
+                stored.settleIfDue(atMillis: now)
+                if stored.settle?.status != StoredConnection.deleted {
+                    stored.connection.status = "PENDING_DELETE"
+                    stored.settle = StoredConnection.Settle(atMillis: now + settleMillis,
+                                                            status: StoredConnection.deleted)
+                    s.store.insert(stored)
+                }
+            } else {
+                _ = s.store.remove(id)
+            }
             try? s.store.persist()
             return true
         }

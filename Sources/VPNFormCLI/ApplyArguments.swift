@@ -26,9 +26,14 @@ enum ApplyArguments {
             let interval = Double(console.environment["VPNFORM_WAIT_INTERVAL"] ?? "") ?? 5
             wait = StatusWaiter.Options(timeout: .milliseconds(Int(seconds * 1000)), interval: .milliseconds(Int(interval * 1000)))
         }
-        return ApplyRequest(
+        var request = ApplyRequest(
             source: source, statePath: args.value("--state"), endpoint: args.value("--endpoint"),
             emulator: args.flag("--emulator"), parallelism: parallelism, lockTimeout: timeout,
             environment: console.environment, trace: trace, wait: wait, caBundle: args.value("--ca-bundle"))
+        request.policy = try CommandSupport.policy(args)
+        if case .savedPlan = source, !request.policy.targets.isEmpty || request.policy.createOnly {
+            throw UsageError("--target and --create-only go with `apply FILE`, not with a saved PLANFILE")
+        }
+        return request
     }
 }

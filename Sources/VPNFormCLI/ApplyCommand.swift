@@ -5,11 +5,11 @@ enum ApplyCommand {
     static let usage =
         "vpnform apply [FILE | -f FILE | PLANFILE] [--state PATH] [--endpoint URL] [--auto-approve] "
         + "[--parallelism N] [--emulator] [--lock-timeout DURATION] [--ca-bundle FILE] [--quiet | --json] [--debug] "
-        + "[--wait[=DURATION]]"
+        + "[--wait[=DURATION]] [--target ADDRESS]... [--create-only] [--allow-mass-change] [--replace-psk ADDRESS]..."
 
     static let spec = CommandSpec(
         name: "apply",
-        summary: "Read the live API, adopt what exists, create every missing pair and record the ids in the state.",
+        summary: "Read the live API, then create, update, replace and delete pairs until the cloud matches the file.",
         usage: usage,
         options: [
             CommandSupport.fileOption, CommandSupport.stateOption,
@@ -29,7 +29,7 @@ enum ApplyCommand {
             OptionSpec(["--debug"], help: "Trace every HTTP request and answer on standard error (secrets redacted)."),
             OptionSpec(["--wait"], optionalValue: "DURATION",
                        help: "After creating, wait until each new connection leaves PENDING_* (default 10m)."),
-        ],
+        ] + CommandSupport.policyOptions,
         maxPositionals: 1,
         positionalFile: .yamlOnly,
         details: """
@@ -44,6 +44,11 @@ enum ApplyCommand {
             connections: the gateway checks (exists, ACTIVE, ips, free quota, ha_role, enterprise-router rules) must
             pass, connections that already carry a pair's names are adopted instead of created, and what changed
             outside vpnform is shown and recorded. A state of another project or region is refused.
+            Updates go through one PUT per connection (tags through the tag API); a change the API cannot make in place
+            replaces the pair (delete, then create: the tunnel goes down meanwhile); a pair no longer in the file is
+            deleted. Every step is journalled first, so an interrupted apply is finished by the next one.
+            Guards: deleting or replacing more than 30 % of 10 or more managed pairs, or every pair because the file
+            has none, needs --allow-mass-change; prevent_destroy: true refuses any delete or replace of its pairs.
             With --wait, each new connection is polled until it is ACTIVE or DOWN (ERROR fails its pair).
             Exit status: 0 applied, 1 nothing applied (or an error before any call), 3 partial (the state
             holds every pair that succeeded), 130 interrupted, 64 usage error.

@@ -29,7 +29,7 @@ final class ApplyOutput: Sendable {
         self.mode = mode
     }
 
-    /// The desired file's warnings, the plan, and a warning per changed pair (left alone).
+    /// The desired file's warnings and the plan.
     func preamble(_ session: ApplySession) {
         printer.diagnostics(session.warnings)
         if mode == .text {
@@ -40,14 +40,6 @@ final class ApplyOutput: Sendable {
                                                                                       statePath: session.statePath))
             console.out(renderer.render(session.plan))
         }
-        for e in session.plan.entries where e.action == .change {
-            let attributes = e.changes.map(\.attribute).joined(separator: ", ")
-            printer.print(
-                Problem(
-                    severity: .warning,
-                    message: "\(e.address) differs from the state (\(attributes)); vpnform "
-                        + "creates missing pairs only and does not update existing connections"))
-        }
     }
 
     /// Nothing to create: exit 0, unless recording the refresh (`report`) failed.
@@ -57,7 +49,7 @@ final class ApplyOutput: Sendable {
             return ExitCode.failure
         }
         switch mode {
-        case .text: console.out("\nNothing to create.\n")
+        case .text: console.out("\nNothing to do.\n")
         case .json: console.out(Self.summaryJSON(created: 0, failed: 0, skipped: 0, seconds: 0, interrupted: false))
         case .quiet: break
         }
@@ -141,7 +133,9 @@ final class ApplyOutput: Sendable {
         case .created: return "created"
         case .adopted: return "adopted"
         case .completed: return "completed"
-        case .recoveredOrphan: return "recovered-orphan"
+        case .updated: return "updated"
+        case .replaced: return "replaced"
+        case .deleted: return "deleted"
         case .failed: return "failed"
         case .skipped: return "skipped"
         }

@@ -3,6 +3,29 @@ import VPNForm
 
 /// Pieces several commands share: file options, loading the desired file, the lock timeout.
 enum CommandSupport {
+    /// `--target`, `--create-only`, `--allow-mass-change`, `--replace-psk` (plan and apply).
+    static let policyOptions = [
+        OptionSpec(["--target"], value: "ADDRESS", repeatable: true,
+                   help: "Only this pair (GATEWAY/CONNECTION), or every pair of a gateway (GATEWAY); repeatable."),
+        OptionSpec(["--create-only"], help: "Create and recover only: no update, replace or delete."),
+        OptionSpec(["--allow-mass-change"],
+                   help: "Allow deleting or replacing over 30 % of 10 or more pairs, or all pairs of an empty file."),
+        OptionSpec(["--replace-psk"], value: "ADDRESS", repeatable: true,
+                   help: "Send this pair's pre-shared key again (a new value behind the same ${NAME}); repeatable."),
+    ]
+
+    /// The ``PlanPolicy`` of the command line.
+    static func policy(_ args: ParsedArguments) throws(UsageError) -> PlanPolicy {
+        let targets = args.values("--target"), rotate = args.values("--replace-psk")
+        for t in targets + rotate where t.isEmpty || t.hasPrefix("/") || t.hasSuffix("/") {
+            throw UsageError("\"\(t)\" is not a pair address (GATEWAY/CONNECTION) or gateway name")
+        }
+        var policy = PlanPolicy(targets: targets, createOnly: args.flag("--create-only"),
+                                allowMassChange: args.flag("--allow-mass-change"))
+        policy.replacePSK = rotate
+        return policy
+    }
+
     static let fileOption = OptionSpec(["-f", "--file"], value: "FILE", help: "Desired-state file (default: ./vpnform.yaml).")
     static let stateOption = OptionSpec(["--state"], value: "PATH", help: "State file (default: FILE with extension .state.json).")
     static let lockTimeoutOption = OptionSpec(["--lock-timeout"], value: "DURATION", help: "Wait this long for the state lock (e.g. 30s, 2m; default 0s).")

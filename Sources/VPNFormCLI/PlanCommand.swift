@@ -5,7 +5,8 @@ import VPNForm
 
 enum PlanCommand {
     static let usage = "vpnform plan [FILE | -f FILE] [--state PATH] [--refresh[=BOOL]] [--endpoint URL] [--out PLANFILE] "
-        + "[--json | --markdown] [--detailed-exitcode] [--check-env] [--lock-timeout DURATION] [--debug]"
+        + "[--json | --markdown] [--detailed-exitcode] [--check-env] [--lock-timeout DURATION] [--debug] "
+        + "[--target ADDRESS]... [--create-only] [--allow-mass-change] [--replace-psk ADDRESS]..."
 
     static let spec = CommandSpec(
         name: "plan",
@@ -23,12 +24,14 @@ enum PlanCommand {
             OptionSpec(["--endpoint"], value: "URL", help: "API endpoint for --refresh (default: the file's endpoint or region)."),
             CommandSupport.lockTimeoutOption,
             OptionSpec(["--debug"], help: "With --refresh, trace every HTTP request on standard error (secrets redacted)."),
-        ],
+        ] + CommandSupport.policyOptions,
         maxPositionals: 1,
         positionalFile: .always,
         details: """
-        Entries: + create (desired, not in state), ~ change (spec differs from the state's), ! recover (left
-        pending by an interrupted apply), - orphan (in state, not desired; never deleted), and unchanged pairs.
+        Entries: + create (desired, not in state), ~ update in place (each changed attribute old -> new), -/+ replace
+        (an attribute the API cannot change in place, named; the tunnel goes down), ! recover (left pending by an
+        interrupted apply), - delete (in state, not desired), and unchanged pairs. A plan the guards refuse (mass
+        change, empty file, prevent_destroy) is printed, then reported as errors (exit 1).
         Colour only on a terminal, never with NO_COLOR set.
         With --refresh it also reads every gateway of the file and the state and their connections (credentials as
         for apply) and shows, in a section of its own, what changed outside vpnform: connections deleted (planned
@@ -43,7 +46,15 @@ enum PlanCommand {
             return ExitCode.usage
         }
         let timeout: Double
-        do throws(UsageError) { timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s") } catch {
+        let policy: PlanPolicy
+        do throws(UsageError) {
+            timeout = try CommandSupport.duration(args.value("--lock-timeout") ?? "0s")
+            policy = try CommandSupport.policy(args)
+            if args.value("--out") != nil, !policy.targets.isEmpty || policy.createOnly {
+                // apply PLANFILE recomputes the whole plan: a narrowed one would never match it.
+                throw UsageError("--out saves a whole plan; give --target and --create-only to apply instead")
+            }
+        } catch {
             printer.usage(error, usage: usage, command: "plan")
             return ExitCode.usage
         }
@@ -83,16 +94,23 @@ enum PlanCommand {
                                   hints: ["plan against the state of that project and region (--state)"]))
             return ExitCode.failure
         }
-        let plan: Plan
+        let full: Plan
         if refresh {
             let state = loaded.state
             guard let live = CommandSupport.blocking({ await refreshed(desired, desiredPath, state, args, console, printer) }) else {
                 return ExitCode.failure
             }
-            plan = live
+            full = live
         } else {
-            plan = Planner.plan(desired: desired, state: loaded.state)
+            full = Planner.plan(desired: desired, state: loaded.state)
         }
+        let unknown = policy.unknownTargets(in: full)
+        if !unknown.isEmpty {
+            printer.error("--target \(unknown.joined(separator: ", ")): no such pair or gateway in the plan")
+            return ExitCode.failure
+        }
+        let plan = policy.scope(full)
+        let violations = policy.violations(plan, desired: desired, managed: loaded.state.pairs.count)
         if args.flag("--check-env") {
             return CheckEnvOutput.print(RequiredVariable.list(for: plan, desired: desired, environment: console.environment),
                                         console: console, printer: printer)
@@ -132,6 +150,8 @@ enum PlanCommand {
             text.finish()
             if let out = args.value("--out") { console.out("\nSaved the plan to \(out); apply exactly this plan with `vpnform apply \(out)`.\n") }
         }
+        for v in violations { printer.error("\(v)") }
+        if !violations.isEmpty { return ExitCode.failure }
         return args.flag("--detailed-exitcode") && plan.hasChanges ? ExitCode.changesPresent : ExitCode.success
     }
 

@@ -122,6 +122,11 @@ extension Printer {
             console.err(DriftRenderer().render(drift))
             print(Problem(file: path, message: "the live API differs from the state, so this plan would not do what it says; "
                           + nothingSent, hints: ["review it with \(command("plan --refresh --out PLANFILE")) and apply that plan"]))
+        case .guarded(let violations):
+            for v in violations { print(Problem(message: v.description)) }
+        case .unknownTargets(let targets):
+            let named = targets.joined(separator: ", ")
+            print(Problem(message: "--target \(named): no such pair or gateway in the plan; \(nothingSent)"))
         }
     }
 

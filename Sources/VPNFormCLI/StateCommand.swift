@@ -4,12 +4,12 @@ import VPNApply
 import VPNForm
 
 enum StateCommand {
-    static let usage = "vpnform state list [--json] | show ADDRESS [--refresh] [--endpoint URL] | merge BASE OURS THEIRS  "
-        + "[-f FILE] [--state PATH]"
+    static let usage = "vpnform state list [--json] | show ADDRESS [--refresh] [--endpoint URL] | rm ADDRESS... "
+        + "| mv OLD NEW | merge BASE OURS THEIRS  [-f FILE] [--state PATH]"
 
     static let spec = CommandSpec(
         name: "state",
-        summary: "Inspect the state file, or merge two versions of it (a git merge driver).",
+        summary: "Inspect the state file, stop managing or rename pairs, or merge two versions (a git merge driver).",
         usage: usage,
         options: [
             CommandSupport.fileOption, CommandSupport.stateOption,
@@ -18,11 +18,16 @@ enum StateCommand {
             OptionSpec(["--refresh"], help: "state show: each connection's live status, and what changed outside vpnform."),
             OptionSpec(["--endpoint"], value: "URL", help: "state show --refresh: API endpoint (default: the state's region)."),
         ],
-        maxPositionals: 4,
+        maxPositionals: 16,
         details: """
         state list              every pair in the state, with its status and connection ids (--json: as JSON)
         state show ADDRESS      one pair (GATEWAY/CONNECTION) in full; with --refresh also each connection's live
                                 status (ACTIVE, DOWN, ERROR, PENDING_*) and attributes changed outside vpnform
+        state rm ADDRESS...     stop managing pairs (or every pair of a gateway): the state forgets them, the
+                                cloud keeps their connections, and no API call is made
+        state mv OLD NEW        rename a pair address or a gateway handle in the state (never a replace; the
+                                next apply renames the API connections in place). A `moved:` entry in the
+                                desired file does the same at the next plan and apply.
         state merge O A B       three-way merge by pair, as a git merge driver (writes the result to A):
                                   .gitattributes:  *.state.json merge=vpnform
                                   git config merge.vpnform.driver 'vpnform state merge %O %A %B'
@@ -33,8 +38,13 @@ enum StateCommand {
         case "list" where args.positionals.count == 1: return list(args, console, printer)
         case "show" where args.positionals.count == 2: return show(args.positionals[1], args, console, printer)
         case "merge" where args.positionals.count == 4: return merge(Array(args.positionals.dropFirst()), printer)
+        case "rm" where args.positionals.count >= 2:
+            return remove(Array(args.positionals.dropFirst()), args, printer, console)
+        case "mv" where args.positionals.count == 3:
+            return move(Move(from: args.positionals[1], to: args.positionals[2]), args, printer, console)
         default:
-            printer.usage(UsageError("expected `state list`, `state show ADDRESS` or `state merge BASE OURS THEIRS`"),
+            printer.usage(UsageError("expected `state list`, `state show ADDRESS`, `state rm ADDRESS...`, "
+                                     + "`state mv OLD NEW` or `state merge BASE OURS THEIRS`"),
                           usage: usage, command: "state")
             return ExitCode.usage
         }
@@ -149,6 +159,57 @@ enum StateCommand {
             lines.append(("live.drift." + c.attribute, "\(c.old?.display ?? "(unset)") -> \(c.new?.display ?? "(unset)")"))
         }
         return lines
+    }
+
+    /// Rewrites the state under its lock; `change` returns an error message or `nil`.
+    static func rewrite(_ args: ParsedArguments, _ printer: Printer, _ change: (inout StateFile) -> String?) -> Int32 {
+        let path = CommandSupport.statePath(args)
+        do throws(StateError) {
+            let lock = try StateLock.acquire(statePath: path, command: "state", timeout: 0)
+            defer { lock.release() }
+            let store = StateStore(path: path)
+            var state = try store.loadFolded().state
+            if let problem = change(&state) {
+                printer.error(problem)
+                return ExitCode.failure
+            }
+            try store.save(state)
+            return ExitCode.success
+        } catch {
+            printer.print(error)
+            return ExitCode.failure
+        }
+    }
+
+    static func remove(_ targets: [String], _ args: ParsedArguments, _ printer: Printer, _ console: Console) -> Int32 {
+        rewrite(args, printer) { state in
+            let policy = PlanPolicy(targets: targets)
+            let gone = state.pairs.keys.filter { policy.targets($0) }.sorted()
+            let unknown = targets.filter { t in !gone.contains { $0.rawValue == t || $0.rawValue.hasPrefix(t + "/") } }
+            if !unknown.isEmpty {
+                let named = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+                return "no pair \(named) in the state; nothing was removed"
+            }
+            for a in gone {
+                state.pairs[a] = nil
+                console.out("Removed \(a) from the state; its connections are left as they are.\n")
+            }
+            return nil
+        }
+    }
+
+    static func move(_ move: Move, _ args: ParsedArguments, _ printer: Printer, _ console: Console) -> Int32 {
+        rewrite(args, printer) { state in
+            let affected = state.pairs.keys.filter { move.moved($0) != nil }
+            guard !affected.isEmpty else { return "no pair \"\(move.from)\" in the state; nothing was moved" }
+            let (moved, done) = state.applying([move])
+            guard !done.isEmpty else { return "\(move.to) is in the state already; nothing was moved" }
+            state = moved
+            for (old, new) in done.sorted(by: { $0.from.rawValue < $1.from.rawValue }) {
+                console.out("Moved \(old) to \(new).\n")
+            }
+            return nil
+        }
     }
 
     static func merge(_ paths: [String], _ printer: Printer) -> Int32 {

@@ -67,7 +67,38 @@ import Testing
         Self.expectNoSecrets([planned.stdout, planned.stderr, applied.stdout, applied.stderr, state, ws.read("plan.json")], extra: [emulator.secretKey])
     }
 
-    @Test("faults over 200 pairs (429 storms, 5xx, latency, answers dropped after commit): exactly one connection per (pair, IP)")
+    /// The estate with a mixed plan: every 20 pairs, 6 updated, 2 with new tags, 2 replaced, 2 deleted, 2 added.
+    static func mixed(_ yaml: String) -> (yaml: String, pairs: Int) {
+        var k = 0, pairs = 0
+        let gateways = yaml.components(separatedBy: "\n  - name: ").map { g -> String in
+            let parts = g.components(separatedBy: "\n      - name: ")
+            var kept = [parts[0]], extra: [String] = []
+            for var block in parts.dropFirst() {
+                k += 1
+                switch k % 20 {
+                case 5, 15: continue
+                case 1, 2, 3, 6, 7, 8:
+                    block = block.replacingOccurrences(of: "peer_subnets: [", with: "peer_subnets: [192.168.\(k % 250).0/24, ")
+                case 9, 10: block = block.replacingOccurrences(of: ", tier: t", with: ", tier: u")
+                case 4 where !block.contains("ikepolicy:"), 14 where !block.contains("ikepolicy:"):
+                    block = block.replacingOccurrences(of: "\n        psk:",
+                                                       with: "\n        ikepolicy: {authentication_method: pre-share}\n        psk:")
+                case 0 where !block.contains("tunnels:"), 11 where !block.contains("tunnels:"):
+                    let name = String(block.prefix { $0 != "\n" })
+                    extra.append("new" + name + block.dropFirst(name.count)
+                        .replacingOccurrences(of: "peer_subnets: [", with: "peer_subnets: [192.169.0.0/24, "))
+                default: break
+                }
+                kept.append(block)
+            }
+            kept += extra
+            pairs += kept.count - 1
+            return kept.joined(separator: "\n      - name: ")
+        }
+        return (gateways.joined(separator: "\n  - name: "), pairs)
+    }
+
+    @Test("200 pairs under 429 storms, 5xx, drops after commit on create, then on PUT, tags, DELETE: emulator == file")
     func faults() throws {
         let ws = Scratch()
         ws.write("vpn.yaml", EstateGenerator(pairs: 200, connectionsPerGateway: 20, seed: 11, twoIPs: true).yaml())
@@ -75,6 +106,9 @@ import Testing
             "--seed", "42", "--latency", "5",
             "--fault", "batch-create:429:0.25", "--fault", "batch-create:503:0.05", "--fault", "batch-create:500:0.05",
             "--fault", "batch-create:drop-after-commit:0.1", "--fault", "list:503:0.05",
+            "--fault", "update:429:0.2", "--fault", "update:503:0.05", "--fault", "update:drop-after-commit:0.1",
+            "--fault", "tags:503:0.05", "--fault", "tags:drop-after-commit:0.1",
+            "--fault", "delete:429:0.2", "--fault", "delete:503:0.05", "--fault", "delete:drop-after-commit:0.1",
         ], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
@@ -94,7 +128,32 @@ import Testing
         #expect(Set(issued.map { "\($0.vgwIP)/\($0.name)" }).count == 400, "no duplicates")
         let recorded = try Self.stateConnections(ws.read("vpn.state.json"))
         #expect(Set(recorded.map(\.id)) == Set(issued.map(\.id)))
-        Self.expectNoSecrets(outputs + [ws.read("vpn.state.json")], extra: [emulator.secretKey])
+        // A mixed plan under the same faults, PUT, tags and DELETE included.
+        let (yaml, pairs) = Self.mixed(ws.read("vpn.yaml"))
+        ws.write("vpn.yaml", yaml)
+        let planned = try BinaryRunner.run(["plan", "-f", "vpn.yaml"], environment: env, in: ws.url)
+        #expect(planned.stdout.contains("to update in place") && !planned.stdout.contains(" 0 to replace")
+                && !planned.stdout.contains(" 0 to delete"), "\(planned.stdout)")
+        status = -1
+        for _ in 0..<6 where status != 0 {
+            let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "16",
+                                          "--quiet"], environment: env, in: ws.url)
+            outputs += [r.stdout, r.stderr]
+            status = r.status
+            #expect([0, 3].contains(r.status), "\(r.stderr)")
+        }
+        #expect(status == 0)
+        let after = try emulator.connections()
+        #expect(after.count == 2 * pairs)
+        #expect(Set(after.map { "\($0.vgwIP)/\($0.name)" }).count == after.count, "no duplicates")
+        let state = ws.read("vpn.state.json")
+        let names = Set(try Self.stateConnections(state).map { "\($0.vgwIP)/\($0.name)" })
+        #expect(names == Set(after.map { "\($0.vgwIP)/\($0.name)" }), "the emulator holds exactly the desired connections")
+        #expect(Set(try Self.stateConnections(state).map(\.id)) == Set(after.map(\.id)))
+        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--refresh", "--endpoint", emulator.endpoint, "--detailed-exitcode"],
+                                         environment: env, in: ws.url)
+        #expect(again.status == 0, "\(again.stdout)")
+        Self.expectNoSecrets(outputs + [state], extra: [emulator.secretKey])
     }
 
     @Test("two applies on one state: the second fails naming the holder, and nothing is lost")

@@ -160,7 +160,7 @@ import Testing
             #expect(r.status == 0 && r.stdout == valid, "\(args): \(r.stderr)")
         }
         let plan = try BinaryRunner.run(["plan", "examples/quickstart.yaml"], environment: ["NO_COLOR": "1"])
-        #expect(plan.status == 0 && plan.stdout.contains("Plan: 1 to create, 1 to change"))
+        #expect(plan.status == 0 && plan.stdout.contains("Plan: 1 to create, 1 to update in place"))
         let both = try BinaryRunner.run(["plan", "examples/quickstart.yaml", "-f", "examples/policy.yaml"])
         #expect(
             both.status == 64

@@ -114,7 +114,7 @@ import Testing
         let ws = try workspace()
         #expect(try BinaryRunner.run(["plan", "-f", "quickstart.yaml", "--out", "p.json"], in: ws.url).status == 0)
         let plan = try String(contentsOf: ws.url("p.json"), encoding: .utf8)
-        try plan.replacingOccurrences(of: "\"action\": \"orphan\"", with: "\"action\": \"no-op\"").write(to: ws.url("p.json"), atomically: true, encoding: .utf8)
+        try plan.replacingOccurrences(of: "\"action\": \"delete\"", with: "\"action\": \"no-op\"").write(to: ws.url("p.json"), atomically: true, encoding: .utf8)
         let before = stateBytes(ws)
         var r = try BinaryRunner.run(["apply", "p.json"], in: ws.url)
         #expect(r.status == 1)

@@ -13,7 +13,7 @@ import Testing
         #expect(r.stdout.contains("  ~ pair \"hq/shanghai\" {"))
         #expect(r.stdout.contains("      ~ ikepolicy.lifetime_seconds = 86400 -> 172800"))
         #expect(r.stdout.contains("  - pair \"hq/chengdu\" {"))
-        #expect(r.stdout.hasSuffix("Plan: 1 to create, 1 to change, 0 to recover, 1 orphaned, 0 unchanged.\n"))
+        #expect(r.stdout.hasSuffix("Plan: 1 to create, 1 to update in place, 0 to replace, 0 to recover, 1 to delete, 0 unchanged.\n"))
         #expect(!r.stdout.contains("\u{1B}["), "no colour when not on a terminal")
         let plain = try BinaryRunner.run(["plan", "-f", "examples/quickstart.yaml"])
         #expect(plain.status == 0)

@@ -28,6 +28,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 import traceback
 import uuid
 
@@ -531,6 +532,71 @@ def run(args, report):
                          "total_count %r, expected %d" % (resp.total_count, len(created)))
         except Exception as e:
             report.fail("rejected calls created nothing", describe(e))
+
+    if created:
+        check_lifecycle(report, api, sorted(created)[0], describe, ClientRequestException, ShowVpnConnectionRequest,
+                        args.settle_ms)
+
+
+def check_lifecycle(report, api, cid, describe, ClientRequestException, ShowVpnConnectionRequest, settle_ms):
+    """Update, tags and delete through the SDK: every answer parses into its response model."""
+    from huaweicloudsdkvpn.v5 import (
+        BatchCreateResourceTagsRequest, BatchDeleteResourceTagsRequest, CreateResourcesTagsRequestBody,
+        DeleteResourcesTagsRequestBody, DeleteVpnConnectionRequest, ResourceTag, ShowResourceTagsRequest,
+        UpdateVpnConnectionRequest, UpdateVpnConnectionRequestBody, UpdateVpnConnectionRequestBodyContent,
+        UpdateVpnConnectionResponse)
+    name = "UpdateVpnConnection"
+    try:
+        body = UpdateVpnConnectionRequestBody(vpn_connection=UpdateVpnConnectionRequestBodyContent(
+            name="conformance-updated", peer_subnets=["10.99.0.0/24"], psk="Conformance-Key-2"))
+        resp = api.update_vpn_connection(UpdateVpnConnectionRequest(vpn_connection_id=cid, body=body))
+        c = resp.vpn_connection
+        report.check(name + ": 200, UpdateVpnConnectionResponse with the new name and subnets, no psk",
+                     resp.status_code == 200 and isinstance(resp, UpdateVpnConnectionResponse) and c.id == cid
+                     and c.name == "conformance-updated" and c.peer_subnets == ["10.99.0.0/24"]
+                     and b"Conformance-Key-2" not in (resp.raw_content or b""),
+                     "status %s, %r" % (resp.status_code, c))
+        shown = api.show_vpn_connection(ShowVpnConnectionRequest(vpn_connection_id=cid)).vpn_connection
+        report.check(name + ": show returns the updated values", shown.peer_subnets == ["10.99.0.0/24"], repr(shown))
+    except Exception as e:
+        report.fail(name, describe(e))
+    name = "BatchCreateResourceTags / ShowResourceTags / BatchDeleteResourceTags"
+    try:
+        tags = [ResourceTag(key="team", value="netops"), ResourceTag(key="site", value="sh")]
+        resp = api.batch_create_resource_tags(BatchCreateResourceTagsRequest(
+            resource_type="vpn-connection", resource_id=cid, body=CreateResourcesTagsRequestBody(tags=tags)))
+        report.check("BatchCreateResourceTags: 204", resp.status_code == 204, "status %s" % resp.status_code)
+        resp = api.batch_delete_resource_tags(BatchDeleteResourceTagsRequest(
+            resource_type="vpn-connection", resource_id=cid,
+            body=DeleteResourcesTagsRequestBody(tags=[ResourceTag(key="site", value="sh")])))
+        report.check("BatchDeleteResourceTags: 204", resp.status_code == 204, "status %s" % resp.status_code)
+        resp = api.show_resource_tags(ShowResourceTagsRequest(resource_type="vpn-connection", resource_id=cid))
+        got = [(t.key, t.value) for t in (resp.tags or [])]
+        report.check("ShowResourceTags: 200, the tags left", resp.status_code == 200 and ("team", "netops") in got
+                     and not any(k == "site" for k, _ in got),
+                     "status %s, tags %r" % (resp.status_code, got))
+    except Exception as e:
+        report.fail(name, describe(e))
+    name = "DeleteVpnConnection"
+    try:
+        resp = api.delete_vpn_connection(DeleteVpnConnectionRequest(vpn_connection_id=cid))
+        report.check(name + ": 204", resp.status_code == 204, "status %s" % resp.status_code)
+        status = api.show_vpn_connection(ShowVpnConnectionRequest(vpn_connection_id=cid)).vpn_connection.status
+        report.check(name + ": PENDING_DELETE while it settles", status == "PENDING_DELETE", "status %s" % status)
+        time.sleep(settle_ms / 1000 + 0.5)
+        try:
+            api.show_vpn_connection(ShowVpnConnectionRequest(vpn_connection_id=cid))
+            report.fail(name + ": show afterwards is 404", "still there")
+        except ClientRequestException as e:
+            report.check(name + ": then show is 404 VPN.0004", e.status_code == 404 and e.error_code == "VPN.0004",
+                         describe(e))
+        try:
+            api.delete_vpn_connection(DeleteVpnConnectionRequest(vpn_connection_id=cid))
+            report.fail(name + ": a second delete is 404", "answered success")
+        except ClientRequestException as e:
+            report.check(name + ": a second delete is 404 VPN.0004", e.status_code == 404, describe(e))
+    except Exception as e:
+        report.fail(name, describe(e))
 
 
 def check_gateways(args, report, api, project, run, describe, plain, raw_json, ClientRequestException, models):

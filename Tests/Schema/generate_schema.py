@@ -335,6 +335,8 @@ conn_props = {
     "tunnels": prop("Tunnels", "Per-IP settings, one entry per gateway IP in the order of ips: API name, "
                     "tunnel addresses, HA role.",
                     {"type": "array", "minItems": 1, "maxItems": 2, "items": ref("tunnel")}),
+    "prevent_destroy": prop("Prevent destroy", "true: a plan that deletes or replaces this pair is an error "
+                            "(remove the flag first). Not a defaults field.", {"type": "boolean"}),
 }
 defs["connection"] = {
     "title": "Connection",
@@ -352,7 +354,7 @@ defs["defaults"] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {k: {"$ref": f"#/$defs/connection/properties/{k}"} for k in conn_props
-                   if k not in ("name", "tunnels")},
+                   if k not in ("name", "tunnels", "prevent_destroy")},
 }
 
 
@@ -381,6 +383,8 @@ defs["gateway"] = {
                      "items": {"anyOf": [ref("uuid"), ref("ipv4_address")]}}),
         "connections": prop("Connections", "The connections on this gateway.",
                             {"type": "array", "items": ref("connection")}),
+        "prevent_destroy": prop("Prevent destroy", "true: a plan that deletes or replaces any pair of this "
+                                "gateway is an error.", {"type": "boolean"}),
     },
     "allOf": [
         {"$comment": "tunnels has one entry per gateway IP.",
@@ -571,6 +575,13 @@ schema = {
                          ref("defaults")),
         "gateways": prop("Gateways", "The VPN gateways whose connections vpnform manages (may be empty).",
                          {"type": "array", "items": ref("gateway")}),
+        "moved": prop("Moved", "Renames, applied to the state before planning (like Terraform's moved blocks): a "
+                      "pair address GATEWAY/CONNECTION or a gateway name moves to a new one, never a replace. "
+                      "An entry whose new name is taken already is skipped, so entries can stay.",
+                      {"type": "array", "items": {
+                          "type": "object", "additionalProperties": False, "required": ["from", "to"],
+                          "properties": {"from": {"type": "string", "minLength": 1},
+                                         "to": {"type": "string", "minLength": 1}}}}),
     },
     "allOf": top_rules,
     "$defs": defs,

@@ -63,7 +63,7 @@ import VPNForm
         case "desired": scratch.write("quickstart.yaml", scratch.read("quickstart.yaml") + "\n# edited\n")
         case "state": scratch.write("quickstart.state.json", scratch.read("quickstart.state.json") + " ")
         default:
-            scratch.write("q.plan", scratch.read("q.plan").replacingOccurrences(of: "\"orphan\"", with: "\"no-op\""))
+            scratch.write("q.plan", scratch.read("q.plan").replacingOccurrences(of: "\"delete\"", with: "\"no-op\""))
         }
         let before = scratch.bytes("quickstart.state.json")
         let env = Self.keys.merging(Self.credentials) { $1 }

@@ -53,6 +53,10 @@ public enum ApplyFailure: Error, Equatable, Sendable {
     case liveChangedSincePlan(path: String)
     /// A plan saved offline would not do what it says: the live API differs from the state.
     case driftSinceOfflinePlan(path: String, drift: [Drift])
+    /// Guards refuse the plan: a mass change, an empty desired file, `prevent_destroy`.
+    case guarded([GuardViolation])
+    /// `--target` names no pair of the plan.
+    case unknownTargets([String])
 
     /// A pre-shared key from the environment that the API would refuse.
     public struct InvalidKey: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import VPNForm
 import VPNAPI
 
 /// What one `vpnform apply` was asked to do: the inputs of an ``ApplySession``.
@@ -32,6 +33,8 @@ public struct ApplyRequest: Sendable {
     public var caBundle: String?
     /// `--wait`: after creating, poll each new connection until it leaves `PENDING_*`; `nil` not to wait.
     public var wait: StatusWaiter.Options?
+    /// `--target`, `--create-only`, `--allow-mass-change`, `--replace-psk`.
+    public var policy = PlanPolicy()
 
     /// Creates a request.
     public init(

@@ -53,8 +53,10 @@ extension ApplySession {
         var stateFileExists: Bool
         var plan: Plan
         var parallelism: Int
+        /// The desired file's `moved:` entries this apply carries out: (old, new) addresses.
+        var moves: [(from: PairAddress, to: PairAddress)]
 
-        var work: [PlanEntry] { plan.entries.filter { $0.action == .create || $0.action == .recover } }
+        var work: [PlanEntry] { plan.entries.filter(\.needsKey) }
 
         /// Reads and checks every input; the caller holds the state lock.
         init(_ source: Source, request: ApplyRequest) throws(ApplyFailure) {
@@ -85,6 +87,7 @@ extension ApplySession {
                     throw .lineageMismatch(path: statePath, planned: savedPlan.lineage, found: state.lineage)
                 }
             }
+            (state, moves) = state.applying(source.desired.moved)
             plan = Planner.plan(desired: source.desired, state: state)
             if let savedPlan {
                 let recomputed = PlanDocument(

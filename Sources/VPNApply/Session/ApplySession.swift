@@ -19,7 +19,7 @@ import VPNForm
 public final class ApplySession: Sendable {
     /// The plan being applied, refreshed against the live API.
     public let plan: Plan
-    /// The plan's entries that make calls: creates and recovers.
+    /// The plan's entries that make calls: everything but no-ops.
     public let work: [PlanEntry]
     /// The desired file's warnings (it has no errors, or the session would not be open).
     public let warnings: [Diagnostic]
@@ -47,10 +47,15 @@ public final class ApplySession: Sendable {
     let server: EmulatorServer?
     let cloud: CloudTarget
     let wait: StatusWaiter.Options?
+    let moves: [(from: PairAddress, to: PairAddress)]
+    let replacePSK: Set<PairAddress>
 
-    init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock, wait: StatusWaiter.Options?) {
-        plan = live.plan
-        work = live.plan.entries.filter { $0.action == .create || $0.action == .recover }
+    init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock,
+         request: ApplyRequest) {
+        plan = request.policy.scope(live.plan)
+        work = plan.entries.filter(\.makesCalls)
+        moves = inputs.moves
+        replacePSK = Set(request.policy.replacePSK.map(PairAddress.init(rawValue:)))
         warnings = inputs.warnings + live.warnings
         desiredPath = inputs.desiredPath
         statePath = inputs.statePath
@@ -67,7 +72,7 @@ public final class ApplySession: Sendable {
         cloud = target.cloud
         self.live = live
         self.lock = lock
-        self.wait = wait
+        self.wait = request.wait
     }
 
     /// Runs every pre-flight check, reads the live API and opens the session, holding the state lock.
@@ -90,10 +95,16 @@ public final class ApplySession: Sendable {
                 throw ApplyFailure.otherCloud(statePath: inputs.statePath, recorded: recorded, target: t.cloud)
             }
             let live = try await readLive(inputs, t.client, parallelism: request.parallelism)
+            let scoped = request.policy.scope(live.plan)
+            let unknown = request.policy.unknownTargets(in: live.plan)
+            if !unknown.isEmpty { throw ApplyFailure.unknownTargets(unknown) }
+            let violations = request.policy.violations(scoped, desired: inputs.desired,
+                                                       managed: inputs.state.pairs.count)
+            if !violations.isEmpty { throw ApplyFailure.guarded(violations) }
             // The refresh may plan more creates (connections deleted outside vpnform): their keys too.
-            let work = live.plan.entries.filter { $0.action == .create || $0.action == .recover }
+            let work = scoped.entries.filter(\.needsKey)
             var psks = t.psks
-            if work.contains(where: { psks[$0.address] == nil && $0.desired != nil }) {
+            if work.contains(where: { psks[$0.address] == nil }) {
                 switch PSKResolver.resolve(work: work, desired: inputs.desired, environment: request.environment,
                                            throwaway: request.emulator) {
                 case .failure(.missing(let names)): throw ApplyFailure.missingKeys(names: names)
@@ -101,7 +112,7 @@ public final class ApplySession: Sendable {
                 case .success(let (resolved, _)): psks = resolved
                 }
             }
-            return ApplySession(inputs: inputs, target: t, live: live, psks: psks, lock: lock, wait: request.wait)
+            return ApplySession(inputs: inputs, target: t, live: live, psks: psks, lock: lock, request: request)
         } catch let error as ApplyFailure {
             target?.server?.stop()
             lock.release()
@@ -154,13 +165,18 @@ public final class ApplySession: Sendable {
         state.cloud = cloud
         let writer = StateWriter(store: StateStore(path: statePath), state: state, stateFileExists: stateFileExists)
         do {
+            // Moves first, journalled like any change: a crash after this leaves the state renamed.
+            for (old, new) in moves {
+                try await writer.put(old, nil)
+                try await writer.put(new, self.state.pairs[new])
+            }
             _ = try await live.persist(onto: self.state, writer: writer)
         } catch {
             return ApplyReport(outcomes: [], interrupted: false, seconds: 0, stateError: error)
         }
         let executor = Executor(
             client: client, desired: desired, psks: psks, writer: writer,
-            options: Executor.Options(parallelism: parallelism), live: live.read.view)
+            options: Executor.Options(parallelism: parallelism), live: live.read.view, replacePSK: replacePSK)
         var report = await executor.run(plan, shouldStop: shouldStop, progress: progress, retrying: retrying)
         if let wait, !report.interrupted {
             report = await StatusWaiter(client: client, options: wait).settle(report, events: waiting)

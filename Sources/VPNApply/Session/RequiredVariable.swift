@@ -26,7 +26,7 @@ public struct RequiredVariable: Equatable, Sendable {
     /// variable per `${NAME}` of a pair it creates or recovers. Nothing when it creates nothing.
     public static func list(for plan: Plan, desired: DesiredState, environment: [String: String]) -> [RequiredVariable]
     {
-        let work = Set(plan.entries.filter { $0.action == .create || $0.action == .recover }.map(\.address))
+        let work = Set(plan.entries.filter(\.needsKey).map(\.address))
         guard !work.isEmpty else { return [] }
         func set(_ names: [String]) -> Bool { names.contains { !(environment[$0] ?? "").isEmpty } }
         var list = [

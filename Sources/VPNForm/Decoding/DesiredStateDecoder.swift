@@ -9,12 +9,11 @@ struct DesiredStateDecoder {
 
     init(file: String) { d = NodeDecoder(file: file) }
 
-    static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways"]
-    static let gatewayKeys = ["name", "id", "ips", "connections"]
-    static let fieldKeys = ["cgw_id", "style", "peer_subnets", "tunnel_local_address", "tunnel_peer_address",
-                            "enable_nqa", "enable_hub", "psk", "policy_rules", "ikepolicy", "ipsecpolicy",
-                            "ha_role", "tags"]
-    static let connectionKeys = ["name"] + fieldKeys + ["tunnels"]
+    static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways", "moved"]
+    static let gatewayKeys = ["name", "id", "ips", "connections", "prevent_destroy"]
+    static let fieldKeys = AttributeTable.defaultsKeys
+    static let connectionKeys = ["name"] + fieldKeys + ["tunnels", "prevent_destroy"]
+    static let moveKeys = ["from", "to"]
     static let ikeKeys = ["ike_version", "phase1_negotiation_mode", "authentication_algorithm", "encryption_algorithm",
                           "dh_group", "authentication_method", "lifetime_seconds", "local_id_type", "local_id",
                           "peer_id_type", "peer_id", "dpd"]
@@ -58,9 +57,20 @@ struct DesiredStateDecoder {
         } else {
             d.error("gateways", top.mark, "required field is missing")
         }
+        var moved: [Move] = []
+        if let node = top["moved"], let items = d.list(node, "moved") {
+            for (i, item) in items.enumerated() {
+                guard let f = d.mapping(item, "moved[\(i)]", allowed: Self.moveKeys) else { continue }
+                let from = required(f, "from").flatMap { d.string($0, f.path("from")) }
+                let to = required(f, "to").flatMap { d.string($0, f.path("to")) }
+                if let from, let to { moved.append(Move(from: from.value, to: to.value)) }
+            }
+        }
         guard let version else { return nil }
-        return DesiredState(version: version, projectID: projectID, region: region, endpoint: endpoint,
-                            defaults: defaults, gateways: gateways, mark: top.mark)
+        var state = DesiredState(version: version, projectID: projectID, region: region, endpoint: endpoint,
+                                 defaults: defaults, gateways: gateways, mark: top.mark)
+        state.moved = moved
+        return state
     }
 
     private mutating func required(_ fields: Fields, _ key: String) -> YAMLNode? {
@@ -81,8 +91,12 @@ struct DesiredStateDecoder {
                 if let c = connection(item, f.path("connections") + "[\(i)]", index: i, defaults: defaults) { connections.append(c) }
             }
         }
+        let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name, let id, let ips else { return nil }
-        return Gateway(name: name, index: index, id: Located(GatewayID(id.value), at: id.mark), ips: ips, connections: connections, mark: f.mark)
+        var g = Gateway(name: name, index: index, id: Located(GatewayID(id.value), at: id.mark), ips: ips,
+                        connections: connections, mark: f.mark)
+        g.preventDestroy = preventDestroy
+        return g
     }
 
     private mutating func connection(_ node: YAMLNode, _ path: String, index: Int, defaults: ConnectionFields) -> Connection? {
@@ -93,8 +107,12 @@ struct DesiredStateDecoder {
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
             tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path("tunnels") + "[\($0)]") }, at: node.mark)
         }
+        let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
-        return Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults), tunnels: tunnels)
+        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults),
+                           tunnels: tunnels)
+        c.preventDestroy = preventDestroy
+        return c
     }
 
     private mutating func connectionFields(_ f: Fields) -> ConnectionFields {

@@ -1,6 +1,7 @@
 /// Brings a state up to date with a ``LiveView``: what the planner diffs a refreshed plan against.
 ///
-/// Only pairs on gateways the view covers are touched. A created pair whose connections are all
+/// Only pairs on gateways the view covers are touched. A pair being deleted loses the connections
+/// that are gone (and leaves the state when none is left). A created (or updating) pair whose connections are all
 /// gone leaves the state (so a desired one is planned for creation); one with some gone becomes
 /// pending (so apply looks for the rest by name and creates only what is missing); one whose
 /// attributes changed gets the live values in its spec (so the plan shows desired against live).
@@ -22,9 +23,26 @@ public struct Refresh: Sendable, Equatable {
         var byID: [ConnectionID: LiveConnection] = [:]
         for c in live.connections { byID[c.id] = c }
         var claimed = Set<ConnectionID>()
+        var desiredIndex: [PairAddress: (Gateway, Connection)]?
+        func desiredSpec(_ address: PairAddress) -> PairSpec? {
+            if desiredIndex == nil {
+                desiredIndex = [:]
+                for g in desired.gateways { for c in g.connections { desiredIndex![g.address(of: c)] = (g, c) } }
+            }
+            return desiredIndex![address].map { PairSpec(gateway: $0.0, connection: $0.1) }
+        }
         for (address, pair) in state.pairs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             for c in pair.connections { if let id = c.id { claimed.insert(id) } }
-            guard pair.status == .created, live.gateways.contains(pair.gatewayID) else { continue }
+            guard pair.status != .pending, live.gateways.contains(pair.gatewayID) else { continue }
+            if pair.status == .deleting {
+                // An interrupted delete: what is gone needs no second delete.
+                var left = pair
+                for i in left.connections.indices where left.connections[i].id.flatMap({ byID[$0] }) == nil {
+                    left.connections[i].id = nil
+                }
+                refreshed.pairs[address] = left.connections.allSatisfy { $0.id == nil } ? nil : left
+                continue
+            }
             let found = pair.connections.map { $0.id.flatMap { byID[$0] } }
             statuses[address] = found.map { $0?.status ?? "DELETED" }
             let gone = zip(pair.connections, found).filter { $0.1 == nil }.map(\.0)
@@ -41,7 +59,10 @@ public struct Refresh: Sendable, Equatable {
             let changes = Self.changes(pair.spec, found)
             if !changes.isEmpty {
                 drift.append(Drift(address: address, kind: .changed(changes)))
-                let spec = Self.spec(pair.spec, with: changes)
+                // Connections that disagree (an update interrupted between its PUTs): record a value
+                // the file does not want, so the pair is planned for an update again.
+                let wanted = desiredSpec(address)
+                let spec = Self.spec(pair.spec, with: Self.changes(pair.spec, found, avoiding: wanted))
                 refreshed.pairs[address]?.spec = spec
                 refreshed.pairs[address]?.specDigest = spec.digest
             }
@@ -89,7 +110,11 @@ public struct Refresh: Sendable, Equatable {
     /// The attributes of `spec` whose live value differs: pair-wide ones against every live
     /// connection (the first that differs is reported), `connections[i].…` against connection i.
     /// - Parameter live: The pair's live connections by index (`nil` where none was found).
-    public static func changes(_ spec: PairSpec, _ live: [LiveConnection?]) -> [AttributeChange] {
+    /// - Parameter avoiding: When the connections disagree on a pair-wide attribute, report a value
+    ///   that differs from this spec's (the desired one), so that the pair is planned for an update.
+    public static func changes(_ spec: PairSpec, _ live: [LiveConnection?],
+                               avoiding: PairSpec? = nil) -> [AttributeChange] {
+        let avoided = avoiding?.attributes
         var changes: [AttributeChange] = []
         for (key, value) in spec.attributes.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             guard !Self.unchecked.contains(key) else { continue }
@@ -102,7 +127,13 @@ public struct Refresh: Sendable, Equatable {
                 let now = connection.attributes[field]
                 if !Self.same(value, now, key: field) { changes.append(AttributeChange(attribute: key, old: value, new: now)) }
             } else if let differing = live.compactMap({ $0 }).first(where: { !Self.same(value, $0.attributes[key], key: key) }) {
-                changes.append(AttributeChange(attribute: key, old: value, new: differing.attributes[key]))
+                var new = differing.attributes[key]
+                if let avoided, let want = avoided[key], Self.same(want, new, key: key),
+                   let other = live.compactMap({ $0 })
+                       .first(where: { !Self.same(want, $0.attributes[key], key: key) }) {
+                    new = other.attributes[key]
+                }
+                changes.append(AttributeChange(attribute: key, old: value, new: new))
             }
         }
         return changes

@@ -13,6 +13,8 @@ public struct Connection: Sendable, Equatable {
     public var spec: ConnectionFields
     /// Per-IP overrides, one per gateway IP when present.
     public var tunnels: Located<[Tunnel]>?
+    /// `prevent_destroy: true`: a plan that deletes or replaces the pair is an error.
+    public var preventDestroy = false
 
     public init(name: Located<String>, index: Int, mark: Mark, fields: ConnectionFields, spec: ConnectionFields, tunnels: Located<[Tunnel]>?) {
         self.name = name
@@ -36,6 +38,8 @@ public struct Gateway: Sendable, Equatable {
     public var ips: Located<[Located<String>]>
     /// The desired connections.
     public var connections: [Connection]
+    /// `prevent_destroy: true`: a plan that deletes or replaces any of its pairs is an error.
+    public var preventDestroy = false
     /// Where the gateway's mapping starts.
     public var mark: Mark
 
@@ -85,6 +89,8 @@ public struct DesiredState: Sendable, Equatable {
     public var gateways: [Gateway]
     /// Where the document's top-level mapping starts.
     public var mark: Mark
+    /// `moved:`: renamed pair addresses or gateway names, applied to the state before planning.
+    public var moved: [Move] = []
 
     public init(version: Int, projectID: Located<String>?, region: Located<String>?, endpoint: Located<String>?, defaults: ConnectionFields, gateways: [Gateway], mark: Mark) {
         self.version = version

@@ -51,11 +51,15 @@ public struct MarkdownPlanRenderer: Sendable {
         md += "**\(plan.summaryLine)**\n\n"
         md += "| Action | Pairs |\n|---|---:|\n"
         let labels: [(PlanEntry.Action, String)] = [
-            (.create, "➕ create"), (.change, "🔶 change"), (.recover, "❗ recover (interrupted apply)"),
-            (.orphan, "➖ orphaned (not deleted)"), (.noop, "unchanged"),
+            (.create, "➕ create"), (.update, "🔶 update in place"), (.replace, "♻️ replace (tunnel goes down)"),
+            (.recover, "❗ recover (interrupted apply)"), (.delete, "➖ delete"), (.noop, "unchanged"),
         ]
         for (action, label) in labels { md += "| \(label) | \(plan.count(action)) |\n" }
-        for (action, heading) in [(PlanEntry.Action.create, "Create"), (.change, "Change"), (.recover, "Recover"), (.orphan, "Orphaned")] {
+        let headings: [(PlanEntry.Action, String)] = [
+            (.create, "Create"), (.update, "Update in place"), (.replace, "Replace"), (.recover, "Recover"),
+            (.delete, "Delete"),
+        ]
+        for (action, heading) in headings {
             let entries = plan.entries.filter { $0.action == action }
             guard !entries.isEmpty else { continue }
             md += "\n#### \(heading)\n\n"
@@ -108,12 +112,17 @@ public struct MarkdownPlanRenderer: Sendable {
         case .create:
             let style = e.desired?.spec.attributes["style"]?.display ?? ""
             return "\(a): \(e.desired?.connections.count ?? 0) connections, style \(style.replacingOccurrences(of: "\"", with: ""))"
-        case .change:
+        case .update:
             let names = e.changes.prefix(5).map { "`\($0.attribute)`" }.joined(separator: ", ")
             return "\(a): \(names)\(e.changes.count > 5 ? " and \(e.changes.count - 5) more" : "")"
+        case .replace:
+            let names = e.replacedBy.map { "`\($0)`" }.joined(separator: ", ")
+            return "\(a): forced by \(names); the tunnel goes down until the new connections are up"
         case .recover:
             return "\(a): left pending by an interrupted apply"
-        case .orphan, .noop:
+        case .delete:
+            return "\(a): apply deletes its \(e.current?.connections.count ?? 0) connections"
+        case .noop:
             return a
         }
     }

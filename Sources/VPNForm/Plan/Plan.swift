@@ -24,25 +24,30 @@ public struct Plan: Sendable, Equatable {
     /// Whether apply has anything to do. Drift alone (say, an unmanaged connection) is not a change.
     public var hasChanges: Bool { entries.contains { $0.action != .noop } }
 
-    /// `Plan: 1 to create, 1 to change, 1 to recover, 1 orphaned, 3 unchanged.`
+    /// `Plan: 1 to create, 1 to update in place, 1 to replace, 1 to recover, 1 to delete, 3 unchanged.`
     public var summaryLine: String {
-        "Plan: \(count(.create)) to create, \(count(.change)) to change, \(count(.recover)) to recover, \(count(.orphan)) orphaned, \(count(.noop)) unchanged."
+        "Plan: \(count(.create)) to create, \(count(.update)) to update in place, \(count(.replace)) to replace, "
+            + "\(count(.recover)) to recover, \(count(.delete)) to delete, \(count(.noop)) unchanged."
     }
 }
 
 /// What the plan says about one pair.
 public struct PlanEntry: Sendable, Equatable {
-    /// The five kinds of entry.
+    /// The six kinds of entry.
     public enum Action: String, Sendable, CaseIterable {
         /// Desired, not in the state: apply creates it.
         case create
-        /// In the state as created, but its spec differs from the desired one.
-        case change
+        /// Created, and every attribute that differs can change in place: one PUT per connection
+        /// (and the tag API for tags). Also an update an interrupted apply left `updating`.
+        case update
+        /// Created, but an attribute that differs cannot change in place (``PlanEntry/replacedBy``):
+        /// apply deletes the connections, then creates them again. The tunnel goes down meanwhile.
+        case replace
         /// In the state as pending: an earlier apply was interrupted; apply looks for its
         /// connections and adopts them before creating anything.
         case recover
-        /// In the state, no longer desired. vpnform does not delete connections.
-        case orphan
+        /// In the state, no longer desired: apply deletes its connections.
+        case delete
         /// In the state as created, with the desired spec.
         case noop = "no-op"
 
@@ -50,24 +55,41 @@ public struct PlanEntry: Sendable, Equatable {
         public var marker: String {
             switch self {
             case .create: return "+"
-            case .change: return "~"
+            case .update: return "~"
+            case .replace: return "-/+"
             case .recover: return "!"
-            case .orphan: return "-"
+            case .delete: return "-"
             case .noop: return " "
             }
         }
+
+        /// Terraform's action list: `["update"]`, `["delete", "create"]`, `["delete"]`, `["no-op"]`.
+        public var actionList: [String] {
+            switch self {
+            case .create, .recover: return ["create"]
+            case .update: return ["update"]
+            case .replace: return ["delete", "create"]
+            case .delete: return ["delete"]
+            case .noop: return ["no-op"]
+            }
+        }
+
+        /// Whether apply removes connections for it (what the guards count).
+        public var destroys: Bool { self == .replace || self == .delete }
     }
 
     /// The pair's address.
     public var address: PairAddress
     /// What apply would do.
     public var action: Action
-    /// The desired pair; `nil` for an orphan (and for a recover that is no longer desired).
+    /// The desired pair; `nil` for a delete.
     public var desired: DesiredPair?
     /// What the state holds; `nil` for a create.
     public var current: PairState?
-    /// For a change: each attribute that differs.
+    /// For an update or replace: each attribute that differs.
     public var changes: [AttributeChange]
+    /// For a replace: the attributes that cannot change in place (`replace_paths`).
+    public var replacedBy: [String] = []
     /// The live status of each connection (`ACTIVE`, `DOWN` …), in a refreshed plan.
     public var liveStatus: [String]?
 
@@ -97,5 +119,19 @@ public struct DesiredPair: Sendable, Equatable {
         let names = gateway.apiNames(of: connection)
         spec = PairSpec(gateway: gateway, connection: connection, names: names)
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
+    }
+}
+
+extension PlanEntry {
+    /// Whether apply makes calls for it (everything but a no-op).
+    public var makesCalls: Bool { action != .noop }
+
+    /// Whether apply sends its pre-shared key: it creates connections, or the key's reference changed.
+    public var needsKey: Bool {
+        switch action {
+        case .create, .recover, .replace: return desired != nil
+        case .update: return changes.contains { $0.attribute == "psk" }
+        case .delete, .noop: return false
+        }
     }
 }

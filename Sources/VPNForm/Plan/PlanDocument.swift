@@ -89,7 +89,10 @@ public struct PlanDocument: Sendable {
     }
 
     func json(_ e: PlanEntry) -> JSONValue {
-        var o: [String: JSONValue] = ["address": .string(e.address.rawValue), "action": .string(e.action.rawValue)]
+        var o: [String: JSONValue] = [
+            "address": .string(e.address.rawValue), "action": .string(e.action.rawValue),
+            "actions": .array(e.action.actionList.map(JSONValue.string)),
+        ]
         if let d = e.desired {
             o["desired"] = .object([
                 "gateway_id": .string(d.gatewayID.rawValue),
@@ -106,13 +109,16 @@ public struct PlanDocument: Sendable {
                 "connections": .array(c.connections.map(\.json)),
             ])
         }
-        if e.action == .change { o["changes"] = Self.json(e.changes, before: "before", after: "after") }
+        if e.action == .update || e.action == .replace {
+            o["changes"] = Self.json(e.changes, before: "before", after: "after")
+        }
+        if e.action == .replace { o["replace_paths"] = .array(e.replacedBy.map(JSONValue.string)) }
         if withLiveStatus, let status = e.liveStatus { o["live_status"] = .array(status.map(JSONValue.string)) }
         return .object(o)
     }
 }
 
 extension PlanEntry.Action {
-    /// The key in the JSON summary: `create`, `change`, `recover`, `orphan`, `no_op`.
+    /// The key in the JSON summary: `create`, `update`, `replace`, `recover`, `delete`, `no_op`.
     public var jsonKey: String { self == .noop ? "no_op" : rawValue }
 }

@@ -1,11 +1,17 @@
 /// Diffs the desired state against the state file. Pure and O(n) in pairs.
+///
+/// A created pair whose spec differs is updated in place when every differing attribute can be
+/// (``ChangeMethod``), replaced otherwise; a pair in the state but not the file is deleted.
 public enum Planner {
     /// The plan that brings `state` (refreshed with `live`, when given) to `desired`.
     /// - Parameters:
     ///   - desired: A valid desired state.
     ///   - state: The state file's contents.
     ///   - live: What the API showed of the gateways concerned; `nil` for an offline plan.
+    ///
+    /// The desired file's `moved:` entries are applied to the state first.
     public static func plan(desired: DesiredState, state: StateFile, live: LiveView? = nil) -> Plan {
+        let state = state.applying(desired.moved).state
         guard let live else { return plan(desired: desired, state: state) }
         return plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
     }
@@ -36,18 +42,29 @@ public enum Planner {
                 switch have.status {
                 case .pending:
                     entries.append(PlanEntry(address: address, action: .recover, desired: want, current: have))
+                case .deleting:
+                    // An interrupted delete (or replace) of a pair that is desired: finish it, create again.
+                    var entry = PlanEntry(address: address, action: .replace, desired: want, current: have,
+                                          changes: have.spec.changes(to: want.spec))
+                    entry.replacedBy = ["(interrupted delete)"]
+                    entries.append(entry)
                 // Equal canonical specs are equal digests (readers check that a state's spec has
                 // its digest), and comparing bytes spares hashing every desired pair.
                 case .created where have.spec == want.spec:
                     entries.append(PlanEntry(address: address, action: .noop, desired: want, current: have))
-                case .created:
-                    entries.append(PlanEntry(address: address, action: .change, desired: want, current: have,
-                                             changes: have.spec.changes(to: want.spec)))
+                case .created, .updating:
+                    // An interrupted update is sent again (PUT sets values), even when nothing differs.
+                    let changes = have.spec.changes(to: want.spec)
+                    let forcing = changes.map(\.attribute).filter { ChangeMethod.of($0) == .replacement }
+                    var entry = PlanEntry(address: address, action: forcing.isEmpty ? .update : .replace, desired: want,
+                                          current: have, changes: changes)
+                    entry.replacedBy = forcing
+                    entries.append(entry)
                 }
             }
         }
         for (address, have) in state.pairs where !seen.contains(address) {
-            entries.append(PlanEntry(address: address, action: have.status == .pending ? .recover : .orphan, desired: nil, current: have))
+            entries.append(PlanEntry(address: address, action: .delete, desired: nil, current: have))
         }
         entries.sort { $0.address.rawValue.utf8.lexicographicallyPrecedes($1.address.rawValue.utf8) }
         return Plan(entries: entries)

@@ -57,11 +57,20 @@ public struct TextPlanRenderer: Sendable {
         case .create:
             comment = "\(a) will be created"
             for (k, v) in sorted(e.desired?.spec.attributes ?? [:]) { lines.append(("+", k, v.display)) }
-        case .change:
-            comment = "\(a) has changed since it was created"
+        case .update, .replace:
+            if e.action == .update {
+                comment = e.changes.isEmpty
+                    ? "\(a) will be updated in place (an interrupted update is sent again)"
+                    : "\(a) will be updated in place"
+            } else {
+                comment = "\(a) must be replaced: \(e.replacedBy.joined(separator: ", ")) cannot change in place; "
+                    + "its connections are deleted, then created again (the tunnel goes down meanwhile)"
+            }
             for c in e.changes {
                 switch (c.old, c.new) {
-                case let (old?, new?): lines.append(("~", c.attribute, "\(old.display) -> \(new.display)"))
+                case let (old?, new?):
+                    let forces = e.replacedBy.contains(c.attribute) ? " # forces replacement" : ""
+                    lines.append(("~", c.attribute, "\(old.display) -> \(new.display)\(forces)"))
                 case let (nil, new?): lines.append(("+", c.attribute, new.display))
                 case let (old?, nil): lines.append(("-", c.attribute, "\(old.display) -> (unset)"))
                 case (nil, nil): break
@@ -75,8 +84,12 @@ public struct TextPlanRenderer: Sendable {
             for c in e.current?.connections ?? [] {
                 lines.append((" ", "connection", "\"\(c.name)\" on \(c.vgwIP)\(c.id.map { " (\($0))" } ?? "")"))
             }
-        case .orphan:
-            comment = "\(a) is in the state but not in the file: orphaned (vpnform does not delete connections)"
+        case .delete where e.current?.status == .pending:
+            comment = "\(a) was left pending by an interrupted apply and is no longer in the file: apply looks for "
+                + "its connections by name and deletes them"
+            for c in e.current?.connections ?? [] { lines.append((" ", "connection", "\"\(c.name)\" on \(c.vgwIP)")) }
+        case .delete:
+            comment = "\(a) is in the state but not in the file: its connections will be deleted"
             lines.append((" ", "ids", idList(e.current)))
         case .noop:
             comment = "\(a) is unchanged"
@@ -109,7 +122,7 @@ public struct TextPlanRenderer: Sendable {
         switch marker {
         case "+": return "32"
         case "~": return "33"
-        case "-": return "31"
+        case "-", "-/+": return "31"
         case "!": return "35"
         default: return "0"
         }

@@ -175,7 +175,9 @@ struct StateReader {
                 let valueAt = s.offset
                 let text = try string("\(what()).status")
                 guard let value = PairState.Status(rawValue: text) else {
-                    throw JSONReadError(offset: valueAt, message: "\(what()).status: expected pending or created, got \"\(NodeDecoder.clip(text))\"")
+                    let expected = "expected pending, created, updating or deleting"
+                    throw JSONReadError(offset: valueAt,
+                                        message: "\(what()).status: \(expected), got \"\(NodeDecoder.clip(text))\"")
                 }
                 status = value
             case "connections" where connections == nil:
@@ -211,7 +213,7 @@ struct StateReader {
         guard let (records, listAt) = connections else { throw missing("connections") }
         guard let specText = spec else { throw missing("spec") }
         guard let (specDigest, digestAt) = digest else { throw missing("spec_digest") }
-        if status == .created, let i = records.firstIndex(where: { $0.id == nil }) {
+        if status == .created || status == .updating, let i = records.firstIndex(where: { $0.id == nil }) {
             throw JSONReadError(offset: listAt, message: "\(what()).connections[\(i)]: a created pair's connection needs its id")
         }
         guard let pairSpec = try verifiedSpec(specText.canonical, at: specText.at, digest: specDigest) else {

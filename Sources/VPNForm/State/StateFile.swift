@@ -31,13 +31,19 @@ public struct StateFile: Sendable, Equatable {
 
 /// What the state records of one pair.
 public struct PairState: Sendable, Equatable {
-    /// Whether the pair's batch-create has completed.
+    /// Where the pair is in its lifecycle: the journal's intents.
     public enum Status: String, Sendable, CaseIterable {
         /// A batch-create was (or may have been) sent and its answer is not recorded: an
         /// interrupted apply. The next apply looks for the connections before creating them.
         case pending
         /// The API returned the connections' IDs, recorded in ``PairState/connections``.
         case created
+        /// An update in place is under way (or was interrupted): the spec is the one being
+        /// sent. PUT sets values, so the next apply sends it again.
+        case updating
+        /// A delete is under way (or was interrupted), for a delete or the first half of a
+        /// replace: the next apply deletes what is left (a 404 counts as deleted).
+        case deleting
     }
 
     /// The gateway's `vgw_id`.

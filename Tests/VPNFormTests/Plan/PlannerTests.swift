@@ -61,13 +61,13 @@ enum MixedPlan {
 }
 
 @Suite struct PlannerTests {
-    @Test("every entry kind: create, change with attributes, no-op, recover, orphan")
+    @Test("every entry kind: create, update with attributes, no-op, recover, delete (a pending pair no longer desired too)")
     func kinds() {
         let plan = MixedPlan.plan
         #expect(plan.entries.map { "\($0.address) \($0.action.rawValue)" } == [
-            "hq/abandoned recover", "hq/change change", "hq/create create", "hq/gone orphan", "hq/pending recover", "hq/same no-op",
+            "hq/abandoned delete", "hq/change update", "hq/create create", "hq/gone delete", "hq/pending recover", "hq/same no-op",
         ])
-        let change = plan.entries.first { $0.action == .change }!
+        let change = plan.entries.first { $0.action == .update }!
         #expect(change.changes == [
             AttributeChange(attribute: "ikepolicy.lifetime_seconds", old: 3600, new: 7200),
             AttributeChange(attribute: "peer_subnets", old: ["10.0.0.0/24"], new: ["192.168.0.0/24"]),
@@ -75,7 +75,7 @@ enum MixedPlan {
         ])
         #expect(plan.entries.first { $0.address.rawValue == "hq/abandoned" }?.desired == nil)
         #expect(plan.hasChanges)
-        #expect(plan.summaryLine == "Plan: 1 to create, 1 to change, 2 to recover, 1 orphaned, 1 unchanged.")
+        #expect(plan.summaryLine == "Plan: 1 to create, 1 to update in place, 0 to replace, 1 to recover, 2 to delete, 1 unchanged.")
     }
 
     @Test("property: after recording a plan's creates, planning again creates nothing", arguments: [1, 2, 3, 4, 5] as [UInt64])
@@ -114,8 +114,50 @@ enum MixedPlan {
         let edited = yaml.replacingOccurrences(of: "tags: {site: s3,", with: "tags: {site: s3-renamed,")
         let plan = Planner.plan(desired: desired(edited), state: state)
         let changed = plan.entries.filter { $0.action != .noop }
-        #expect(changed.map(\.action) == [.change])
+        #expect(changed.map(\.action) == [.update])
         #expect(changed.first?.changes.map(\.attribute) == ["tags"])
+    }
+
+    @Test("a change the API cannot make in place replaces the pair, naming the attribute; others update it",
+          arguments: [
+              ("style: bgp", "style: static", PlanEntry.Action.replace, ["style"]),
+              ("dh_group: group16", "dh_group: group19", .update, []),
+          ] as [(String, String, PlanEntry.Action, [String])])
+    func replaceOrUpdate(from: String, to: String, action: PlanEntry.Action, forcing: [String]) {
+        let d = desired(MixedPlan.yaml)
+        var s = StateFile(lineage: MixedPlan.lineage)
+        for g in d.gateways {
+            for c in g.connections {
+                let p = DesiredPair(gateway: g, connection: c)
+                s.recordCreated(g.address(of: c), p, connections: p.connections.enumerated().map { i, r in
+                    ConnectionRecord(id: ConnectionID("id-\(c.name.value)-\(i)"), name: r.name, vgwIP: r.vgwIP, createdAt: nil)
+                })
+            }
+        }
+        let edited = MixedPlan.yaml.replacingOccurrences(of: from, with: to)
+        let plan = Planner.plan(desired: desired(edited), state: s)
+        let changed = plan.entries.filter { $0.action != .noop }
+        #expect(!changed.isEmpty)
+        for e in changed {
+            #expect(e.action == action)
+            #expect(e.replacedBy == forcing)
+        }
+    }
+
+    @Test("journal intents: an updating pair is updated again, a deleting one still desired is replaced")
+    func intents() {
+        let d = desired(MixedPlan.yaml)
+        let g = d.gateways[0], c = g.connections[0]
+        let p = DesiredPair(gateway: g, connection: c)
+        let records = p.connections.enumerated().map { i, r in ConnectionRecord(id: ConnectionID("x\(i)"), name: r.name, vgwIP: r.vgwIP, createdAt: nil) }
+        for (status, action) in [(PairState.Status.updating, PlanEntry.Action.update), (.deleting, .replace)] {
+            var s = StateFile(lineage: MixedPlan.lineage)
+            var pair = PairState.created(p, connections: records)
+            pair.status = status
+            s.pairs[g.address(of: c)] = pair
+            let plan = Planner.plan(desired: d, state: s)
+            #expect(plan.entries.first { $0.address == g.address(of: c) }?.action == action)
+        }
     }
 
     @Test("the spec digest ignores pre-shared key values and depends on everything sent")

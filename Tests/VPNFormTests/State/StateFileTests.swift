@@ -53,7 +53,7 @@ import VPNForm
         ("garbage", { _ in "not json at all" }, "syntax error: expected a value"),
         ("control bytes", { _ in "\u{7}{}" }, "syntax error"),
         ("unknown version", { $0.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2") }, "version 2 is not supported"),
-        ("bad status", { $0.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"done\"") }, "expected pending or created"),
+        ("bad status", { $0.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"done\"") }, "expected pending, created, updating or deleting"),
         ("malformed id", { $0.replacingOccurrences(of: "\"id\": \"0000000f", with: "\"id\": \"zz00000f") }, "expected a UUID"),
         ("duplicate key", { $0.replacingOccurrences(of: "\"format\": \"vpnform-state\",", with: "\"format\": \"vpnform-state\", \"format\": \"x\",") }, "duplicate key \"format\""),
         ("edited spec", { $0.replacingOccurrences(of: "\"style\": \"static\"", with: "\"style\": \"bgp\"") }, "spec_digest does not match"),

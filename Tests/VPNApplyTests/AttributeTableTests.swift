@@ -1,0 +1,61 @@
+import Foundation
+import TestSupport
+import Testing
+import VPNAPI
+import VPNCrypto
+@testable import VPNApply
+import VPNForm
+
+/// The attribute table against what reads and writes each attribute: the spec, the API models, the emulator.
+@Suite struct AttributeTableTests {
+    static var examples: DesiredState {
+        let yaml = (try? String(contentsOf: Repository.url("examples/quickstart.yaml"), encoding: .utf8)) ?? ""
+        return DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "quickstart.yaml").state!
+    }
+
+    @Test("every spec attribute of the examples has a descriptor, and so a change method")
+    func specKeys() {
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                for key in PairSpec(gateway: g, connection: c).attributes.keys {
+                    #expect(AttributeTable.attribute(forSpecKey: key) != nil, "\(key) is not in the table")
+                }
+            }
+        }
+    }
+
+    @Test("what the table updates in place the update API accepts; what it replaces the update API refuses")
+    func updatable() {
+        for a in AttributeTable.connection + AttributeTable.derived {
+            let top = String(a.apiField.prefix { $0 != "." })
+            switch a.change {
+            case .inPlace: #expect(UpdateVPNConnection.updatableKeys.contains(top), "\(a.apiField)")
+            case .tagAPI, .replacement where top == a.apiField:
+                #expect(!UpdateVPNConnection.updatableKeys.contains(top), "\(a.apiField)")
+            default: break
+            }
+        }
+    }
+
+    @Test("every field a batch-create sends is an attribute of the table")
+    func apiFields() throws {
+        let g = Self.examples.gateways[0]
+        let fields = Set((AttributeTable.connection + AttributeTable.derived).map(\.apiField))
+        for c in g.connections {
+            let request = BatchCreateRequest(gateway: g, connection: c, psk: Secret("Abcdefgh-123"))
+            let body = try JSONSerialization.jsonObject(with: JSONEncoder().encode(request)) as! [String: Any]
+            for item in body["vpn_connections"] as! [[String: Any]] {
+                for key in item.keys { #expect(fields.contains(key), "\(key) is sent but not in the table") }
+            }
+        }
+    }
+
+    @Test("the decoder's defaults keys are the table's")
+    func decoderKeys() {
+        let yaml = "version: 1\nregion: cn-north-4\ndefaults: {colour: red}\ngateways: []\n"
+        let loaded = DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "x.yaml")
+        let message = loaded.diagnostics.map(\.message).joined()
+        #expect(message.contains("colour"))
+        #expect(AttributeTable.defaultsKeys.contains("peer_subnets") && !AttributeTable.defaultsKeys.contains("name"))
+    }
+}
