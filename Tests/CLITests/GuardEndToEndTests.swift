@@ -137,6 +137,7 @@ import Testing
             + "moved:\n  - {from: hq/site2, to: hq/branch2}\n")
         let planned = try w.plan()
         #expect(!planned.stdout.contains("-/+") && !planned.stdout.contains("  + pair"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("hq/site2 has moved to hq/branch2"))
         let moved = try w.apply()
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(Self.count(moved.stderr, "→ DELETE ") == 0 && Self.count(moved.stderr, "→ POST ") == 0)

@@ -20,11 +20,14 @@ public struct TextPlanRenderer: Sendable {
         var out = drift.render(plan.drift)
         if !out.isEmpty { out += "\n" }
         let shown = plan.entries.filter { $0.action != .noop }
-        if shown.isEmpty {
+        if shown.isEmpty && plan.moved.isEmpty {
             out += "No changes. The desired file and the state agree (\(plan.count(.noop)) pair\(plan.count(.noop) == 1 ? "" : "s")).\n"
             return out
         }
         out += "vpnform will perform the following actions:\n"
+        for m in plan.moved {
+            out += "\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n"
+        }
         for entry in shown {
             out += "\n" + render(entry)
         }
