@@ -47,8 +47,10 @@ public struct LiveCheck: Sendable {
         } catch {
             throw .api(error)
         }
-        let refresh = Refresh(state: state.applying(desired.moved).state, live: read.view, desired: desired)
-        let plan = Planner.plan(desired: desired, refresh: refresh)
+        let (moved, moves) = state.applying(desired.moved)
+        let refresh = Refresh(state: moved, live: read.view, desired: desired)
+        var plan = Planner.plan(desired: desired, refresh: refresh)
+        plan.moved = moves.map { Move(from: $0.from.rawValue, to: $0.to.rawValue) }
         let findings = GatewayChecks.check(desired, against: read, creating: GatewayChecks.creations(plan, live: read.view), file: file)
         if findings.hasErrors { throw .gateways(findings) }
         return LiveCheck(read: read, refresh: refresh, plan: plan, warnings: findings)

@@ -78,11 +78,12 @@ import Testing
                 switch k % 20 {
                 case 5, 15: continue
                 case 1, 2, 3, 6, 7, 8:
-                    block = block.replacingOccurrences(of: "peer_subnets: [", with: "peer_subnets: [192.168.\(k % 250).0/24, ")
+                    block = block.replacingOccurrences(of: "peer_subnets: [",
+                                                       with: "peer_subnets: [192.168.\(k % 250).0/24, ")
                 case 9, 10: block = block.replacingOccurrences(of: ", tier: t", with: ", tier: u")
                 case 4 where !block.contains("ikepolicy:"), 14 where !block.contains("ikepolicy:"):
-                    block = block.replacingOccurrences(of: "\n        psk:",
-                                                       with: "\n        ikepolicy: {authentication_method: pre-share}\n        psk:")
+                    let replaced = "\n        ikepolicy: {authentication_method: pre-share}\n        psk:"
+                    block = block.replacingOccurrences(of: "\n        psk:", with: replaced)
                 case 0 where !block.contains("tunnels:"), 11 where !block.contains("tunnels:"):
                     let name = String(block.prefix { $0 != "\n" })
                     extra.append("new" + name + block.dropFirst(name.count)
@@ -136,8 +137,8 @@ import Testing
                 && !planned.stdout.contains(" 0 to delete"), "\(planned.stdout)")
         status = -1
         for _ in 0..<6 where status != 0 {
-            let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "16",
-                                          "--quiet"], environment: env, in: ws.url)
+            let r = try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve",
+                                          "--parallelism", "16", "--quiet"], environment: env, in: ws.url)
             outputs += [r.stdout, r.stderr]
             status = r.status
             #expect([0, 3].contains(r.status), "\(r.stderr)")
@@ -148,10 +149,11 @@ import Testing
         #expect(Set(after.map { "\($0.vgwIP)/\($0.name)" }).count == after.count, "no duplicates")
         let state = ws.read("vpn.state.json")
         let names = Set(try Self.stateConnections(state).map { "\($0.vgwIP)/\($0.name)" })
-        #expect(names == Set(after.map { "\($0.vgwIP)/\($0.name)" }), "the emulator holds exactly the desired connections")
+        #expect(names == Set(after.map { "\($0.vgwIP)/\($0.name)" }),
+                "the emulator holds exactly the desired connections")
         #expect(Set(try Self.stateConnections(state).map(\.id)) == Set(after.map(\.id)))
-        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--refresh", "--endpoint", emulator.endpoint, "--detailed-exitcode"],
-                                         environment: env, in: ws.url)
+        let again = try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--refresh", "--endpoint", emulator.endpoint,
+                                          "--detailed-exitcode"], environment: env, in: ws.url)
         #expect(again.status == 0, "\(again.stdout)")
         Self.expectNoSecrets(outputs + [state], extra: [emulator.secretKey])
     }

@@ -69,7 +69,8 @@ import Testing
 
     @Test("prevent_destroy on a connection or its gateway refuses a delete or a replace; --create-only leaves them")
     func preventDestroy() throws {
-        let w = try World(Self.yaml(3).replacingOccurrences(of: "name: site1,", with: "name: site1, prevent_destroy: true,"))
+        let w = try World(Self.yaml(3).replacingOccurrences(of: "name: site1,",
+                                                            with: "name: site1, prevent_destroy: true,"))
         defer { w.stop() }
         w.ws.write("vpn.yaml", Self.yaml(3, skip: [1]))
         // Removed from the file, prevent_destroy goes with it: the gateway's flag still protects its pairs.
@@ -77,9 +78,11 @@ import Testing
         let refused = try w.apply()
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("hq/site1 has prevent_destroy: true"), "\(refused.stderr)")
-        w.ws.write("vpn.yaml", Self.yaml(3).replacingOccurrences(of: "name: site2,", with: "name: site2, prevent_destroy: true, style: bgp,"))
+        w.ws.write("vpn.yaml", Self.yaml(3).replacingOccurrences(
+            of: "name: site2,", with: "name: site2, prevent_destroy: true, style: bgp,"))
         let replace = try w.apply()
-        #expect(replace.status == 1 && replace.stderr.contains("hq/site2 has prevent_destroy: true"), "\(replace.stderr)")
+        #expect(replace.status == 1 && replace.stderr.contains("hq/site2 has prevent_destroy: true"),
+                "\(replace.stderr)")
         #expect(try w.connections().count == 6)
         let createOnly = try w.apply(["--create-only"])
         #expect(createOnly.status == 0, "\(createOnly.stderr)")
@@ -107,7 +110,9 @@ import Testing
     func stateSurgery() throws {
         let w = try World(Self.yaml(3))
         defer { w.stop() }
-        let run = { (args: [String]) throws -> ProcessResult in try BinaryRunner.run(args, environment: w.env, in: w.ws.url) }
+        let run = { (args: [String]) throws -> ProcessResult in
+            try BinaryRunner.run(args, environment: w.env, in: w.ws.url)
+        }
         let ids = try w.connections().mapValues { $0["id"] as! String }
         let rm = try run(["state", "rm", "hq/site0", "-f", "vpn.yaml"])
         #expect(rm.status == 0, "\(rm.stderr)")
@@ -128,9 +133,11 @@ import Testing
         #expect(try w.connections()["hq-branch1-1"]?["id"] as? String == ids["hq-site1-1"])
         // moved: in the file does the same with no command.
         w.ws.write("vpn.yaml", Self.yaml(3, skip: [0]).replacingOccurrences(of: "name: site1,", with: "name: branch1,")
-            .replacingOccurrences(of: "name: site2,", with: "name: branch2,") + "moved:\n  - {from: hq/site2, to: hq/branch2}\n")
+            .replacingOccurrences(of: "name: site2,", with: "name: branch2,")
+            + "moved:\n  - {from: hq/site2, to: hq/branch2}\n")
         let planned = try w.plan()
         #expect(!planned.stdout.contains("-/+") && !planned.stdout.contains("  + pair"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("hq/site2 has moved to hq/branch2"))
         let moved = try w.apply()
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(Self.count(moved.stderr, "→ DELETE ") == 0 && Self.count(moved.stderr, "→ POST ") == 0)

@@ -46,13 +46,13 @@ import Testing
         }
 
         func apply(_ extra: [String] = []) throws -> ProcessResult {
-            try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--debug"] + extra,
-                                 environment: env, in: ws.url)
+            try BinaryRunner.run(["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--debug"]
+                                 + extra, environment: env, in: ws.url)
         }
 
         func plan(_ extra: [String] = []) throws -> ProcessResult {
-            try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--refresh", "--endpoint", emulator.endpoint, "--detailed-exitcode"]
-                                 + extra, environment: env, in: ws.url)
+            try BinaryRunner.run(["plan", "-f", "vpn.yaml", "--refresh", "--endpoint", emulator.endpoint,
+                                  "--detailed-exitcode"] + extra, environment: env, in: ws.url)
         }
 
         func edit(_ from: String, _ to: String) {
@@ -80,7 +80,8 @@ import Testing
 
     @Test("each updatable attribute changed: one PUT per connection, the emulator holds it, the next plan is a no-op",
           arguments: [
-              ("peer_subnets: [192.168.2.0/24]", "peer_subnets: [192.168.9.0/24]", "peer_subnets", "[\"192.168.9.0/24\"]"),
+              ("peer_subnets: [192.168.2.0/24]", "peer_subnets: [192.168.9.0/24]", "peer_subnets",
+               "[\"192.168.9.0/24\"]"),
               ("cgw_id: 12f3577a-cbd8-4602-b68c-ecbf792fcec5", "cgw_id: 22f3577a-cbd8-4602-b68c-ecbf792fcec5", "cgw_id",
                "\"22f3577a-cbd8-4602-b68c-ecbf792fcec5\""),
               ("lifetime_seconds: 86400", "lifetime_seconds: 172800", "ikepolicy", "172800"),
@@ -107,8 +108,9 @@ import Testing
         for name in ["hq-shanghai-1", "hq-shanghai-2"] {
             #expect(after[name]?["id"] as? String == before[name]?["id"] as? String, "updated, not replaced")
             if !field.isEmpty {
-                let json = String(decoding: try JSONSerialization.data(withJSONObject: after[name]![field]!, options: [.withoutEscapingSlashes, .fragmentsAllowed]),
-                                  as: UTF8.self)
+                let data = try JSONSerialization.data(withJSONObject: after[name]![field]!,
+                                                      options: [.withoutEscapingSlashes, .fragmentsAllowed])
+                let json = String(decoding: data, as: UTF8.self)
                 #expect(json.contains(value), "\(name).\(field) = \(json)")
             }
         }
@@ -149,14 +151,16 @@ import Testing
         #expect(try w.plan().status == 0)
         w.edit("tags: {team: sre, site: sh}", "tags: {site: sh}")
         #expect(try w.apply().status == 0)
-        #expect(try w.connections()["hq-shanghai-2"]?["tags"] as? [[String: String]] == [["key": "site", "value": "sh"]])
+        let left = try w.connections()["hq-shanghai-2"]?["tags"] as? [[String: String]]
+        #expect(left == [["key": "site", "value": "sh"]])
         #expect(try w.plan().status == 0)
     }
 
-    @Test("each non-updatable attribute changed: the plan replaces, naming it; apply deletes then creates; plan is a no-op after",
+    @Test("each non-updatable attribute changed: replaced, naming it; delete then create; then plan is a no-op",
           arguments: [
               ("style: static", "style: bgp", "style"),
-              ("{dh_group: group16,", "{authentication_method: pre-share, dh_group: group16,", "ikepolicy.authentication_method"),
+              ("{dh_group: group16,", "{authentication_method: pre-share, dh_group: group16,",
+               "ikepolicy.authentication_method"),
           ])
     func replace(from: String, to: String, forcing: String) throws {
         let w = try World()

@@ -9,7 +9,8 @@ import VPNAPI
     typealias S = ConnectionStatusTests
 
     static func put(_ id: String, _ body: String) -> EmulatorRequest {
-        EmulatorHandlerTests.request("PUT", "/v5/\(F.project)/vpn-connection/\(id)", body: "{\"vpn_connection\": \(body)}")
+        EmulatorHandlerTests.request("PUT", "/v5/\(F.project)/vpn-connection/\(id)",
+                                     body: "{\"vpn_connection\": \(body)}")
     }
 
     func message(_ reply: EmulatorReply) -> String {
@@ -41,7 +42,8 @@ import VPNAPI
         ("{\"style\": \"bgp\"}", "vpn_connection.style cannot be updated"),
         ("{\"vgw_ip\": \"x\"}", "vpn_connection.vgw_ip cannot be updated"),
         ("{\"ha_role\": \"slave\"}", "vpn_connection.ha_role cannot be updated"),
-        ("{\"ikepolicy\": {\"authentication_method\": \"pre-share\"}}", "ikepolicy.authentication_method cannot be updated"),
+        ("{\"ikepolicy\": {\"authentication_method\": \"pre-share\"}}",
+         "ikepolicy.authentication_method cannot be updated"),
         ("{\"colour\": \"red\"}", "unsupported attribute: vpn_connection.colour"),
     ])
     func fixed(body: String, expected: String) throws {
@@ -58,11 +60,13 @@ import VPNAPI
         let e = try S.emulator(clock: S.ManualClock(), settle: .zero)
         let id = try S().create(e).id
         let path = "/v5/\(F.project)/vpn-connection/\(id)/tags"
-        let add = e.handle(EmulatorHandlerTests.request("POST", path + "/create",
-                                                        body: "{\"tags\": [{\"key\": \"a\", \"value\": \"1\"}, {\"key\": \"b\", \"value\": \"2\"}]}"))
+        func tags(_ pairs: [(String, String)]) -> String {
+            "{\"tags\": [" + pairs.map { "{\"key\": \"\($0.0)\", \"value\": \"\($0.1)\"}" }.joined(separator: ", ") + "]}"
+        }
+        let add = e.handle(EmulatorHandlerTests.request("POST", path + "/create", body: tags([("a", "1"), ("b", "2")])))
         #expect(add.status == 204)
-        _ = e.handle(EmulatorHandlerTests.request("POST", path + "/create", body: "{\"tags\": [{\"key\": \"a\", \"value\": \"3\"}]}"))
-        _ = e.handle(EmulatorHandlerTests.request("POST", path + "/delete", body: "{\"tags\": [{\"key\": \"b\", \"value\": \"2\"}]}"))
+        _ = e.handle(EmulatorHandlerTests.request("POST", path + "/create", body: tags([("a", "3")])))
+        _ = e.handle(EmulatorHandlerTests.request("POST", path + "/delete", body: tags([("b", "2")])))
         let listed = e.handle(EmulatorHandlerTests.request("GET", path))
         #expect(listed.status == 200)
         #expect(e.connections().first { $0.id == id }?.tags == [ResourceTag(key: "a", value: "3")])

@@ -52,7 +52,9 @@ public final class ApplySession: Sendable {
 
     init(inputs: Inputs, target: Target, live: LiveCheck, psks: [PairAddress: Secret], lock: StateLock,
          request: ApplyRequest) {
-        plan = request.policy.scope(live.plan)
+        var scoped = request.policy.scope(live.plan)
+        scoped.moved = inputs.moves.map { Move(from: $0.from.rawValue, to: $0.to.rawValue) }
+        plan = scoped
         work = plan.entries.filter(\.makesCalls)
         moves = inputs.moves
         replacePSK = Set(request.policy.replacePSK.map(PairAddress.init(rawValue:)))

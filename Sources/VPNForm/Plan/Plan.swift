@@ -6,6 +6,9 @@ public struct Plan: Sendable, Equatable {
     public var drift: [Drift]
     /// Whether the plan was made against the live API (`plan --refresh`, `apply`).
     public var refreshed: Bool
+    /// The desired file's `moved:` entries still to be carried out (old → new address), which the
+    /// entries already follow; apply records them in the state without any API call.
+    public var moved: [Move] = []
 
     public init(entries: [PlanEntry], drift: [Drift] = [], refreshed: Bool = false) {
         self.entries = entries
@@ -22,7 +25,7 @@ public struct Plan: Sendable, Equatable {
     public func count(_ action: PlanEntry.Action) -> Int { counts[action] ?? 0 }
 
     /// Whether apply has anything to do. Drift alone (say, an unmanaged connection) is not a change.
-    public var hasChanges: Bool { entries.contains { $0.action != .noop } }
+    public var hasChanges: Bool { !moved.isEmpty || entries.contains { $0.action != .noop } }
 
     /// `Plan: 1 to create, 1 to update in place, 1 to replace, 1 to recover, 1 to delete, 3 unchanged.`
     public var summaryLine: String {

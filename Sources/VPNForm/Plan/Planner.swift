@@ -11,9 +11,15 @@ public enum Planner {
     ///
     /// The desired file's `moved:` entries are applied to the state first.
     public static func plan(desired: DesiredState, state: StateFile, live: LiveView? = nil) -> Plan {
-        let state = state.applying(desired.moved).state
-        guard let live else { return plan(desired: desired, state: state) }
-        return plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
+        let (state, moved) = state.applying(desired.moved)
+        var result: Plan
+        if let live {
+            result = plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
+        } else {
+            result = plan(desired: desired, state: state)
+        }
+        result.moved = moved.map { Move(from: $0.from.rawValue, to: $0.to.rawValue) }
+        return result
     }
 
     /// The plan that brings a refreshed state to `desired`, with the refresh's drift and statuses.

@@ -28,12 +28,15 @@ public struct TextPlanRenderer: Sendable {
         let driftText = drift.render(plan.drift)
         if !driftText.isEmpty { out.append(driftText + "\n") }
         let shown = plan.entries.filter { $0.action != .noop }
-        if shown.isEmpty {
+        if shown.isEmpty && plan.moved.isEmpty {
             let n = plan.count(.noop)
             out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
             return
         }
         out.append("vpnform will perform the following actions:\n" as StaticString)
+        for m in plan.moved {
+            out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
+        }
         var members: [CanonicalMember] = []
         for entry in shown {
             out.append(UInt8(ascii: "\n"))

@@ -61,11 +61,12 @@ enum MixedPlan {
 }
 
 @Suite struct PlannerTests {
-    @Test("every entry kind: create, update with attributes, no-op, recover, delete (a pending pair no longer desired too)")
+    @Test("every entry kind: create, update with attributes, no-op, recover, delete (a pending one no longer desired too)")
     func kinds() {
         let plan = MixedPlan.plan
         #expect(plan.entries.map { "\($0.address) \($0.action.rawValue)" } == [
-            "hq/abandoned delete", "hq/change update", "hq/create create", "hq/gone delete", "hq/pending recover", "hq/same no-op",
+            "hq/abandoned delete", "hq/change update", "hq/create create", "hq/gone delete", "hq/pending recover",
+            "hq/same no-op",
         ])
         let change = plan.entries.first { $0.action == .update }!
         #expect(change.changes == [
@@ -75,7 +76,8 @@ enum MixedPlan {
         ])
         #expect(plan.entries.first { $0.address.rawValue == "hq/abandoned" }?.desired == nil)
         #expect(plan.hasChanges)
-        #expect(plan.summaryLine == "Plan: 1 to create, 1 to update in place, 0 to replace, 1 to recover, 2 to delete, 1 unchanged.")
+        #expect(plan.summaryLine
+                == "Plan: 1 to create, 1 to update in place, 0 to replace, 1 to recover, 2 to delete, 1 unchanged.")
     }
 
     @Test("property: after recording a plan's creates, planning again creates nothing", arguments: [1, 2, 3, 4, 5] as [UInt64])
@@ -130,7 +132,8 @@ enum MixedPlan {
             for c in g.connections {
                 let p = DesiredPair(gateway: g, connection: c)
                 s.recordCreated(g.address(of: c), p, connections: p.connections.enumerated().map { i, r in
-                    ConnectionRecord(id: ConnectionID("id-\(c.name.value)-\(i)"), name: r.name, vgwIP: r.vgwIP, createdAt: nil)
+                    ConnectionRecord(id: ConnectionID("id-\(c.name.value)-\(i)"), name: r.name, vgwIP: r.vgwIP,
+                                     createdAt: nil)
                 })
             }
         }
@@ -149,7 +152,9 @@ enum MixedPlan {
         let d = desired(MixedPlan.yaml)
         let g = d.gateways[0], c = g.connections[0]
         let p = DesiredPair(gateway: g, connection: c)
-        let records = p.connections.enumerated().map { i, r in ConnectionRecord(id: ConnectionID("x\(i)"), name: r.name, vgwIP: r.vgwIP, createdAt: nil) }
+        let records = p.connections.enumerated().map { i, r in
+            ConnectionRecord(id: ConnectionID("x\(i)"), name: r.name, vgwIP: r.vgwIP, createdAt: nil)
+        }
         for (status, action) in [(PairState.Status.updating, PlanEntry.Action.update), (.deleting, .replace)] {
             var s = StateFile(lineage: MixedPlan.lineage)
             var pair = PairState.created(p, connections: records)

@@ -94,7 +94,9 @@ import VPNForm
     @Test("an update interrupted between its PUTs (the pair's connections disagree) is planned again, not hidden")
     func interruptedUpdate() {
         var w = World()
-        let address = w.state.pairs.first { $0.value.connections.count == 2 && $0.value.spec.attributes["cgw_id"] != nil }!.key
+        let address = w.state.pairs.first {
+            $0.value.connections.count == 2 && $0.value.spec.attributes["cgw_id"] != nil
+        }!.key
         // The state (its journal lost) still records the old value; the file wants the current one, which the
         // first connection has already and the second not yet.
         let wanted = w.state.pairs[address]!.spec.attributes["cgw_id"]!
