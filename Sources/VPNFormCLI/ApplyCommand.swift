@@ -74,7 +74,7 @@ enum ApplyCommand {
         defer { session.close() }
         let output = ApplyOutput(console: console, printer: printer, total: session.work.count, mode: .init(args))
         output.preamble(session)
-        // Nothing to create: what the refresh found is still recorded.
+        // Nothing to do: what the refresh found is still recorded.
         guard !session.work.isEmpty else { return output.nothingToCreate(await session.run()) }
         if !session.appliesSavedPlan, !args.flag("--auto-approve") {
             if let refused = ApplyApproval.ask(console: console, printer: printer) { return refused }

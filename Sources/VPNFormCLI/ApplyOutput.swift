@@ -42,7 +42,7 @@ final class ApplyOutput: Sendable {
         }
     }
 
-    /// Nothing to create: exit 0, unless recording the refresh (`report`) failed.
+    /// Nothing to do: exit 0, unless recording the refresh (`report`) failed.
     func nothingToCreate(_ report: ApplyReport) -> Int32 {
         if let error = report.stateError {
             printer.print(error)

@@ -140,7 +140,8 @@ import Testing
             #expect(Int(parts[1]) ?? 0 >= floor, "\(use) runs on a removed Node runtime")
         }
         #expect(!text.contains("will apply the changes below"))
-        #expect(text.contains("changed and orphaned pairs are left as they are"))
+        #expect(text.contains("as listed above"))
+        #expect(text.contains("'replace', 'replaces (tunnel down)'") && text.contains("'delete', 'deletes'"))
         if Self.has("actionlint") {
             let lint = try ProcessRunner.run(tool: "actionlint", [path])
             #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
