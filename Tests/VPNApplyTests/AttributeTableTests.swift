@@ -58,4 +58,15 @@ import VPNForm
         #expect(message.contains("colour"))
         #expect(AttributeTable.defaultsKeys.contains("peer_subnets") && !AttributeTable.defaultsKeys.contains("name"))
     }
+
+    @Test("a connection accepts every attribute of the table; a tunnel only the per-IP ones",
+          arguments: AttributeTable.connection)
+    func connectionKeys(_ a: ConnectionAttribute) {
+        let yaml = "version: 1\nregion: cn-north-4\ngateways:\n- name: g\n  id: vgw-1\n  ips: [eip-1]\n"
+            + "  connections:\n  - name: c\n    \(a.yamlKey): 1\n    tunnels: [{\(a.yamlKey): 1}]\n"
+        let diagnostics = DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "x.yaml").diagnostics
+        let unknown = diagnostics.filter { $0.message.hasPrefix("unknown key \"\(a.yamlKey)\"") }.map(\.path)
+        #expect(unknown == (a.perTunnel ? [] : ["gateways[0].connections[0].tunnels[0].\(a.yamlKey)"]))
+        #expect(AttributeTable.connectionKeys.contains(a.yamlKey))
+    }
 }

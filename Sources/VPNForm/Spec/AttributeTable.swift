@@ -12,13 +12,17 @@ public struct ConnectionAttribute: Sendable, Equatable {
     public let change: ChangeMethod
     /// Whether `defaults` may set it.
     public let inDefaults: Bool
+    /// Whether a connection's `tunnels[i]` may set it for one gateway IP (a per-IP spec attribute).
+    public let perTunnel: Bool
 
-    init(_ yamlKey: String, spec: String? = nil, api: String? = nil, _ change: ChangeMethod, inDefaults: Bool = true) {
+    init(_ yamlKey: String, spec: String? = nil, api: String? = nil, _ change: ChangeMethod,
+         inDefaults: Bool = true, perTunnel: Bool = false) {
         self.yamlKey = yamlKey
         self.specKey = spec ?? yamlKey
         self.apiField = api ?? yamlKey
         self.change = change
         self.inDefaults = inDefaults
+        self.perTunnel = perTunnel
     }
 }
 
@@ -31,15 +35,15 @@ public enum AttributeTable {
         ConnectionAttribute("cgw_id", .inPlace),
         ConnectionAttribute("style", .replacement),
         ConnectionAttribute("peer_subnets", .inPlace),
-        ConnectionAttribute("tunnel_local_address", .inPlace),
-        ConnectionAttribute("tunnel_peer_address", .inPlace),
+        ConnectionAttribute("tunnel_local_address", .inPlace, perTunnel: true),
+        ConnectionAttribute("tunnel_peer_address", .inPlace, perTunnel: true),
         ConnectionAttribute("enable_nqa", .replacement),
         ConnectionAttribute("enable_hub", .inPlace),
         ConnectionAttribute("psk", .inPlace),
         ConnectionAttribute("policy_rules", .inPlace),
         ConnectionAttribute("ikepolicy", .inPlace),
         ConnectionAttribute("ipsecpolicy", .inPlace),
-        ConnectionAttribute("ha_role", .replacement),
+        ConnectionAttribute("ha_role", .replacement, perTunnel: true),
         ConnectionAttribute("tags", .tagAPI),
     ]
 
@@ -54,6 +58,15 @@ public enum AttributeTable {
 
     /// The YAML keys `defaults` may set, in order.
     public static var defaultsKeys: [String] { connection.filter(\.inDefaults).map(\.yamlKey) }
+
+    /// The YAML keys a connection may set, in order: `name`, every attribute, then the keys that
+    /// are not attributes of the API connection (`tunnels`, `prevent_destroy`).
+    public static var connectionKeys: [String] {
+        ["name"] + connection.map(\.yamlKey) + ["tunnels", "prevent_destroy"]
+    }
+
+    /// The YAML keys an entry of a connection's `tunnels` may set, in order: `name` and the per-IP attributes.
+    public static var tunnelKeys: [String] { ["name"] + connection.filter(\.perTunnel).map(\.yamlKey) }
 
     /// The descriptor of a flattened spec attribute (`connections[1].ha_role`, `ikepolicy.dpd.timeout`).
     public static func attribute(forSpecKey key: String) -> ConnectionAttribute? {
