@@ -69,4 +69,27 @@ import VPNForm
         #expect(unknown == (a.perTunnel ? [] : ["gateways[0].connections[0].tunnels[0].\(a.yamlKey)"]))
         #expect(AttributeTable.connectionKeys.contains(a.yamlKey))
     }
+
+    @Test("every top-level API field of the table has a request mapping, which updates exactly what PUT changes")
+    func requestMapping() {
+        let table = AttributeTable.connection + AttributeTable.derived
+        for a in table where !a.apiField.contains(".") {
+            let field = RequestField.of(a)
+            #expect(field != nil, "\(a.apiField) has no request mapping")
+            #expect((field?.update != nil) == (a.change == .inPlace), "\(a.apiField)")
+        }
+        #expect(Set(RequestField.byAPIField.keys) == Set(table.map(\.apiField).filter { !$0.contains(".") }))
+    }
+
+    @Test("an update body carries the create item's updatable fields, and its key only when sending it")
+    func updateBody() throws {
+        let g = Self.examples.gateways[0]
+        let request = BatchCreateRequest(gateway: g, connection: g.connections[0], psk: Secret("Abcdefgh-123"))
+        let item = try #require(request.vpnConnections.first)
+        let body = UpdateVPNConnection(item)
+        #expect(body.name == item.name && body.cgwID == item.cgwID && body.peerSubnets == item.peerSubnets)
+        #expect(body.ipsecpolicy == item.ipsecpolicy && body.policyRules == item.policyRules)
+        #expect(body.ikepolicy?.authenticationMethod == nil && body.psk == nil)
+        #expect(UpdateVPNConnection(item, sendingKey: true).psk == Secret("Abcdefgh-123"))
+    }
 }
