@@ -4,7 +4,7 @@ import Testing
 import VPNAPI
 import VPNCrypto
 @testable import VPNApply
-import VPNForm
+@testable import VPNForm
 
 /// The attribute table against what reads and writes each attribute: the spec, the API models, the emulator.
 @Suite struct AttributeTableTests {
@@ -91,5 +91,22 @@ import VPNForm
         #expect(body.ipsecpolicy == item.ipsecpolicy && body.policyRules == item.policyRules)
         #expect(body.ikepolicy?.authenticationMethod == nil && body.psk == nil)
         #expect(UpdateVPNConnection(item, sendingKey: true).psk == Secret("Abcdefgh-123"))
+    }
+
+    @Test("the spec writer has one writer per top-level spec key of the table, and per-IP ones under connections[i]")
+    func specWriters() {
+        let top = (AttributeTable.connection + AttributeTable.derived).filter { !$0.specKey.contains(".") }
+        #expect(Set(SpecField.byKey.keys) == Set(top.map(\.specKey)))
+        let perIP = ["ha_role", "name", "tunnel_local_address", "tunnel_peer_address", "vgw_ip"]
+        #expect(SpecField.perIP.map(\.key) == perIP)
+        #expect(SpecField.keys(ofIP: 2).first == "connections[2].ha_role")
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let keys = PairSpec(gateway: g, connection: c).attributes.keys
+                for key in keys where key.hasPrefix("connections[") {
+                    #expect(AttributeTable.attribute(forSpecKey: key)?.perIP == true, "\(key)")
+                }
+            }
+        }
     }
 }

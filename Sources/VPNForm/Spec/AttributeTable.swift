@@ -12,17 +12,20 @@ public struct ConnectionAttribute: Sendable, Equatable {
     public let change: ChangeMethod
     /// Whether `defaults` may set it.
     public let inDefaults: Bool
-    /// Whether a connection's `tunnels[i]` may set it for one gateway IP (a per-IP spec attribute).
+    /// Whether a connection's `tunnels[i]` may set it for one gateway IP.
     public let perTunnel: Bool
+    /// Whether the spec holds it per gateway IP, as `connections[i].` followed by ``specKey``.
+    public let perIP: Bool
 
     init(_ yamlKey: String, spec: String? = nil, api: String? = nil, _ change: ChangeMethod,
-         inDefaults: Bool = true, perTunnel: Bool = false) {
+         inDefaults: Bool = true, perTunnel: Bool = false, perIP: Bool? = nil) {
         self.yamlKey = yamlKey
         self.specKey = spec ?? yamlKey
         self.apiField = api ?? yamlKey
         self.change = change
         self.inDefaults = inDefaults
         self.perTunnel = perTunnel
+        self.perIP = perIP ?? perTunnel
     }
 }
 
@@ -49,9 +52,9 @@ public enum AttributeTable {
 
     /// Attributes that come from the gateway, or from inside a policy, with a method of their own.
     public static let derived: [ConnectionAttribute] = [
-        ConnectionAttribute("name", .inPlace, inDefaults: false),
+        ConnectionAttribute("name", .inPlace, inDefaults: false, perIP: true),
         ConnectionAttribute("id", spec: "gateway_id", api: "vgw_id", .replacement, inDefaults: false),
-        ConnectionAttribute("ips", spec: "vgw_ip", api: "vgw_ip", .replacement, inDefaults: false),
+        ConnectionAttribute("ips", spec: "vgw_ip", api: "vgw_ip", .replacement, inDefaults: false, perIP: true),
         ConnectionAttribute("authentication_method", spec: "ikepolicy.authentication_method",
                             api: "ikepolicy.authentication_method", .replacement, inDefaults: false),
     ]
