@@ -109,4 +109,22 @@ import VPNCrypto
             }
         }
     }
+
+    /// `Tests/Schema/attributes.json`, which the schema generator reads, as the table says it.
+    static var schemaAttributes: String {
+        func list(_ keys: [String]) -> String { "[" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        return "{\n  \"connection\": \(list(AttributeTable.connectionKeys)),\n"
+            + "  \"defaults\": \(list(AttributeTable.defaultsKeys)),\n"
+            + "  \"tunnel\": \(list(AttributeTable.tunnelKeys))\n}\n"
+    }
+
+    @Test("the schema generator's attributes.json is the table's; VPNFORM_UPDATE_GOLDEN=1 rewrites it")
+    func schemaAttributesFile() throws {
+        let url = Repository.url("Tests/Schema/attributes.json")
+        if ProcessInfo.processInfo.environment["VPNFORM_UPDATE_GOLDEN"] == "1" {
+            try Self.schemaAttributes.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let actual = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == Self.schemaAttributes, "regenerate with VPNFORM_UPDATE_GOLDEN=1, then generate_schema.py")
+    }
 }
