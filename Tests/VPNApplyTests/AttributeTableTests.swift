@@ -3,6 +3,8 @@ import TestSupport
 import Testing
 import VPNAPI
 import VPNCrypto
+@testable import VPNEmulator
+import VPNValues
 @testable import VPNApply
 @testable import VPNForm
 
@@ -126,5 +128,25 @@ import VPNCrypto
         }
         let actual = try String(contentsOf: url, encoding: .utf8)
         #expect(actual == Self.schemaAttributes, "regenerate with VPNFORM_UPDATE_GOLDEN=1, then generate_schema.py")
+    }
+
+    @Test("the emulator answers a created connection with every attribute of the table (the key never)")
+    func emulatorEchoesTable() throws {
+        var random = SplitMix64(seed: 1)
+        var answered = Set<String>()
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let request = BatchCreateRequest(gateway: g, connection: c, psk: Secret("Abcdefgh-123"))
+                for item in request.vpnConnections {
+                    let answer = ConnectionDefaults.response(for: item, id: "id", createdMillis: 0,
+                                                             tunnel: ("169.254.1.1", "169.254.1.2"), random: &random)
+                    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as! [String: Any]
+                    answered.formUnion(json.keys)
+                }
+            }
+        }
+        for a in AttributeTable.connection + AttributeTable.derived where !a.apiField.contains(".") {
+            #expect(answered.contains(a.apiField) == (a.apiField != "psk"), "\(a.apiField)")
+        }
     }
 }
