@@ -149,4 +149,15 @@ import VPNValues
             #expect(answered.contains(a.apiField) == (a.apiField != "psk"), "\(a.apiField)")
         }
     }
+
+    @Test("the defaults merge has one entry per key defaults may set, and a connection's own value wins")
+    func mergeKeys() {
+        #expect(Set(ConnectionFields.merges.keys) == Set(AttributeTable.defaultsKeys))
+        var base = ConnectionFields(), own = ConnectionFields()
+        base.cgwID = Located(CustomerGatewayID(rawValue: "base"), at: .start)
+        base.enableHub = Located(true, at: .start)
+        own.cgwID = Located(CustomerGatewayID(rawValue: "own"), at: .start)
+        let m = own.merged(over: base)
+        #expect(m.cgwID?.value.rawValue == "own" && m.enableHub?.value == true && m.style == nil)
+    }
 }
