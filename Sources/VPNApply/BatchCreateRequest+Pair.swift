@@ -7,30 +7,12 @@ extension BatchCreateRequest {
     /// - Parameter indices: Which of the gateway's IPs to include (all by default; recovery may
     ///   create only the ones it did not find).
     public init(gateway: Gateway, connection: Connection, psk: Secret, indices: [Int]? = nil) {
-        let s = connection.spec
         let names = gateway.apiNames(of: connection)
         let tunnels = connection.tunnels?.value ?? []
-        let style = s.effectiveStyle
         self.init(vpnConnections: (indices ?? Array(gateway.ips.value.indices)).map { i in
-            let t = i < tunnels.count ? tunnels[i] : nil
-            return CreateVPNConnection(
-                name: names[i].value,
-                vgwID: gateway.id.value.rawValue,
-                vgwIP: gateway.ips.value[i].value,
-                style: style.rawValue,
-                cgwID: s.cgwID?.value.rawValue ?? "",
-                peerSubnets: s.peerSubnets?.value.map(\.value),
-                tunnelLocalAddress: (t?.tunnelLocalAddress ?? s.tunnelLocalAddress)?.value,
-                tunnelPeerAddress: (t?.tunnelPeerAddress ?? s.tunnelPeerAddress)?.value,
-                enableNQA: style == .static ? s.enableNQA?.value : nil,
-                enableHub: style == .bgp ? s.enableHub?.value : nil,
-                psk: psk,
-                policyRules: s.policyRules?.value.map { PolicyRule(source: $0.source?.value, destination: $0.destination?.value.map(\.value)) },
-                ikepolicy: s.ikePolicy.map(Self.ike),
-                ipsecpolicy: s.ipsecPolicy.map(Self.ipsec),
-                haRole: (t?.haRole ?? s.haRole)?.value.rawValue,
-                tags: s.tags?.value.map { ResourceTag(key: $0.key.value, value: $0.value.value) }
-            )
+            CreateVPNConnection(RequestSource(
+                gateway: gateway, fields: connection.spec, tunnel: i < tunnels.count ? tunnels[i] : nil,
+                name: names[i].value, index: i, psk: psk))
         })
     }
 

@@ -39,8 +39,7 @@ extension Executor {
         }
         let bodies = BatchCreateRequest(gateway: gateway, connection: connection, psk: psks[address] ?? Secret("-"))
         for (i, id) in ids.enumerated() {
-            var body = UpdateVPNConnection(bodies.vpnConnections[i])
-            if rotate { body.psk = psks[address] }
+            let body = UpdateVPNConnection(bodies.vpnConnections[i], sendingKey: rotate)
             do {
                 _ = try await client.updateConnection(id: id.rawValue, body)
             } catch {
@@ -148,18 +147,5 @@ extension Executor {
             pause = min(pause * 2, 5)
         }
         return PairFailure("its old connections are still being deleted; the next apply creates it again")
-    }
-}
-
-extension UpdateVPNConnection {
-    /// The updatable part of a create item: what a PUT sends for the same connection. The create
-    /// mapping is the one mapping; `authentication_method` and the key are left out.
-    init(_ item: CreateVPNConnection) {
-        var ike = item.ikepolicy
-        ike?.authenticationMethod = nil
-        self.init(name: item.name, cgwID: item.cgwID, peerSubnets: item.peerSubnets,
-                  tunnelLocalAddress: item.tunnelLocalAddress, tunnelPeerAddress: item.tunnelPeerAddress,
-                  enableHub: item.enableHub, policyRules: item.policyRules, ikepolicy: ike,
-                  ipsecpolicy: item.ipsecpolicy)
     }
 }

@@ -9,6 +9,19 @@ OCT = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 IPV4 = rf"{OCT}\.{OCT}\.{OCT}\.{OCT}"
 PREFIX = r"(3[0-2]|[12]?[0-9])"
 
+# The keys a connection, its tunnels and defaults accept, in order: written from the Swift attribute
+# table (AttributeTable) and held to it by AttributeTableTests. Add an attribute there, not here.
+ATTRIBUTES = json.loads((Path(__file__).parent / "attributes.json").read_text(encoding="utf-8"))
+
+
+def from_table(props, what, subset=False):
+    """props in the table's order of `what`'s keys; every key the table lists needs a description here
+    (and, unless subset, every description a key in the table)."""
+    keys = ATTRIBUTES[what]
+    missing, extra = set(keys) - set(props), set() if subset else set(props) - set(keys)
+    assert not missing and not extra, f"{what}: no description of {sorted(missing)}; not in the table: {sorted(extra)}"
+    return {k: props[k] for k in keys}
+
 
 def alt(values):
     vals = sorted((str(v) for v in values), key=lambda s: (-len(s), s))
@@ -287,7 +300,7 @@ defs["tunnel"] = {
     "description": "Settings for the connection created on one gateway IP; tunnels[i] belongs to ips[i].",
     "type": "object",
     "additionalProperties": False,
-    "properties": {
+    "properties": from_table({
         "name": prop("API connection name", "Name sent to the API for this connection, instead of the "
                      "derived GATEWAY-CONNECTION-N; 1-64 of A-Z a-z 0-9 _ . -, unique within the gateway.",
                      ref("handle")),
@@ -297,10 +310,10 @@ defs["tunnel"] = {
                                     "other host of the same /30.", ref("tunnel_address")),
         "ha_role": prop("HA role", "master for the connection on the active gateway IP, slave for the "
                         "standby one (active-standby gateways).", {"type": "string", "enum": ["master", "slave"]}),
-    },
+    }, "tunnel"),
 }
 
-conn_props = {
+conn_props = from_table({
     "name": prop("Connection name", "Local handle of the connection: 1-64 of A-Z a-z 0-9 _ . -, unique "
                  "within its gateway. The pair's address is GATEWAY/CONNECTION and the API names default "
                  "to GATEWAY-CONNECTION-N (at most 64 characters).", ref("handle")),
@@ -337,7 +350,7 @@ conn_props = {
                     {"type": "array", "minItems": 1, "maxItems": 2, "items": ref("tunnel")}),
     "prevent_destroy": prop("Prevent destroy", "true: a plan that deletes or replaces this pair is an error "
                             "(remove the flag first). Not a defaults field.", {"type": "boolean"}),
-}
+}, "connection")
 defs["connection"] = {
     "title": "Connection",
     "description": "A VPN connection to one customer gateway. vpnform creates one API connection per "
@@ -353,8 +366,8 @@ defs["defaults"] = {
                    "connection's own value wins; ikepolicy, ipsecpolicy and ikepolicy.dpd merge key by key.",
     "type": "object",
     "additionalProperties": False,
-    "properties": {k: {"$ref": f"#/$defs/connection/properties/{k}"} for k in conn_props
-                   if k not in ("name", "tunnels", "prevent_destroy")},
+    "properties": {k: {"$ref": f"#/$defs/connection/properties/{k}"}
+                   for k in from_table(conn_props, "defaults", subset=True)},
 }
 
 

@@ -3,8 +3,10 @@ import TestSupport
 import Testing
 import VPNAPI
 import VPNCrypto
+@testable import VPNEmulator
+import VPNValues
 @testable import VPNApply
-import VPNForm
+@testable import VPNForm
 
 /// The attribute table against what reads and writes each attribute: the spec, the API models, the emulator.
 @Suite struct AttributeTableTests {
@@ -57,5 +59,105 @@ import VPNForm
         let message = loaded.diagnostics.map(\.message).joined()
         #expect(message.contains("colour"))
         #expect(AttributeTable.defaultsKeys.contains("peer_subnets") && !AttributeTable.defaultsKeys.contains("name"))
+    }
+
+    @Test("a connection accepts every attribute of the table; a tunnel only the per-IP ones",
+          arguments: AttributeTable.connection)
+    func connectionKeys(_ a: ConnectionAttribute) {
+        let yaml = "version: 1\nregion: cn-north-4\ngateways:\n- name: g\n  id: vgw-1\n  ips: [eip-1]\n"
+            + "  connections:\n  - name: c\n    \(a.yamlKey): 1\n    tunnels: [{\(a.yamlKey): 1}]\n"
+        let diagnostics = DesiredStateLoader().load(bytes: Array(yaml.utf8), file: "x.yaml").diagnostics
+        let unknown = diagnostics.filter { $0.message.hasPrefix("unknown key \"\(a.yamlKey)\"") }.map(\.path)
+        #expect(unknown == (a.perTunnel ? [] : ["gateways[0].connections[0].tunnels[0].\(a.yamlKey)"]))
+        #expect(AttributeTable.connectionKeys.contains(a.yamlKey))
+    }
+
+    @Test("every top-level API field of the table has a request mapping, which updates exactly what PUT changes")
+    func requestMapping() {
+        let table = AttributeTable.connection + AttributeTable.derived
+        for a in table where !a.apiField.contains(".") {
+            let field = RequestField.of(a)
+            #expect(field != nil, "\(a.apiField) has no request mapping")
+            #expect((field?.update != nil) == (a.change == .inPlace), "\(a.apiField)")
+        }
+        #expect(Set(RequestField.byAPIField.keys) == Set(table.map(\.apiField).filter { !$0.contains(".") }))
+    }
+
+    @Test("an update body carries the create item's updatable fields, and its key only when sending it")
+    func updateBody() throws {
+        let g = Self.examples.gateways[0]
+        let request = BatchCreateRequest(gateway: g, connection: g.connections[0], psk: Secret("Abcdefgh-123"))
+        let item = try #require(request.vpnConnections.first)
+        let body = UpdateVPNConnection(item)
+        #expect(body.name == item.name && body.cgwID == item.cgwID && body.peerSubnets == item.peerSubnets)
+        #expect(body.ipsecpolicy == item.ipsecpolicy && body.policyRules == item.policyRules)
+        #expect(body.ikepolicy?.authenticationMethod == nil && body.psk == nil)
+        #expect(UpdateVPNConnection(item, sendingKey: true).psk == Secret("Abcdefgh-123"))
+    }
+
+    @Test("the spec writer has one writer per top-level spec key of the table, and per-IP ones under connections[i]")
+    func specWriters() {
+        let top = (AttributeTable.connection + AttributeTable.derived).filter { !$0.specKey.contains(".") }
+        #expect(Set(SpecField.byKey.keys) == Set(top.map(\.specKey)))
+        let perIP = ["ha_role", "name", "tunnel_local_address", "tunnel_peer_address", "vgw_ip"]
+        #expect(SpecField.perIP.map(\.key) == perIP)
+        #expect(SpecField.keys(ofIP: 2).first == "connections[2].ha_role")
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let keys = PairSpec(gateway: g, connection: c).attributes.keys
+                for key in keys where key.hasPrefix("connections[") {
+                    #expect(AttributeTable.attribute(forSpecKey: key)?.perIP == true, "\(key)")
+                }
+            }
+        }
+    }
+
+    /// `Tests/Schema/attributes.json`, which the schema generator reads, as the table says it.
+    static var schemaAttributes: String {
+        func list(_ keys: [String]) -> String { "[" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        return "{\n  \"connection\": \(list(AttributeTable.connectionKeys)),\n"
+            + "  \"defaults\": \(list(AttributeTable.defaultsKeys)),\n"
+            + "  \"tunnel\": \(list(AttributeTable.tunnelKeys))\n}\n"
+    }
+
+    @Test("the schema generator's attributes.json is the table's; VPNFORM_UPDATE_GOLDEN=1 rewrites it")
+    func schemaAttributesFile() throws {
+        let url = Repository.url("Tests/Schema/attributes.json")
+        if ProcessInfo.processInfo.environment["VPNFORM_UPDATE_GOLDEN"] == "1" {
+            try Self.schemaAttributes.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let actual = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == Self.schemaAttributes, "regenerate with VPNFORM_UPDATE_GOLDEN=1, then generate_schema.py")
+    }
+
+    @Test("the emulator answers a created connection with every attribute of the table (the key never)")
+    func emulatorEchoesTable() throws {
+        var random = SplitMix64(seed: 1)
+        var answered = Set<String>()
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let request = BatchCreateRequest(gateway: g, connection: c, psk: Secret("Abcdefgh-123"))
+                for item in request.vpnConnections {
+                    let answer = ConnectionDefaults.response(for: item, id: "id", createdMillis: 0,
+                                                             tunnel: ("169.254.1.1", "169.254.1.2"), random: &random)
+                    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as! [String: Any]
+                    answered.formUnion(json.keys)
+                }
+            }
+        }
+        for a in AttributeTable.connection + AttributeTable.derived where !a.apiField.contains(".") {
+            #expect(answered.contains(a.apiField) == (a.apiField != "psk"), "\(a.apiField)")
+        }
+    }
+
+    @Test("the defaults merge has one entry per key defaults may set, and a connection's own value wins")
+    func mergeKeys() {
+        #expect(Set(ConnectionFields.merges.keys) == Set(AttributeTable.defaultsKeys))
+        var base = ConnectionFields(), own = ConnectionFields()
+        base.cgwID = Located(CustomerGatewayID(rawValue: "base"), at: .start)
+        base.enableHub = Located(true, at: .start)
+        own.cgwID = Located(CustomerGatewayID(rawValue: "own"), at: .start)
+        let m = own.merged(over: base)
+        #expect(m.cgwID?.value.rawValue == "own" && m.enableHub?.value == true && m.style == nil)
     }
 }

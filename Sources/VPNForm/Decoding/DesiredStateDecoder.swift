@@ -12,7 +12,7 @@ struct DesiredStateDecoder {
     static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways", "moved"]
     static let gatewayKeys = ["name", "id", "ips", "connections", "prevent_destroy"]
     static let fieldKeys = AttributeTable.defaultsKeys
-    static let connectionKeys = ["name"] + fieldKeys + ["tunnels", "prevent_destroy"]
+    static let connectionKeys = AttributeTable.connectionKeys
     static let moveKeys = ["from", "to"]
     static let ikeKeys = ["ike_version", "phase1_negotiation_mode", "authentication_algorithm", "encryption_algorithm",
                           "dh_group", "authentication_method", "lifetime_seconds", "local_id_type", "local_id",
@@ -20,7 +20,7 @@ struct DesiredStateDecoder {
     static let dpdKeys = ["timeout", "interval", "msg"]
     static let ipsecKeys = ["authentication_algorithm", "encryption_algorithm", "pfs", "transform_protocol",
                             "lifetime_seconds", "encapsulation_mode"]
-    static let tunnelKeys = ["name", "tunnel_local_address", "tunnel_peer_address", "ha_role"]
+    static let tunnelKeys = AttributeTable.tunnelKeys
     static let ruleKeys = ["source", "destination"]
     static let apiOnlyHints = [
         "vgw_id": "the gateway's `id` sets vgw_id",

@@ -24,29 +24,45 @@ public struct ConnectionFields: Sendable, Equatable {
     public var effectiveStyle: ConnectionStyle { style?.value ?? .static }
 
     /// This connection's own fields, falling back to `base` (the file's `defaults`) field by field;
-    /// `ikepolicy`, `ipsecpolicy` and `dpd` merge key by key.
+    /// `ikepolicy`, `ipsecpolicy` and `dpd` merge key by key. Every attribute `defaults` may set
+    /// (``AttributeTable/defaultsKeys``) is merged by its entry in ``merges``.
     public func merged(over base: ConnectionFields) -> ConnectionFields {
         var m = self
-        m.cgwID = cgwID ?? base.cgwID
-        m.style = style ?? base.style
-        m.peerSubnets = peerSubnets ?? base.peerSubnets
-        m.tunnelLocalAddress = tunnelLocalAddress ?? base.tunnelLocalAddress
-        m.tunnelPeerAddress = tunnelPeerAddress ?? base.tunnelPeerAddress
-        m.enableNQA = enableNQA ?? base.enableNQA
-        m.enableHub = enableHub ?? base.enableHub
-        m.psk = psk ?? base.psk
-        m.policyRules = policyRules ?? base.policyRules
-        m.haRole = haRole ?? base.haRole
-        m.tags = tags ?? base.tags
+        for merge in Self.mergeSteps { merge(&m, base) }
         m.unreadable = unreadable.union(base.unreadable)
-        switch (ikePolicy, base.ikePolicy) {
-        case let (own?, inherited?): m.ikePolicy = own.merged(over: inherited)
-        default: m.ikePolicy = ikePolicy ?? base.ikePolicy
-        }
-        switch (ipsecPolicy, base.ipsecPolicy) {
-        case let (own?, inherited?): m.ipsecPolicy = own.merged(over: inherited)
-        default: m.ipsecPolicy = ipsecPolicy ?? base.ipsecPolicy
-        }
         return m
     }
+
+    /// Fills one attribute of a connection's fields from `defaults`.
+    typealias Merge = @Sendable (inout ConnectionFields, ConnectionFields) -> Void
+
+    /// One merge per YAML key `defaults` may set; a test holds the two to each other.
+    static let merges: [String: Merge] = [
+        "cgw_id": { m, b in m.cgwID = m.cgwID ?? b.cgwID },
+        "style": { m, b in m.style = m.style ?? b.style },
+        "peer_subnets": { m, b in m.peerSubnets = m.peerSubnets ?? b.peerSubnets },
+        "tunnel_local_address": { m, b in m.tunnelLocalAddress = m.tunnelLocalAddress ?? b.tunnelLocalAddress },
+        "tunnel_peer_address": { m, b in m.tunnelPeerAddress = m.tunnelPeerAddress ?? b.tunnelPeerAddress },
+        "enable_nqa": { m, b in m.enableNQA = m.enableNQA ?? b.enableNQA },
+        "enable_hub": { m, b in m.enableHub = m.enableHub ?? b.enableHub },
+        "psk": { m, b in m.psk = m.psk ?? b.psk },
+        "policy_rules": { m, b in m.policyRules = m.policyRules ?? b.policyRules },
+        "ikepolicy": { m, b in
+            switch (m.ikePolicy, b.ikePolicy) {
+            case let (own?, inherited?): m.ikePolicy = own.merged(over: inherited)
+            default: m.ikePolicy = m.ikePolicy ?? b.ikePolicy
+            }
+        },
+        "ipsecpolicy": { m, b in
+            switch (m.ipsecPolicy, b.ipsecPolicy) {
+            case let (own?, inherited?): m.ipsecPolicy = own.merged(over: inherited)
+            default: m.ipsecPolicy = m.ipsecPolicy ?? b.ipsecPolicy
+            }
+        },
+        "ha_role": { m, b in m.haRole = m.haRole ?? b.haRole },
+        "tags": { m, b in m.tags = m.tags ?? b.tags },
+    ]
+
+    /// The merges in the table's order.
+    static let mergeSteps: [Merge] = AttributeTable.defaultsKeys.map { merges[$0]! }
 }

@@ -12,48 +12,67 @@ public struct ConnectionAttribute: Sendable, Equatable {
     public let change: ChangeMethod
     /// Whether `defaults` may set it.
     public let inDefaults: Bool
+    /// Whether a connection's `tunnels[i]` may set it for one gateway IP.
+    public let perTunnel: Bool
+    /// Whether the spec holds it per gateway IP, as `connections[i].` followed by ``specKey``.
+    public let perIP: Bool
 
-    init(_ yamlKey: String, spec: String? = nil, api: String? = nil, _ change: ChangeMethod, inDefaults: Bool = true) {
+    init(_ yamlKey: String, spec: String? = nil, api: String? = nil, _ change: ChangeMethod,
+         inDefaults: Bool = true, perTunnel: Bool = false, perIP: Bool? = nil) {
         self.yamlKey = yamlKey
         self.specKey = spec ?? yamlKey
         self.apiField = api ?? yamlKey
         self.change = change
         self.inDefaults = inDefaults
+        self.perTunnel = perTunnel
+        self.perIP = perIP ?? perTunnel
     }
 }
 
 /// The connection attributes, in the desired file's order: the one place that says how each is
-/// spelt and changed (`huawei-vpn-api.md` §2). The decoder's allowed keys and the planner's
-/// update-or-replace decision read it; a test holds the spec, the API models and the emulator to it.
+/// spelt and changed (`huawei-vpn-api.md` §2). Read by the decoder's allowed keys (connection,
+/// tunnel, `defaults`), the `defaults` merge (`ConnectionFields.merges`), ``PairSpec``'s writer
+/// (`SpecField`), the request mapping (`RequestField`: batch-create item and update body), the
+/// schema generator (`Tests/Schema/attributes.json`) and the planner's update-or-replace decision. `AttributeTableTests` fails until a new attribute has
+/// its merge, spec writer, request mapping, schema description and emulator answer.
 public enum AttributeTable {
     /// Every connection attribute `defaults` or a connection may set (besides `name` and `tunnels`).
     public static let connection: [ConnectionAttribute] = [
         ConnectionAttribute("cgw_id", .inPlace),
         ConnectionAttribute("style", .replacement),
         ConnectionAttribute("peer_subnets", .inPlace),
-        ConnectionAttribute("tunnel_local_address", .inPlace),
-        ConnectionAttribute("tunnel_peer_address", .inPlace),
+        ConnectionAttribute("tunnel_local_address", .inPlace, perTunnel: true),
+        ConnectionAttribute("tunnel_peer_address", .inPlace, perTunnel: true),
         ConnectionAttribute("enable_nqa", .replacement),
         ConnectionAttribute("enable_hub", .inPlace),
         ConnectionAttribute("psk", .inPlace),
         ConnectionAttribute("policy_rules", .inPlace),
         ConnectionAttribute("ikepolicy", .inPlace),
         ConnectionAttribute("ipsecpolicy", .inPlace),
-        ConnectionAttribute("ha_role", .replacement),
+        ConnectionAttribute("ha_role", .replacement, perTunnel: true),
         ConnectionAttribute("tags", .tagAPI),
     ]
 
     /// Attributes that come from the gateway, or from inside a policy, with a method of their own.
     public static let derived: [ConnectionAttribute] = [
-        ConnectionAttribute("name", .inPlace, inDefaults: false),
+        ConnectionAttribute("name", .inPlace, inDefaults: false, perIP: true),
         ConnectionAttribute("id", spec: "gateway_id", api: "vgw_id", .replacement, inDefaults: false),
-        ConnectionAttribute("ips", spec: "vgw_ip", api: "vgw_ip", .replacement, inDefaults: false),
+        ConnectionAttribute("ips", spec: "vgw_ip", api: "vgw_ip", .replacement, inDefaults: false, perIP: true),
         ConnectionAttribute("authentication_method", spec: "ikepolicy.authentication_method",
                             api: "ikepolicy.authentication_method", .replacement, inDefaults: false),
     ]
 
     /// The YAML keys `defaults` may set, in order.
     public static var defaultsKeys: [String] { connection.filter(\.inDefaults).map(\.yamlKey) }
+
+    /// The YAML keys a connection may set, in order: `name`, every attribute, then the keys that
+    /// are not attributes of the API connection (`tunnels`, `prevent_destroy`).
+    public static var connectionKeys: [String] {
+        ["name"] + connection.map(\.yamlKey) + ["tunnels", "prevent_destroy"]
+    }
+
+    /// The YAML keys an entry of a connection's `tunnels` may set, in order: `name` and the per-IP attributes.
+    public static var tunnelKeys: [String] { ["name"] + connection.filter(\.perTunnel).map(\.yamlKey) }
 
     /// The descriptor of a flattened spec attribute (`connections[1].ha_role`, `ikepolicy.dpd.timeout`).
     public static func attribute(forSpecKey key: String) -> ConnectionAttribute? {

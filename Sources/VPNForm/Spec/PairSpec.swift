@@ -47,76 +47,22 @@ public struct PairSpec: Sendable, Equatable {
     /// The spec, given the connection's API names (``Gateway/apiNames(of:)``).
     init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
-        let s = connection.spec
-        if let v = s.cgwID { o.string("cgw_id", v.value.rawValue) }
-        let tunnels = connection.tunnels?.value ?? []
-        for (i, ip) in gateway.ips.value.enumerated() {
-            let t = i < tunnels.count ? tunnels[i] : nil
-            let k = i < Self.connectionKeys.count ? Self.connectionKeys[i] : ConnectionKeys(i)
-            if let v = t?.haRole ?? s.haRole { o.string(k.haRole, v.value.rawValue) }
-            o.string(k.name, names[i].value)
-            if let v = t?.tunnelLocalAddress ?? s.tunnelLocalAddress { o.string(k.tunnelLocalAddress, v.value) }
-            if let v = t?.tunnelPeerAddress ?? s.tunnelPeerAddress { o.string(k.tunnelPeerAddress, v.value) }
-            o.string(k.vgwIP, ip.value)
-        }
-        if let v = s.enableHub { o.bool("enable_hub", v.value) }
-        if let v = s.enableNQA { o.bool("enable_nqa", v.value) }
-        o.string("gateway_id", gateway.id.value.rawValue)
-        if let p = s.ikePolicy { Self.add(p, to: &o) }
-        if let p = s.ipsecPolicy { Self.add(p, to: &o) }
-        if let v = s.peerSubnets {
-            o.key("peer_subnets")
-            o.w.stringArray(v.value.lazy.map(\.value))
-        }
-        if let rules = s.policyRules {
-            o.key("policy_rules")
-            o.w.raw("[")
-            for (i, r) in rules.value.enumerated() {
-                o.w.raw(i == 0 ? "{\"destination\":" : ",{\"destination\":")
-                o.w.stringArray((r.destination?.value ?? []).lazy.map(\.value))
-                o.w.raw(",\"source\":")
-                o.w.string(r.source?.value ?? "")
-                o.w.raw("}")
+        let source = SpecSource(gateway: gateway, fields: connection.spec, tunnels: connection.tunnels?.value ?? [],
+                                names: names)
+        for step in SpecField.steps {
+            switch step {
+            case .attribute(let key, let write): write(&o, key, source, 0)
+            case .perIP:
+                for i in gateway.ips.value.indices {
+                    let keys = i < SpecField.perIPKeys.count ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i)
+                    for (n, field) in SpecField.perIP.enumerated() { field.write(&o, keys[n], source, i) }
+                }
             }
-            o.w.raw("]")
-        }
-        if let v = s.psk {
-            switch v.value {
-            case .environment(let name): o.string("psk", "${\(name)}")
-            case .literal: o.string("psk", "(literal)")
-            }
-        }
-        o.string("style", s.effectiveStyle.rawValue)
-        if let tags = s.tags {
-            // A later duplicate wins, as in a mapping.
-            var byKey: [String: String] = [:]
-            for t in tags.value { byKey[t.key.value] = t.value.value }
-            o.key("tags")
-            o.w.raw("{")
-            for (i, key) in JSONWriter.sortedKeys(byKey).enumerated() {
-                if i > 0 { o.w.raw(",") }
-                o.w.string(key)
-                o.w.raw(":")
-                o.w.string(byKey[key]!)
-            }
-            o.w.raw("}")
         }
         canonical = o.finish()
     }
 
-    /// The per-IP attribute names of one index, in canonical order.
-    private struct ConnectionKeys {
-        let haRole, name, tunnelLocalAddress, tunnelPeerAddress, vgwIP: String
-        init(_ i: Int) {
-            let p = "connections[\(i)]."
-            (haRole, name, tunnelLocalAddress, tunnelPeerAddress, vgwIP) =
-                (p + "ha_role", p + "name", p + "tunnel_local_address", p + "tunnel_peer_address", p + "vgw_ip")
-        }
-    }
-
-    private static let connectionKeys = [ConnectionKeys(0), ConnectionKeys(1)]
-
-    private static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
+    static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
         if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
         if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value.rawValue) }
         if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value.rawValue) }
@@ -133,7 +79,7 @@ public struct PairSpec: Sendable, Equatable {
         if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value.rawValue) }
     }
 
-    private static func add(_ p: IPsecPolicy, to o: inout CanonicalObject) {
+    static func add(_ p: IPsecPolicy, to o: inout CanonicalObject) {
         if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value.rawValue) }
         if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value.rawValue) }
         if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value.rawValue) }

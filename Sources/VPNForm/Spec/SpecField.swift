@@ -1,0 +1,107 @@
+/// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
+/// and its API names.
+struct SpecSource {
+    let gateway: Gateway
+    let fields: ConnectionFields
+    let tunnels: [Tunnel]
+    let names: [Located<String>]
+
+    /// The tunnel entry of gateway IP `i`, if the connection has one.
+    func tunnel(_ i: Int) -> Tunnel? { i < tunnels.count ? tunnels[i] : nil }
+}
+
+/// How ``PairSpec`` writes each attribute of ``AttributeTable``: one writer per spec key, given the
+/// key to write under and, for a per-IP attribute, the gateway IP's index. Attributes inside a
+/// policy (`ikepolicy.authentication_method`) are written with the policy.
+enum SpecField {
+    typealias Writer = @Sendable (inout CanonicalObject, String, SpecSource, Int) -> Void
+
+    /// One writer per top-level spec key of the table; a test holds the two to each other.
+    static let byKey: [String: Writer] = [
+        "cgw_id": { o, k, s, _ in if let v = s.fields.cgwID { o.string(k, v.value.rawValue) } },
+        "ha_role": { o, k, s, i in
+            if let v = s.tunnel(i)?.haRole ?? s.fields.haRole { o.string(k, v.value.rawValue) }
+        },
+        "name": { o, k, s, i in o.string(k, s.names[i].value) },
+        "tunnel_local_address": { o, k, s, i in
+            if let v = s.tunnel(i)?.tunnelLocalAddress ?? s.fields.tunnelLocalAddress { o.string(k, v.value) }
+        },
+        "tunnel_peer_address": { o, k, s, i in
+            if let v = s.tunnel(i)?.tunnelPeerAddress ?? s.fields.tunnelPeerAddress { o.string(k, v.value) }
+        },
+        "vgw_ip": { o, k, s, i in o.string(k, s.gateway.ips.value[i].value) },
+        "enable_hub": { o, k, s, _ in if let v = s.fields.enableHub { o.bool(k, v.value) } },
+        "enable_nqa": { o, k, s, _ in if let v = s.fields.enableNQA { o.bool(k, v.value) } },
+        "gateway_id": { o, k, s, _ in o.string(k, s.gateway.id.value.rawValue) },
+        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicy { PairSpec.add(p, to: &o) } },
+        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicy { PairSpec.add(p, to: &o) } },
+        "peer_subnets": { o, k, s, _ in
+            guard let v = s.fields.peerSubnets else { return }
+            o.key(k)
+            o.w.stringArray(v.value.lazy.map(\.value))
+        },
+        "policy_rules": { o, k, s, _ in
+            guard let rules = s.fields.policyRules else { return }
+            o.key(k)
+            o.w.raw("[")
+            for (i, r) in rules.value.enumerated() {
+                o.w.raw(i == 0 ? "{\"destination\":" : ",{\"destination\":")
+                o.w.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+                o.w.raw(",\"source\":")
+                o.w.string(r.source?.value ?? "")
+                o.w.raw("}")
+            }
+            o.w.raw("]")
+        },
+        "psk": { o, k, s, _ in
+            switch s.fields.psk?.value {
+            case .environment(let name)?: o.string(k, "${\(name)}")
+            case .literal?: o.string(k, "(literal)")
+            case nil: break
+            }
+        },
+        "style": { o, k, s, _ in o.string(k, s.fields.effectiveStyle.rawValue) },
+        "tags": { o, k, s, _ in
+            guard let tags = s.fields.tags else { return }
+            // A later duplicate wins, as in a mapping.
+            var byKey: [String: String] = [:]
+            for t in tags.value { byKey[t.key.value] = t.value.value }
+            o.key(k)
+            o.w.raw("{")
+            for (i, key) in JSONWriter.sortedKeys(byKey).enumerated() {
+                if i > 0 { o.w.raw(",") }
+                o.w.string(key)
+                o.w.raw(":")
+                o.w.string(byKey[key]!)
+            }
+            o.w.raw("}")
+        },
+    ]
+
+    /// A step of the writer: one pair-level attribute, or all per-IP attributes of every gateway IP.
+    enum Step {
+        case attribute(String, Writer)
+        case perIP
+    }
+
+    /// The table's top-level attributes (not inside a policy), split into pair-level and per-IP.
+    private static let topLevel = (AttributeTable.derived + AttributeTable.connection)
+        .filter { !$0.specKey.contains(".") }
+
+    /// The pair-level steps in canonical (UTF-8) key order, the per-IP block at `connections[`'s place.
+    static let steps: [Step] = {
+        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute($0.specKey, byKey[$0.specKey]!)) }
+        keyed.append(("connections[", .perIP))
+        return keyed.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map(\.1)
+    }()
+
+    /// The per-IP attributes' spec keys and writers, in canonical order.
+    static let perIP: [(key: String, write: Writer)] = topLevel.filter(\.perIP).map(\.specKey)
+        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, byKey[$0]!) }
+
+    /// The full per-IP keys of the first two gateway IPs (the usual pair), built once.
+    static let perIPKeys: [[String]] = (0..<2).map(keys(ofIP:))
+
+    /// The full per-IP keys of gateway IP `i`, in canonical order.
+    static func keys(ofIP i: Int) -> [String] { perIP.map { "connections[\(i)]." + $0.key } }
+}
