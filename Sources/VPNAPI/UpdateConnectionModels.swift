@@ -53,16 +53,8 @@ public struct UpdateConnectionRequest: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case vpnConnection = "vpn_connection" }
 }
 
-/// `UpdateVpnConnectionResponse`.
-public struct UpdateConnectionResponse: Codable, Sendable, Equatable {
-    public var vpnConnection: VPNConnection
-    public var requestID: String?
-    public init(vpnConnection: VPNConnection, requestID: String?) {
-        self.vpnConnection = vpnConnection
-        self.requestID = requestID
-    }
-    enum CodingKeys: String, CodingKey { case vpnConnection = "vpn_connection", requestID = "request_id" }
-}
+/// `UpdateVpnConnectionResponse`: the same shape as the show answer.
+public typealias UpdateConnectionResponse = ShowConnectionResponse
 
 /// The body of `POST …/vpn-connection/{id}/tags/create` and `…/tags/delete`.
 public struct TagsRequest: Codable, Sendable, Equatable {
