@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VPNAPI
 import VPNCrypto
@@ -34,53 +35,18 @@ import VPNEmulator
 
     """
 
-    /// The built `vpnform`, next to the test bundle.
-    static var executable: URL {
-        var dir = Bundle.main.bundleURL
-        if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            let url = bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("vpnform")
-            if FileManager.default.fileExists(atPath: url.path) { return url }
-        }
-        return dir.appendingPathComponent("vpnform")
-    }
-
     /// A running `vpnform emulator ARGUMENTS` and a client of it.
     final class Running {
-        let process = Process()
+        let emulator: EmulatorProcess
         let client: VPNClient
 
         init(_ arguments: [String]) throws {
-            let ak = "CMDTESTACCESSKEY0001", sk = "cmd-test-secret-key-0123456789"
-            process.executableURL = EmulatorCommandTests.executable
-            process.arguments = ["emulator"] + arguments
-            var env = ProcessInfo.processInfo.environment
-            env["HUAWEICLOUD_SDK_AK"] = ak
-            env["HUAWEICLOUD_SDK_SK"] = sk
-            process.environment = env
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            let text = String(decoding: line, as: UTF8.self)
-            guard let range = text.range(of: "listening on "),
-                  let url = URL(string: String(text[range.upperBound...].prefix { !$0.isWhitespace })) else {
-                process.terminate()
-                throw CocoaError(.fileReadCorruptFile)
-            }
-            client = F.client(url, project: F.project, accessKey: ak, secretKey: Secret(sk))
+            emulator = try EmulatorProcess(arguments: arguments)
+            client = F.client(URL(string: emulator.endpoint)!, project: F.project, accessKey: emulator.accessKey,
+                              secretKey: Secret(emulator.secretKey))
         }
 
-        func stop() {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        func stop() { emulator.stop() }
     }
 
     @Test("--gateways-from registers the file's gateways; --strict-gateways refuses others; --settle delays DOWN")
@@ -123,7 +89,7 @@ import VPNEmulator
     @Test("--gateways-from with a file that cannot be read exits 1 and says so")
     func unreadable() throws {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = BinaryRunner.executable
         process.arguments = ["emulator", "--gateways-from", "/nonexistent/vpn.yaml"]
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice

@@ -1,19 +1,20 @@
 import Foundation
-import TestSupport
 
 /// A `vpnform emulator` running as its own process, on a free loopback port.
-final class EmulatorProcess {
-    let process = Process()
-    let port: Int
-    let accessKey = "E2EACCESSKEY0000001"
-    let secretKey = "e2e-emulator-secret-key-0123456789"
-    let dataFile: URL
+public final class EmulatorProcess {
+    public let process = Process()
+    public let port: Int
+    public let accessKey = "E2EACCESSKEY0000001"
+    public let secretKey = "e2e-emulator-secret-key-0123456789"
+    /// The `--data` file, when there is one.
+    public let dataFile: URL?
 
     /// Starts an emulator; `gatewaysFrom` names a desired file whose gateways it should have.
-    init(arguments: [String] = [], dataFile: URL, gatewaysFrom: URL? = nil) throws {
+    public init(arguments: [String] = [], dataFile: URL? = nil, gatewaysFrom: URL? = nil) throws {
         self.dataFile = dataFile
         process.executableURL = BinaryRunner.executable
-        process.arguments = ["emulator", "--data", dataFile.path] + (gatewaysFrom.map { ["--gateways-from", $0.path] } ?? []) + arguments
+        process.arguments = ["emulator"] + (dataFile.map { ["--data", $0.path] } ?? [])
+            + (gatewaysFrom.map { ["--gateways-from", $0.path] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment
         env["HUAWEICLOUD_SDK_AK"] = accessKey
         env["HUAWEICLOUD_SDK_SK"] = secretKey
@@ -39,14 +40,14 @@ final class EmulatorProcess {
         self.port = port
     }
 
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// The environment an apply against this emulator needs.
-    var clientEnvironment: [String: String] { ["HUAWEICLOUD_SDK_AK": accessKey, "HUAWEICLOUD_SDK_SK": secretKey] }
+    public var clientEnvironment: [String: String] { ["HUAWEICLOUD_SDK_AK": accessKey, "HUAWEICLOUD_SDK_SK": secretKey] }
 
     /// The connections in the data file: (id, name, vgw_ip).
-    func connections() throws -> [(id: String, name: String, vgwIP: String)] {
-        guard let data = try? Data(contentsOf: dataFile) else { return [] }
+    public func connections() throws -> [(id: String, name: String, vgwIP: String)] {
+        guard let dataFile, let data = try? Data(contentsOf: dataFile) else { return [] }
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         return (object["connections"] as! [[String: Any]]).map {
             let c = $0["connection"] as! [String: Any]
@@ -54,7 +55,7 @@ final class EmulatorProcess {
         }
     }
 
-    func stop() {
+    public func stop() {
         process.terminate()
         process.waitUntilExit()
     }
