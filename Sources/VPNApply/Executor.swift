@@ -72,41 +72,90 @@ public struct Executor: Sendable {
         let next = Locked(0)
         let results = Locked<[PairOutcome]>([])
         let stopped = Locked(false)
+        let settling = Locked<[Task<Void, Never>]>([])
+        func claim() -> Int? {
+            next.withLock { n in
+                guard n < work.count else { return nil }
+                defer { n += 1 }
+                return n
+            }
+        }
+        func report(_ outcome: PairOutcome) {
+            results.withLock { $0.append(outcome) }
+            progress(outcome)
+        }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<min(options.parallelism, max(work.count, 1)) {
                 group.addTask {
-                    while true {
-                        let i: Int? = next.withLock { n in
-                            guard n < work.count else { return nil }
-                            defer { n += 1 }
-                            return n
-                        }
-                        guard let i else { return }
+                    // The next pair, claimed early so that its journal entry is written while this
+                    // pair's call is in flight.
+                    var ahead: (Int, Task<Void, any Error>?)?
+                    while case let (i, journalled)? = ahead ?? claim().map({ ($0, nil) }) {
+                        ahead = nil
                         let entry = work[i]
                         let rejected = client.credentialsGate.rejected != nil
                         if rejected || shouldStop() {
                             if !rejected { stopped.withLock { $0 = true } }
-                            results.withLock { $0.append(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0)) }
+                            if let journalled { await unjournal(entry, journalled) }
+                            report(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0))
                             continue
                         }
+                        if let j = claim() { ahead = (j, journalAhead(work[j], stopping: shouldStop)) }
                         let pairClient = client.reportingRetries { retrying(entry.address, $0) }
                         let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
                                               options: options, live: live)
-                        let outcome = await worker.process(entry, model: index[entry.address])
-                        results.withLock { $0.append(outcome) }
-                        progress(outcome)
+                        let finished = await worker.process(entry, model: index[entry.address], journalled: journalled)
+                        if let recording = finished.recording {
+                            // The next pair starts while this one's record is written; its outcome
+                            // counts once the record is on disk.
+                            let task = Task { report(await finished.settled(recording)) }
+                            settling.withLock { $0.append(task) }
+                        } else {
+                            report(finished.outcome)
+                        }
                     }
                 }
             }
         }
+        for task in settling.withLock({ $0 }) { await task.value }
         var stateError: StateError?
         do { try await writer.finish() } catch { stateError = error }
         return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
                            stateError: stateError, stoppedBy: client.credentialsGate.rejected)
     }
 
-    /// One pair, from its journal entry to `created` (or a clean failure).
-    func process(_ entry: PlanEntry, model: (Gateway, Connection)?) async -> PairOutcome {
+    /// A pair's outcome, which holds once its `recording` (the state write of its result, if
+    /// any) is on disk.
+    struct Finished: Sendable {
+        var outcome: PairOutcome
+        var recording: Task<String?, Never>?
+
+        /// The outcome once the record is written: a failed write makes it a failure naming the ids.
+        func settled(_ recording: Task<String?, Never>) async -> PairOutcome {
+            guard let failure = await recording.value else { return outcome }
+            return PairOutcome(address: outcome.address, result: .failed(PairFailure(failure)), connections: [],
+                               seconds: outcome.seconds)
+        }
+    }
+
+    /// Writes the `pending` entry of a pair that is to be created, ahead of its turn; `nil` for
+    /// other actions (they journal their own intent) and when nothing more starts.
+    func journalAhead(_ entry: PlanEntry, stopping: () -> Bool) -> Task<Void, any Error>? {
+        guard entry.action == .create || entry.action == .recover, let pair = entry.desired, psks[entry.address] != nil,
+              client.credentialsGate.rejected == nil, !stopping() else { return nil }
+        let writer = self.writer
+        return Task { try await writer.put(entry.address, .pending(pair)) }
+    }
+
+    /// Puts back what the state held before an entry written ahead, for a pair that did not start.
+    func unjournal(_ entry: PlanEntry, _ journalled: Task<Void, any Error>) async {
+        guard (try? await journalled.value) != nil else { return }
+        try? await writer.put(entry.address, entry.current)
+    }
+
+    /// One pair, from its journal entry to `created` (or a clean failure). `journalled`: its
+    /// `pending` entry, written ahead (``journalAhead(_:stopping:)``), for the first attempt to wait for.
+    func process(_ entry: PlanEntry, model: (Gateway, Connection)?, journalled: Task<Void, any Error>? = nil) async -> Finished {
         let started = Date()
         func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = [], drift: [AttributeChange] = [])
             -> PairOutcome {
@@ -115,14 +164,20 @@ public struct Executor: Sendable {
         }
         let address = entry.address
         switch entry.action {
-        case .delete: return await delete(entry, started: started)
-        case .update: return await update(entry, model: model, started: started)
+        case .delete: return Finished(outcome: await delete(entry, started: started))
+        case .update: return Finished(outcome: await update(entry, model: model, started: started))
         default: break
         }
-        guard let (gateway, connection) = model, let pair = entry.desired else {
-            return outcome(.failed(PairFailure("not in the desired file")))
+        var journalled = journalled
+        // Before its own pending entry would have been written: undo the one written ahead.
+        func failed(_ failure: PairFailure) async -> Finished {
+            if let ahead = journalled { await unjournal(entry, ahead) }
+            return Finished(outcome: outcome(.failed(failure)))
         }
-        guard let psk = psks[address] else { return outcome(.failed(PairFailure("no pre-shared key resolved"))) }
+        guard let (gateway, connection) = model, let pair = entry.desired else {
+            return await failed(PairFailure("not in the desired file"))
+        }
+        guard let psk = psks[address] else { return await failed(PairFailure("no pre-shared key resolved")) }
         let all = Array(pair.connections.indices)
         // A pending entry means an earlier attempt may have created some connections, and with a
         // live view every pair is looked for: adopt before create.
@@ -134,11 +189,11 @@ public struct Executor: Sendable {
         if replacing, let have = entry.current {
             // Delete first: the API allows no second connection of the name and tunnel addresses.
             switch await deleteConnections(address, have) {
-            case .failure(let failure): return outcome(.failed(failure))
+            case .failure(let failure): return Finished(outcome: outcome(.failed(failure)))
             case .success: break
             }
             if let failure = await waitGone(have.connections.compactMap(\.id), gatewayID: have.gatewayID) {
-                return outcome(.failed(failure))
+                return Finished(outcome: outcome(.failed(failure)))
             }
             // What the live view showed is gone now; an uncertain create below still looks by listing.
             (mustLook, useLive, earlierNames) = (false, false, [])
@@ -151,10 +206,10 @@ public struct Executor: Sendable {
                 do {
                     found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames, useLive: useLive)
                 } catch .nameTaken(let detail) {
-                    return outcome(.failed(PairFailure(detail)))
+                    return await failed(PairFailure(detail))
                 } catch {
-                    return outcome(.failed(PairFailure("could not look for its connections: \(error); it stays pending and "
-                        + "the next apply looks again", error: error.apiError)))
+                    return await failed(PairFailure("could not look for its connections: \(error); it stays pending and "
+                        + "the next apply looks again", error: error.apiError))
                 }
                 earlierNames = []
                 useLive = false
@@ -164,39 +219,40 @@ public struct Executor: Sendable {
                 if missing.isEmpty {
                     var recorded = pair
                     recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
-                    if let failure = await record(address, recorded, have) { return outcome(.failed(PairFailure(failure))) }
                     let adopted = entry.action == .recover || live != nil
-                    return outcome(adopted ? .adopted : .created, have, drift: adoptedDrift)
+                    return Finished(outcome: outcome(adopted ? .adopted : .created, have, drift: adoptedDrift),
+                                    recording: recording(address, recorded, have))
                 }
             }
             // Journal first: once this returns, an interrupted run knows what to look for.
             do {
-                try await writer.put(address, .pending(pair))
+                if let ahead = journalled { try await ahead.value } else { try await writer.put(address, .pending(pair)) }
+                journalled = nil
             } catch {
-                return outcome(.failed(PairFailure("could not record the pair before creating it: \(error); nothing was sent")))
+                return Finished(outcome: outcome(.failed(PairFailure(
+                    "could not record the pair before creating it: \(error); nothing was sent"))))
             }
             switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
             case .created(let made):
                 let records = mergeInOrder(pair.connections, have + made)
                 var recorded = pair
                 recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
-                if let failure = await record(address, recorded, records) { return outcome(.failed(PairFailure(failure))) }
                 let result: PairOutcome.Result = have.isEmpty
                     ? (replacing ? .replaced : .created) : .completed(adopted: have.count, created: made.count)
-                return outcome(result, records, drift: adoptedDrift)
+                return Finished(outcome: outcome(result, records, drift: adoptedDrift), recording: recording(address, recorded, records))
             case .refused(let error) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
-                return outcome(.failed(PairFailure(error.description, error: error)))
+                return Finished(outcome: outcome(.failed(PairFailure(error.description, error: error))))
             case .refused(let error):
-                return outcome(.failed(PairFailure("found \(have.count) of its connections but could not create the rest: "
-                    + "\(error); it stays pending", error: error)))
+                return Finished(outcome: outcome(.failed(PairFailure("found \(have.count) of its connections but could not "
+                    + "create the rest: \(error); it stays pending", error: error))))
             case .uncertain:
                 mustLook = true
             }
         }
-        return outcome(.failed(PairFailure("no attempt ended with a clear answer; it stays pending and the next apply "
-            + "looks for its connections")))
+        return Finished(outcome: outcome(.failed(PairFailure("no attempt ended with a clear answer; it stays pending and "
+            + "the next apply looks for its connections"))))
     }
 
     enum CreateResult {
@@ -273,12 +329,23 @@ public struct Executor: Sendable {
 
     /// Records the pair as created; returns a failure message when the state could not be written.
     func record(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) async -> String? {
-        do {
-            try await writer.put(address, .created(pair, connections: records))
-            return nil
-        } catch {
-            let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")
-            return "created (ids \(ids)) but the state could not be written: \(error); the pair stays pending in the state on disk and the next apply adopts it"
+        await recording(address, pair, records).value
+    }
+
+    /// Starts recording the pair as created, without waiting: the task ends with a failure message
+    /// when the state could not be written. A run cut short before it is on disk leaves the pair
+    /// pending, and the next apply adopts its connections by name.
+    func recording(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) -> Task<String?, Never> {
+        let writer = self.writer
+        return Task {
+            do {
+                try await writer.put(address, .created(pair, connections: records))
+                return nil
+            } catch {
+                let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")
+                return "created (ids \(ids)) but the state could not be written: \(error); the pair stays pending in the "
+                    + "state on disk and the next apply adopts it"
+            }
         }
     }
 

@@ -54,16 +54,19 @@ public actor StateWriter {
 
     private func writeLoop() async {
         while !queue.isEmpty {
-            let batch = queue, waiters = waiting, snapshot = state
+            let batch = queue, waiters = waiting
             queue.removeAll()
             waiting.removeAll()
             let rewrite = !stateFileWritten || journalled + batch.count > compactAfter
+            // Only a rewrite needs the state: a copy held across the write would make the next
+            // change copy every pair.
+            let snapshot = rewrite ? state : nil
             let (store, journal) = (self.store, self.journal)
             // On a queue of its own: fsync blocks, and the concurrency pool has a thread per core.
             let failure = await withCheckedContinuation { (done: CheckedContinuation<StateError?, Never>) in
                 Self.io.async {
                     do throws(StateError) {
-                        if rewrite {
+                        if let snapshot {
                             try store.save(snapshot)
                             journal.remove()
                         } else {

@@ -10,7 +10,8 @@ public struct EmulatorConfiguration: Sendable {
     public var accessKey: String
     /// The SK requests must be signed with.
     public var secretKey: Secret
-    /// Delay added to every answer.
+    /// How long every answer takes: from a request's arrival to its answer, the emulator's own
+    /// work included (as a real API's latency includes its backend's).
     public var latency: Duration
     /// Faults to inject.
     public var faults: [FaultRule]
@@ -125,14 +126,18 @@ public final class VPNEmulator: Sendable {
 
     // MARK: Handling
 
-    /// Answers one request. Safe to call from many threads at once.
+    /// Answers one request, ``EmulatorConfiguration/latency`` after it arrived. Safe to call from
+    /// many threads at once.
     public func handle(_ request: EmulatorRequest) -> EmulatorReply {
+        let deadline = Deadline(after: configuration.latency)
+        let reply = answer(request)
+        deadline.wait()
+        return reply
+    }
+
+    private func answer(_ request: EmulatorRequest) -> EmulatorReply {
         let requestID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         state.withLock { $0.requestCount += 1 }
-        if configuration.latency > .zero {
-            let c = configuration.latency.components
-            Thread.sleep(forTimeInterval: Double(c.seconds) + Double(c.attoseconds) / 1e18)
-        }
         let now = nowMillis
         state.withLock { s in if s.store.purgeDeleted(atMillis: now) { try? s.store.persist() } }
         if let failure = authenticate(request) {

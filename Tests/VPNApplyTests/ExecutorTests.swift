@@ -119,6 +119,19 @@ import VPNForm
         Self.expectConverged(rig, state)
     }
 
+    @Test("a pair journalled ahead that never starts (the run was stopped) leaves no trace in the state")
+    func stoppedAfterJournallingAhead() async throws {
+        let rig = try Self.rig(pairs: 20)
+        // At parallelism 1 the stop is polled twice per pair: when it starts (calls 1, 3, 5 …) and
+        // before its successor's pending entry is written ahead (calls 2, 4, 6 …). Call 11 is the
+        // start of the sixth pair, whose entry call 10 let through.
+        let (report, state) = try await rig.run(parallelism: 1, stopAfter: 10)
+        #expect(report.outcomes.filter { $0.result == .created }.count == 5)
+        #expect(report.outcomes.filter { $0.result == .skipped }.count == 15)
+        #expect(state.pairs.count == 5 && state.pairs.values.allSatisfy { $0.status == .created }, "\(state.pairs.keys.sorted())")
+        #expect(rig.emulator.connections().count == state.pairs.values.reduce(0) { $0 + $1.connections.count })
+    }
+
     @Test("a partial find (one of two connections) is adopted and only the missing one is created")
     func partial() async throws {
         let rig = try Self.rig(pairs: 1)

@@ -76,6 +76,24 @@ import VPNCrypto
         #expect(e.connections().count == 2)
     }
 
+    @Test("latency is the time from a request to its answer: the connections exist at once, the answer comes no sooner")
+    func latencyIsTimeToAnswer() throws {
+        let e = try emulator { $0.latency = .milliseconds(300) }
+        let clock = ContinuousClock()
+        let sent = clock.now
+        let answered = DispatchGroup()
+        DispatchQueue.global().async(group: answered) { _ = e.handle(Self.create(Self.item())) }
+        // The work is done on arrival; the answer waits for the rest of the latency.
+        var seen = 0
+        for _ in 0..<200 where seen == 0 {
+            Thread.sleep(forTimeInterval: 0.005)
+            seen = e.connections().count
+        }
+        #expect(seen == 1 && answered.wait(timeout: .now()) == .timedOut, "created before the answer")
+        answered.wait()
+        #expect(clock.now - sent >= .milliseconds(300))
+    }
+
     @Test("body rules give 400 VPN.0001 naming the field", arguments: [
         ("[]", "vpn_connections must hold 1 or 2"),
         ("[\(item()), \(item()), \(item())]", "vpn_connections must hold 1 or 2"),
