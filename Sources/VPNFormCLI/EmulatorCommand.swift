@@ -18,7 +18,7 @@ enum EmulatorCommand {
             OptionSpec(["--port"], value: "N", help: "Port to listen on (default: any free port)."),
             OptionSpec(["--data"], value: "FILE",
                        help: "Keep the connections and gateways in this JSON file across restarts."),
-            OptionSpec(["--latency"], value: "MS", help: "Delay every answer by MS milliseconds."),
+            OptionSpec(["--latency"], value: "MS", help: "Answer every request MS milliseconds after it arrived."),
             OptionSpec(["--fault"], value: "SPEC", repeatable: true, help: "Inject OPERATION:KIND:RATE, e.g. batch-create:429:0.2."),
             OptionSpec(["--seed"], value: "N", help: "Seed of the fault draws (default 1): same seed, same faults."),
             OptionSpec(["--quota"], value: "N", help: "connection_number of --gateways-from and made gateways (default 1000)."),
