@@ -117,15 +117,20 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     /// One header line; a status line starts a new response (after `100 Continue` or a proxy's CONNECT).
+    /// Read as bytes: it runs for every header of every answer.
     private func receivedHeader(_ line: UnsafeRawBufferPointer) {
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("HTTP/") {
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        let bytes = line.bindMemory(to: UInt8.self)
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return }
+        let text = bytes[first...last]
+        if text.starts(with: "HTTP/".utf8) {
             responseHeaders = [:]
             return
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = text[..<colon].lowercased()
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: text[..<colon].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let rest = text[(colon + 1)...]
+        let value = String(decoding: rest.drop { blank($0) }, as: UTF8.self)
         responseHeaders[name] = responseHeaders[name].map { "\($0), \(value)" } ?? value
     }
 
