@@ -154,8 +154,11 @@ public final class VPNEmulator: Sendable {
         }
         switch (request.method, Array(segments.dropFirst(3))) {
         case ("POST", ["vpn-connections", "batch-create"]):
-            record(request)
-            return withFault(.batchCreate, requestID) { batchCreate(request, project, requestID, fault: $0) }
+            // Parsed once: recorded as received, then checked and carried out.
+            let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+            let items = object?["vpn_connections"] as? [[String: Any]]
+            record(request, names: items?.compactMap { $0["name"] as? String } ?? [])
+            return withFault(.batchCreate, requestID) { batchCreate(request, items, project, requestID, fault: $0) }
         case ("GET", ["vpn-connection"]):
             return withFault(.list, requestID) { _ in list(request, project, requestID) }
         case ("GET", let rest) where rest.count == 2 && rest[0] == "vpn-connection":
@@ -182,10 +185,9 @@ public final class VPNEmulator: Sendable {
         }
     }
 
-    private func record(_ request: EmulatorRequest) {
+    private func record(_ request: EmulatorRequest, names: [String]) {
         let signature = request.header("Authorization")?.components(separatedBy: "Signature=").last ?? ""
-        let body = try? JSONDecoder().decode(BatchCreateRequest.self, from: Data(request.body))
-        let received = ReceivedBatchCreate(signature: signature, names: body?.vpnConnections.compactMap(\.name) ?? [],
+        let received = ReceivedBatchCreate(signature: signature, names: names,
                                            connectionNumber: request.connectionNumber,
                                            earlierRequestsOnConnection: request.earlierRequestsOnConnection)
         state.withLock { $0.batchCreates.append(received) }
@@ -294,10 +296,9 @@ public final class VPNEmulator: Sendable {
         "enable_health_check", "peer_subnets_v6", "policy_rules_v6",
     ]
 
-    private func batchCreate(_ request: EmulatorRequest, _ project: String, _ requestID: String,
+    private func batchCreate(_ request: EmulatorRequest, _ items: [[String: Any]]?, _ project: String, _ requestID: String,
                              fault: FaultRule.Kind?) -> EmulatorReply {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-              let items = object["vpn_connections"] as? [[String: Any]] else {
+        guard let items else {
             return error(400, "VPN.0001", "invalid request: the body must be an object with a vpn_connections list", requestID)
         }
         for (i, item) in items.enumerated() {
