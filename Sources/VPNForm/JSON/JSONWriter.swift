@@ -36,6 +36,9 @@ public struct JSONWriter {
     /// Appends raw bytes.
     mutating func append(_ b: UInt8) { bytes.append(b) }
 
+    /// Forgets what was written, keeping the storage.
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     /// Appends raw bytes.
     mutating func append(_ b: some Collection<UInt8>) { bytes.append(contentsOf: b) }
 

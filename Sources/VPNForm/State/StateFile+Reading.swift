@@ -220,17 +220,24 @@ struct StateReader {
             throw JSONReadError(offset: digestAt, message: "\(what()).spec_digest does not match its spec (was the file edited by hand?)")
         }
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var repeated = [(key: "cgw_id", value: cgwID)]
-        for (i, c) in records.enumerated() {
-            repeated.append((i == 0 ? "connections[0].name" : "connections[\(i)].name", c.name))
-            repeated.append((i == 0 ? "connections[0].vgw_ip" : "connections[\(i)].vgw_ip", c.vgwIP))
+        var values = [cgwID]
+        values.reserveCapacity(2 + 2 * records.count)
+        for c in records {
+            values.append(c.name)
+            values.append(c.vgwIP)
         }
-        repeated.append(("gateway_id", gatewayID))
-        if let key = pairSpec.firstMismatch(repeated) {
+        values.append(gatewayID)
+        if let key = pairSpec.firstMismatch(Self.repeatedKeys[records.count - 1], values) {
             throw JSONReadError(offset: objectAt, message: "\(what()).\(key) does not agree with its spec (was the file edited by hand?)")
         }
         return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: records,
                          specDigest: specDigest, spec: pairSpec, status: status)
+    }
+
+    /// The spec keys the fields beside a spec repeat, in the order they are checked: for a pair of
+    /// one connection and of two (``connectionList(_:)`` allows no other).
+    static let repeatedKeys: [SpecKeys] = [1, 2].map { n in
+        SpecKeys(["cgw_id"] + (0..<n).flatMap { ["connections[\($0)].name", "connections[\($0)].vgw_ip"] } + ["gateway_id"])
     }
 
     /// The spec whose canonical JSON has `digest`: the whitespace-free text when that is it
@@ -238,12 +245,12 @@ struct StateReader {
     func verifiedSpec(_ stripped: [UInt8]?, at specAt: Int, digest: SpecDigest) throws(JSONReadError) -> PairSpec? {
         if let stripped {
             let fast = PairSpec(canonical: stripped)
-            if fast.digest == digest { return fast }
+            if fast.hasDigest(digest) { return fast }
         }
         var scanner = JSONScanner(s.bytes, at: specAt)
         guard case .object(let attributes) = try scanner.value() else { return nil }
         let parsed = PairSpec(attributes: attributes)
-        return parsed.digest == digest ? parsed : nil
+        return parsed.hasDigest(digest) ? parsed : nil
     }
 
     /// The `connections` list: one or two records.
