@@ -102,6 +102,29 @@ struct JSONScanner {
 
     /// A string value, unescaped and checked to be UTF-8.
     mutating func string() throws(JSONReadError) -> String {
+        let (raw, start, plain, ascii) = try rawString()
+        return try decode(raw, at: start, plain: plain, ascii: ascii)
+    }
+
+    /// ``string()``, but `previous` itself when the text spells it without escapes, else the new
+    /// value, which becomes `previous`: a value that repeats from pair to pair (a gateway's id, its
+    /// IPs) is then stored once.
+    mutating func string(reusing previous: inout String) throws(JSONReadError) -> String {
+        let (raw, start, plain, ascii) = try rawString()
+        if plain {
+            let same = previous.utf8.withContiguousStorageIfAvailable { p in
+                p.count == raw.count && (p.isEmpty || memcmp(p.baseAddress!, raw.baseAddress!, p.count) == 0)
+            }
+            if same == true { return previous }
+        }
+        previous = try decode(raw, at: start, plain: plain, ascii: ascii)
+        return previous
+    }
+
+    /// The body of the string at the next token, where it starts, whether it has no escapes and
+    /// whether it is ASCII; control characters refused.
+    private mutating func rawString() throws(JSONReadError)
+        -> (UnsafeBufferPointer<UInt8>, Int, plain: Bool, ascii: Bool) {
         guard peek() == Self.quote else { throw unexpected("a string") }
         let start = offset + 1
         var i = start, plain = true, ascii = true
@@ -114,8 +137,13 @@ struct JSONScanner {
             if b >= 0x80 { ascii = false }
             i += 1
         }
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
         offset = i + 1
+        return (UnsafeBufferPointer(rebasing: bytes[start..<i]), start, plain, ascii)
+    }
+
+    /// A string's body as text.
+    private func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, plain: Bool,
+                        ascii: Bool) throws(JSONReadError) -> String {
         // ASCII is valid UTF-8 as it stands; anything else is checked.
         if plain && ascii { return String(decoding: raw, as: UTF8.self) }
         if plain {

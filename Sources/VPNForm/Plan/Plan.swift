@@ -133,7 +133,7 @@ public struct DesiredPair: Sendable, Equatable {
         if let current, written.withUnsafeBufferPointer({ current.hasCanonical($0) }) {
             spec = current
         } else {
-            spec = PairSpec(canonical: Array(written[...]))
+            spec = PairSpec(canonical: written.sizedCopy())
         }
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }

@@ -87,7 +87,19 @@ public enum Planner {
         let addresses = entries.map(\.address)
         if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return entries }
         let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
-        return order.map { entries[$0] }
+        // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps.
+        var entries = entries, placed = [Bool](repeating: false, count: entries.count)
+        for start in entries.indices where !placed[start] {
+            var k = start
+            while true {
+                placed[k] = true
+                let from = order[k]
+                if from == start { break }
+                entries.swapAt(k, from)
+                k = from
+            }
+        }
+        return entries
     }
 
     /// Whether `a` sorts before `b` by their UTF-8 bytes.

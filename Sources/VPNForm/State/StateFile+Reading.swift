@@ -1,5 +1,6 @@
 import LocatedYAML
 import VPNCrypto
+import VPNValues
 
 extension StateFile {
     /// The largest state file read.
@@ -12,11 +13,20 @@ extension StateFile {
     /// - Throws: ``StateError/malformed(path:mark:message:)`` located at the first problem, or
     ///   ``StateError/unknownVersion(path:version:)``.
     public static func parse(_ bytes: [UInt8], path: String) throws(StateError) -> StateFile {
-        guard bytes.count <= maxBytes else {
+        try bytes.withUnsafeBufferPointer { buffer throws(StateError) in try parse(buffer, path: path) }
+    }
+
+    /// ``parse(_:path:)`` of bytes held elsewhere (a mapped file).
+    /// - Parameter passed: Told, now and then, an offset below which the reader will not look again
+    ///   unless it reports an error.
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, path: String,
+                      passed: ((Int) -> Void)? = nil) throws(StateError) -> StateFile {
+        guard buffer.count <= maxBytes else {
             throw .malformed(path: path, mark: .start, message: "the file is larger than \(maxBytes >> 20) MiB")
         }
-        let result = bytes.withUnsafeBufferPointer { buffer -> Result<StateFile, StateError> in
+        let result: Result<StateFile, StateError> = {
             var reader = StateReader(path: path, scanner: JSONScanner(buffer))
+            reader.passed = passed
             do throws(JSONReadError) {
                 let (state, version) = try reader.document()
                 guard version == StateFile.version else { return .failure(.unknownVersion(path: path, version: version)) }
@@ -28,7 +38,7 @@ extension StateFile {
                 }
                 return .failure(reader.located(error))
             }
-        }
+        }()
         return try result.get()
     }
 }
@@ -46,6 +56,16 @@ struct StateReader {
     var lineOffset = 0
     /// Where a spec's text is stripped of whitespace, reused from pair to pair.
     private var scratch: [UInt8] = []
+    /// Told the offset after each pair: the reader does not look before it again unless it fails.
+    var passed: ((Int) -> Void)?
+    /// The last value read into each ``Repeating`` field, shared by the next pair that has it.
+    private var repeated = [String](repeating: "", count: Repeating.allCases.count)
+
+    /// Fields whose values repeat from pair to pair: a gateway's pairs are adjacent in the file and
+    /// share its id and IPs, and connections created together share their time.
+    enum Repeating: Int, CaseIterable {
+        case gatewayID, createdAt, firstVGWIP, secondVGWIP
+    }
 
     init(path: String, scanner: JSONScanner) {
         self.path = path
@@ -132,28 +152,45 @@ struct StateReader {
         s.offset += 1
         var pairs: [PairAddress: PairState] = [:], first = true
         while let (key, at) = try s.nextKey(&first) {
-            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 2, FormatRules.isHandle(String(parts[0])), FormatRules.isHandle(String(parts[1])) else {
+            guard Self.isPairAddress(key) else {
                 throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
             }
             let address = PairAddress(rawValue: key)
             guard pairs[address] == nil else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
             pairs[address] = try pair("pairs.\(key)")
+            passed?(s.offset)
         }
         return pairs
     }
 
-    // MARK: Values
-
-    mutating func string(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
-        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
-        return try s.string()
+    /// Whether `key` is `GATEWAY/CONNECTION`, two handles (which cannot hold a `/`).
+    static func isPairAddress(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { b in
+            guard let slash = b.firstIndex(of: UInt8(ascii: "/")) else { return false }
+            return ValueRules.isHandle(UnsafeBufferPointer(rebasing: b[..<slash]))
+                && ValueRules.isHandle(UnsafeBufferPointer(rebasing: b[(slash + 1)...]))
+        }
     }
 
-    mutating func uuid(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
+    // MARK: Values
+
+    /// A string; for a `field` whose values repeat, the last one when this is the same.
+    mutating func string(_ what: @autoclosure () -> String,
+                         _ field: Repeating? = nil) throws(JSONReadError) -> String {
+        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
+        guard let field else { return try s.string() }
+        var previous = repeated[field.rawValue]
+        let value = try s.string(reusing: &previous)
+        repeated[field.rawValue] = previous
+        return value
+    }
+
+    mutating func uuid(_ what: @autoclosure () -> String,
+                       _ field: Repeating? = nil) throws(JSONReadError) -> String {
         s.skipSpace()
         let at = s.offset
-        let value = try string(what())
+        let value = try string(what(), field)
         guard FormatRules.isUUID(value) else { throw JSONReadError(offset: at, message: "\(what()): expected a UUID, got \"\(NodeDecoder.clip(value))\"") }
         return value
     }
@@ -168,7 +205,7 @@ struct StateReader {
         var first = true
         while let (key, at) = try s.nextKey(&first) {
             switch key {
-            case "gateway_id" where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id")
+            case "gateway_id" where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
             case "cgw_id" where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
             case "status" where status == nil:
                 s.skipSpace()
@@ -190,7 +227,7 @@ struct StateReader {
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
                 scratch.removeAll(keepingCapacity: true)
                 if s.canonicalContainer(into: &scratch) {
-                    spec = (Array(scratch), specAt)  // sized to fit: a state holds one per pair
+                    spec = (scratch.sizedCopy(), specAt)  // a state holds one per pair
                 } else {
                     s.offset = specAt
                     _ = try s.value()  // throws where the text goes wrong
@@ -261,13 +298,15 @@ struct StateReader {
         var records: [ConnectionRecord] = [], first = true
         while try s.nextElement(&first) {
             guard records.count < 2 else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
-            records.append(try connection("\(what()).connections[\(records.count)]"))
+            records.append(try connection("\(what()).connections[\(records.count)]",
+                                          vgwIP: records.isEmpty ? .firstVGWIP : .secondVGWIP))
         }
         guard !records.isEmpty else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
         return records
     }
 
-    mutating func connection(_ what: @autoclosure () -> String) throws(JSONReadError) -> ConnectionRecord {
+    mutating func connection(_ what: @autoclosure () -> String,
+                             vgwIP field: Repeating) throws(JSONReadError) -> ConnectionRecord {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
@@ -276,8 +315,8 @@ struct StateReader {
             switch key {
             case "id" where id == nil: id = try uuid("\(what()).id")
             case "name" where name == nil: name = try string("\(what()).name")
-            case "vgw_ip" where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip")
-            case "created_at" where createdAt == nil: createdAt = try string("\(what()).created_at")
+            case "vgw_ip" where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip", field)
+            case "created_at" where createdAt == nil: createdAt = try string("\(what()).created_at", .createdAt)
             case "id", "name", "vgw_ip", "created_at": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
             default: throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
             }
