@@ -5,7 +5,9 @@ extension Array where Element == UInt8 {
     func sizedCopy() -> [UInt8] {
         withUnsafeBufferPointer { source in
             [UInt8](unsafeUninitializedCapacity: source.count) { target, count in
-                if let from = source.baseAddress, let to = target.baseAddress { to.initialize(from: from, count: source.count) }
+                if let from = source.baseAddress, let to = target.baseAddress {
+                    to.initialize(from: from, count: source.count)
+                }
                 count = source.count
             }
         }

@@ -66,21 +66,28 @@ struct JSONScanner {
     /// The key of the object's next member (the `:` consumed) and the key's offset, or `nil` once the
     /// closing `}` is consumed. Call after `expect("{")` with `first` set.
     mutating func nextKey(_ first: inout Bool) throws(JSONReadError) -> (key: String, at: Int)? {
-        if first {
-            first = false
-            if peek() == UInt8(ascii: "}") { offset += 1; return nil }
-        } else {
-            switch peek() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return nil
-            default: throw unexpected("',' or '}'")
-            }
-        }
-        guard peek() == Self.quote else { throw unexpected("a key in double quotes") }
+        guard try startKey(&first) else { return nil }
         let at = offset
         let key = try string()
         try expect(UInt8(ascii: ":"))
         return (key, at)
+    }
+
+    /// Whether the object has another member, whose key's opening quote is then next (the `,`
+    /// before it consumed), or `false` once the closing `}` is consumed.
+    mutating func startKey(_ first: inout Bool) throws(JSONReadError) -> Bool {
+        if first {
+            first = false
+            if peek() == UInt8(ascii: "}") { offset += 1; return false }
+        } else {
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"): offset += 1; return false
+            default: throw unexpected("',' or '}'")
+            }
+        }
+        guard peek() == Self.quote else { throw unexpected("a key in double quotes") }
+        return true
     }
 
     /// Whether the array has another element (its `,` consumed), or `false` once the closing `]` is
@@ -123,7 +130,7 @@ struct JSONScanner {
 
     /// The body of the string at the next token, where it starts, whether it has no escapes and
     /// whether it is ASCII; control characters refused.
-    private mutating func rawString() throws(JSONReadError)
+    mutating func rawString() throws(JSONReadError)
         -> (UnsafeBufferPointer<UInt8>, Int, plain: Bool, ascii: Bool) {
         guard peek() == Self.quote else { throw unexpected("a string") }
         let start = offset + 1
@@ -142,7 +149,7 @@ struct JSONScanner {
     }
 
     /// A string's body as text.
-    private func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, plain: Bool,
+    func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, plain: Bool,
                         ascii: Bool) throws(JSONReadError) -> String {
         // ASCII is valid UTF-8 as it stands; anything else is checked.
         if plain && ascii { return String(decoding: raw, as: UTF8.self) }

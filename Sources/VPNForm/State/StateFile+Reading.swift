@@ -195,6 +195,19 @@ struct StateReader {
         return value
     }
 
+    /// The members of a pair's object.
+    enum PairKey: String, CaseIterable {
+        case gatewayID = "gateway_id", cgwID = "cgw_id", status, connections, spec, specDigest = "spec_digest"
+    }
+
+    /// The members of a connection's object.
+    enum ConnectionKey: String, CaseIterable {
+        case id, name, vgwIP = "vgw_ip", createdAt = "created_at"
+    }
+
+    static let pairKeys = KnownKeys<PairKey>()
+    static let connectionKeys = KnownKeys<ConnectionKey>()
+
     /// One pair's object.
     mutating func pair(_ what: @autoclosure () -> String) throws(JSONReadError) -> PairState {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
@@ -203,11 +216,11 @@ struct StateReader {
         var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (SpecDigest, Int)?
         var connections: ([ConnectionRecord], Int)?, spec: (canonical: [UInt8]?, at: Int)?
         var first = true
-        while let (key, at) = try s.nextKey(&first) {
+        while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
             switch key {
-            case "gateway_id" where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
-            case "cgw_id" where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
-            case "status" where status == nil:
+            case .gatewayID? where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
+            case .cgwID? where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
+            case .status? where status == nil:
                 s.skipSpace()
                 let valueAt = s.offset
                 let text = try string("\(what()).status")
@@ -217,11 +230,11 @@ struct StateReader {
                                         message: "\(what()).status: \(expected), got \"\(NodeDecoder.clip(text))\"")
                 }
                 status = value
-            case "connections" where connections == nil:
+            case .connections? where connections == nil:
                 s.skipSpace()
                 let listAt = s.offset
                 connections = (try connectionList(what()), listAt)
-            case "spec" where spec == nil:
+            case .spec? where spec == nil:
                 s.skipSpace()
                 let specAt = s.offset
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
@@ -233,14 +246,14 @@ struct StateReader {
                     _ = try s.value()  // throws where the text goes wrong
                     spec = (nil, specAt)
                 }
-            case "spec_digest" where digest == nil:
+            case .specDigest? where digest == nil:
                 s.skipSpace()
                 let valueAt = s.offset
                 digest = (SpecDigest(rawValue: try string("\(what()).spec_digest")), valueAt)
-            case "gateway_id", "cgw_id", "status", "connections", "spec", "spec_digest":
-                throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
-            default:
-                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            case let key?:
+                throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
+            case nil:
+                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(text ?? ""))\"")
             }
         }
         func missing(_ key: String) -> JSONReadError { JSONReadError(offset: objectAt, message: "\(key): required field is missing") }
@@ -311,14 +324,15 @@ struct StateReader {
         let objectAt = s.offset
         s.offset += 1
         var id: String?, name: String?, vgwIP: String?, createdAt: String?, first = true
-        while let (key, at) = try s.nextKey(&first) {
+        while let (key, text, at) = try s.nextKey(&first, in: Self.connectionKeys) {
             switch key {
-            case "id" where id == nil: id = try uuid("\(what()).id")
-            case "name" where name == nil: name = try string("\(what()).name")
-            case "vgw_ip" where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip", field)
-            case "created_at" where createdAt == nil: createdAt = try string("\(what()).created_at", .createdAt)
-            case "id", "name", "vgw_ip", "created_at": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
-            default: throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            case .id? where id == nil: id = try uuid("\(what()).id")
+            case .name? where name == nil: name = try string("\(what()).name")
+            case .vgwIP? where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip", field)
+            case .createdAt? where createdAt == nil: createdAt = try string("\(what()).created_at", .createdAt)
+            case let key?: throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
+            case nil:
+                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(text ?? ""))\"")
             }
         }
         guard let name else { throw JSONReadError(offset: objectAt, message: "name: required field is missing") }
