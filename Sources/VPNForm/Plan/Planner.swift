@@ -46,7 +46,8 @@ public enum Planner {
                 let address = gateway.address(of: connection)
                 seen.insert(address)
                 let current = state.pairs[address]
-                let want = DesiredPair(gateway: gateway, connection: connection, current: current?.spec, scratch: &scratch)
+                let want = DesiredPair(gateway: gateway, connection: connection, current: current?.spec,
+                                       scratch: &scratch)
                 guard let have = current else {
                     entries.append(PlanEntry(address: address, action: .create, desired: want, current: nil))
                     continue

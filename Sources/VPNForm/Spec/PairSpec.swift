@@ -53,7 +53,8 @@ public struct PairSpec: Sendable, Equatable {
 
     /// Writes the spec's canonical bytes into `o`, emptied first and left open for ``CanonicalObject/close()``:
     /// the planner compares them with the state's before keeping a copy.
-    static func write(gateway: Gateway, connection: Connection, names: [Located<String>], into o: inout CanonicalObject) {
+    static func write(gateway: Gateway, connection: Connection, names: [Located<String>],
+                      into o: inout CanonicalObject) {
         o.reset()
         let source = SpecSource(gateway: gateway, fields: connection.spec, tunnels: connection.tunnels?.value ?? [],
                                 names: names)
@@ -137,7 +138,8 @@ public struct PairSpec: Sendable, Equatable {
                             (keyStart, keyEnd) = (start, i)
                         } else if let n = keys.index(of: UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])),
                                   seen & (1 << n) == 0 {
-                            if Self.rawString(UnsafeBufferPointer(rebasing: b[start..<i]), equals: values[n]) { seen |= 1 << n }
+                            let value = UnsafeBufferPointer(rebasing: b[start..<i])
+                            if Self.rawString(value, equals: values[n]) { seen |= 1 << n }
                             remaining -= 1
                         }
                     }
@@ -191,7 +193,9 @@ struct SpecKeys: Sendable {
     /// The index of the key whose bytes are `key`, if any.
     func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         bytes.firstIndex { k in
-            k.count == key.count && (k.isEmpty || k.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 })
+            k.count == key.count && (k.isEmpty || k.withUnsafeBufferPointer { b in
+                memcmp(b.baseAddress!, key.baseAddress!, key.count) == 0
+            })
         }
     }
 }

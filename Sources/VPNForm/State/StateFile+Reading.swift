@@ -287,7 +287,8 @@ struct StateReader {
     /// The spec keys the fields beside a spec repeat, in the order they are checked: for a pair of
     /// one connection and of two (``connectionList(_:)`` allows no other).
     static let repeatedKeys: [SpecKeys] = [1, 2].map { n in
-        SpecKeys(["cgw_id"] + (0..<n).flatMap { ["connections[\($0)].name", "connections[\($0)].vgw_ip"] } + ["gateway_id"])
+        let perConnection = (0..<n).flatMap { ["connections[\($0)].name", "connections[\($0)].vgw_ip"] }
+        return SpecKeys(["cgw_id"] + perConnection + ["gateway_id"])
     }
 
     /// The spec whose canonical JSON has `digest`: the whitespace-free text when that is it

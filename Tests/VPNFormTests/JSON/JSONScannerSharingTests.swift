@@ -48,12 +48,31 @@ import Testing
     func escapedPairKey() throws {
         let state = StateFileTests().sampleState(pairs: 2)
         let text = String(decoding: state.serialized(), as: UTF8.self)
-        let escaped = text.replacingOccurrences(of: "\"gateway_id\": \"0000000a", with: "\"gateway\\u005fid\": \"0000000a")
+        let escaped = text.replacingOccurrences(of: "\"gateway_id\": \"0000000a",
+                                                with: "\"gateway\\u005fid\": \"0000000a")
         #expect(escaped != text)
         #expect(try StateFile.parse(Array(escaped.utf8), path: "s.json") == state)
         let twice = text.replacingOccurrences(of: "\"status\": ", with: "\"st\\u0061tus\": \"created\", \"status\": ")
         #expect { try StateFile.parse(Array(twice.utf8), path: "s.json") } throws: {
             "\($0)".contains("duplicate key \"status\"")
+        }
+    }
+}
+
+/// The writer's eight-bytes-at-a-time test for bytes to escape, against the byte-by-byte one.
+@Suite struct JSONWriterEscapeTests {
+    @Test("a byte to escape is found at any place, beside any other byte", arguments: 0..<20)
+    func escapeAt(_ position: Int) {
+        let fillers: [UInt8] = [UInt8(ascii: "a"), 0x20, 0x7F, 0x80, 0xC3, 0xFF, 0x21, 0x5B, 0x5D, 0x1F + 0x40]
+        for special in [0x00, 0x01, 0x0A, 0x1F, 0x22, 0x5C, 0x20, 0x23, 0x5B, 0x5D, 0x80, 0xA2, 0xDC, 0xFF] as [UInt8] {
+            for filler in fillers {
+                var bytes = [UInt8](repeating: filler, count: 20)
+                bytes[position] = special
+                let expected = bytes.contains(where: JSONWriter.needsEscape)
+                #expect(bytes.withUnsafeBufferPointer(JSONWriter.containsEscape) == expected, "\(special) at \(position)")
+                let prefix = Array(bytes[..<(position + 1)])
+                #expect(prefix.withUnsafeBufferPointer(JSONWriter.containsEscape) == prefix.contains(where: JSONWriter.needsEscape))
+            }
         }
     }
 }
