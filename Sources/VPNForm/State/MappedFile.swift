@@ -33,7 +33,8 @@ final class MappedFile {
             bytes = UnsafeBufferPointer(start: nil, count: 0)
             return
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+        let failed = UnsafeMutableRawPointer(bitPattern: -1)  // MAP_FAILED, which Swift does not import everywhere
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != failed else { return nil }
         mapping = p
         bytes = UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size)
     }
