@@ -24,3 +24,22 @@ public enum SHA256 {
         hex(Array(string.utf8))
     }
 }
+
+extension SHA256 {
+    /// Whether `hex` is the lower-case hex digest of `bytes`: what `hex(bytes) == hex` says, without
+    /// allocating (a state file checks one digest per pair).
+    public static func hasHexDigest(_ bytes: UnsafeRawBufferPointer, hex: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hex.count == 64 else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { out in
+            var length: UInt32 = 0
+            let ok = EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, EVP_sha256(), nil)
+            precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
+            let digits: StaticString = "0123456789abcdef"
+            let d = digits.utf8Start
+            for i in 0..<32 where hex[2 * i] != d[Int(out[i] >> 4)] || hex[2 * i + 1] != d[Int(out[i] & 0x0F)] {
+                return false
+            }
+            return true
+        }
+    }
+}

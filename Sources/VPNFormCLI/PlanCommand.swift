@@ -68,16 +68,15 @@ enum PlanCommand {
         }
         let desiredPath = CommandSupport.desiredPath(args)
         let statePath = CommandSupport.statePath(args)
-        // The state file's bytes are hashed for a saved or JSON plan only; otherwise they are let go
-        // once read, not held through planning and printing.
+        // The state file's bytes are hashed for a saved or JSON plan only; otherwise they are never
+        // held: the file is mapped and its pages let go as they are read.
         let keepBytes = args.flag("--json") || args.value("--out") != nil
         // The state is read (under its lock) on a second thread while the desired file is checked.
         let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, printer: printer) }, {
             Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
-                let (state, bytes) = try StateStore(path: statePath).loadFolded()
-                return (state, keepBytes ? bytes : nil)
+                return try StateStore(path: statePath).loadFolded(keepingBytes: keepBytes)
             }
         })
         guard let (desired, desiredFile) = desiredLoad else { return ExitCode.failure }

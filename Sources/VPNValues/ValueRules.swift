@@ -32,8 +32,13 @@ public enum ValueRules {
 
     /// 1–64 of `A-Z a-z 0-9 _ . -`: local handles and API connection names.
     public static func isHandle(_ s: String) -> Bool {
-        let b = s.utf8
-        return (1...64).contains(b.count) && b.allSatisfy { c in
+        var s = s
+        return s.withUTF8(isHandle)
+    }
+
+    /// ``isHandle(_:)-(String)`` of UTF-8 bytes.
+    public static func isHandle(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        (1...64).contains(b.count) && b.allSatisfy { c in
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
                 || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
                 || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")

@@ -78,7 +78,7 @@ enum Stage: String, CaseIterable {
 
     /// The state read of `plan`.
     static func readState(_ store: StateStore) -> Result<StateFile, StateError> {
-        Result { () throws(StateError) in try store.load().state }
+        Result { () throws(StateError) in try store.load(keepingBytes: false).state }
     }
 
     /// Counts events; allocates nothing per event.

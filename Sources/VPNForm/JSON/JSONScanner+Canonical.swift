@@ -18,16 +18,30 @@ extension JSONScanner {
             return false
         }
         guard let base = bytes.baseAddress else { return false }
+        // At most 64 open containers, so at most 64 open objects' last keys.
+        return withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: 64) { lastKeys in
+            canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!)
+        }
+    }
+
+    /// ``canonicalContainer(into:)`` from ``offset``, an opening bracket. The text between
+    /// whitespace is copied to `out` a run at a time, when whitespace (or the end) closes the run.
+    private mutating func canonicalContainer(_ base: UnsafePointer<UInt8>, into out: inout [UInt8],
+                                             lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>) -> Bool {
         let end = bytes.count
-        // Open containers as bits (1 for an object); for each open object, where its last key
-        // lies in `out` (start, end), so that the next key can be checked to sort after it.
-        var kinds: UInt64 = 0, depth = 0
-        var lastKeys: [(start: Int, end: Int)] = []
+        // Open containers as bits (1 for an object); for each open object, where its last key lies
+        // in the text (start, end), so that the next key can be checked to sort after it.
+        var kinds: UInt64 = 0, depth = 0, objects = 0
         var want = Want.value
-        var i = offset
+        var i = offset, run = offset
         defer { offset = i }
         while true {
-            while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+            if i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 {
+                if i > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
+                i += 1
+                while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+                run = i
+            }
             guard i < end else { return false }
             let b = base[i]
             switch want {
@@ -39,17 +53,19 @@ extension JSONScanner {
                     let isObject = b == UInt8(ascii: "{")
                     kinds = kinds << 1 | (isObject ? 1 : 0)
                     depth += 1
-                    if isObject { lastKeys.append((-1, -1)) }
-                    out.append(b)
+                    if isObject {
+                        lastKeys[objects] = (-1, -1)
+                        objects += 1
+                    }
                     i += 1
                     want = isObject ? .keyOrClose : .valueOrClose
                     continue
                 case UInt8(ascii: "\""):
-                    guard Self.canonicalString(base, &i, end, into: &out) != nil else { return false }
+                    guard Self.canonicalString(base, &i, end) != nil else { return false }
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard Self.canonicalInteger(base, &i, end, into: &out) else { return false }
+                    guard Self.canonicalInteger(base, &i, end) else { return false }
                 case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-                    guard Self.literal(base, &i, end, into: &out) else { return false }
+                    guard Self.literal(base, &i, end) else { return false }
                 default:
                     return false
                 }
@@ -57,30 +73,27 @@ extension JSONScanner {
                 continue
             case .key, .keyOrClose:
                 if b == UInt8(ascii: "}"), want == .keyOrClose { break }
-                guard b == UInt8(ascii: "\""), let key = Self.canonicalString(base, &i, end, into: &out),
-                      !key.escaped else { return false }
-                // Keys strictly ascending by their bytes: in canonical order, and none repeated.
-                let last = lastKeys[lastKeys.count - 1]
-                if last.start >= 0 {
-                    let ascending = out.withUnsafeBufferPointer { o in
-                        UnsafeBufferPointer(rebasing: o[last.start..<last.end])
-                            .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: o[key.start..<key.end]))
-                    }
-                    guard ascending else { return false }
+                guard b == UInt8(ascii: "\""), let key = Self.canonicalString(base, &i, end), !key.escaped else {
+                    return false
                 }
-                lastKeys[lastKeys.count - 1] = (key.start, key.end)
+                // Keys strictly ascending by their bytes: in canonical order, and none repeated.
+                let last = lastKeys[objects - 1]
+                if last.start >= 0 {
+                    let lastKey = UnsafeBufferPointer(start: base + last.start, count: last.end - last.start)
+                    let thisKey = UnsafeBufferPointer(start: base + key.start, count: key.end - key.start)
+                    guard lastKey.lexicographicallyPrecedes(thisKey) else { return false }
+                }
+                lastKeys[objects - 1] = (key.start, key.end)
                 want = .colon
                 continue
             case .colon:
                 guard b == UInt8(ascii: ":") else { return false }
-                out.append(b)
                 i += 1
                 want = .value
                 continue
             case .commaOrClose:
                 let inObject = kinds & 1 == 1
                 if b == UInt8(ascii: ",") {
-                    out.append(b)
                     i += 1
                     want = inObject ? .key : .value
                     continue
@@ -88,12 +101,14 @@ extension JSONScanner {
                 guard b == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return false }
             }
             // A closing bracket that matches the open container.
-            if kinds & 1 == 1 { lastKeys.removeLast() }
+            if kinds & 1 == 1 { objects -= 1 }
             kinds >>= 1
             depth -= 1
-            out.append(b)
             i += 1
-            if depth == 0 { return true }
+            if depth == 0 {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run))
+                return true
+            }
             want = .commaOrClose
         }
     }
@@ -101,10 +116,10 @@ extension JSONScanner {
     /// What the canonical reader expects next.
     private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }
 
-    /// A string at `i` (its opening quote) copied to `out` as it stands, when it is valid UTF-8
-    /// with only the escapes the canonical writer uses; its body's place in `out`.
-    private static func canonicalString(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
-                                        into out: inout [UInt8]) -> (start: Int, end: Int, escaped: Bool)? {
+    /// A string at `i` (its opening quote), when it is valid UTF-8 with only the escapes the
+    /// canonical writer uses; its body's place in the text.
+    private static func canonicalString(_ base: UnsafePointer<UInt8>, _ i: inout Int,
+                                        _ end: Int) -> (start: Int, end: Int, escaped: Bool)? {
         let from = i
         var j = i + 1, escaped = false
         scan: while j < end {
@@ -133,10 +148,8 @@ extension JSONScanner {
             }
         }
         guard j < end else { return nil }
-        let start = out.count + 1
-        out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: j + 1 - from))
         i = j + 1
-        return (start, out.count - 1, escaped)
+        return (from + 1, j, escaped)
     }
 
     /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
@@ -171,8 +184,7 @@ extension JSONScanner {
 
     /// An integer as `String(Int)` writes it: no `-0`, no leading zero, no fraction or exponent,
     /// at most 18 digits (so that it fits).
-    private static func canonicalInteger(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
-                                         into out: inout [UInt8]) -> Bool {
+    private static func canonicalInteger(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
         let from = i
         var j = i
         if base[j] == UInt8(ascii: "-") { j += 1 }
@@ -184,18 +196,15 @@ extension JSONScanner {
             guard digits == 1, digitsFrom == from else { return false }
         }
         // A fraction or an exponent is not canonical; the byte after is checked as the next token.
-        out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: j - from))
         i = j
         return true
     }
 
     /// `true`, `false` or `null`.
-    private static func literal(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
-                                into out: inout [UInt8]) -> Bool {
+    private static func literal(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
         for word in ["true", "false", "null"] as [StaticString] {
             let n = word.utf8CodeUnitCount
             if i + n <= end, memcmp(base + i, word.utf8Start, n) == 0 {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: n))
                 i += n
                 return true
             }

@@ -66,21 +66,28 @@ struct JSONScanner {
     /// The key of the object's next member (the `:` consumed) and the key's offset, or `nil` once the
     /// closing `}` is consumed. Call after `expect("{")` with `first` set.
     mutating func nextKey(_ first: inout Bool) throws(JSONReadError) -> (key: String, at: Int)? {
-        if first {
-            first = false
-            if peek() == UInt8(ascii: "}") { offset += 1; return nil }
-        } else {
-            switch peek() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return nil
-            default: throw unexpected("',' or '}'")
-            }
-        }
-        guard peek() == Self.quote else { throw unexpected("a key in double quotes") }
+        guard try startKey(&first) else { return nil }
         let at = offset
         let key = try string()
         try expect(UInt8(ascii: ":"))
         return (key, at)
+    }
+
+    /// Whether the object has another member, whose key's opening quote is then next (the `,`
+    /// before it consumed), or `false` once the closing `}` is consumed.
+    mutating func startKey(_ first: inout Bool) throws(JSONReadError) -> Bool {
+        if first {
+            first = false
+            if peek() == UInt8(ascii: "}") { offset += 1; return false }
+        } else {
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"): offset += 1; return false
+            default: throw unexpected("',' or '}'")
+            }
+        }
+        guard peek() == Self.quote else { throw unexpected("a key in double quotes") }
+        return true
     }
 
     /// Whether the array has another element (its `,` consumed), or `false` once the closing `]` is
@@ -102,6 +109,29 @@ struct JSONScanner {
 
     /// A string value, unescaped and checked to be UTF-8.
     mutating func string() throws(JSONReadError) -> String {
+        let (raw, start, plain, ascii) = try rawString()
+        return try decode(raw, at: start, plain: plain, ascii: ascii)
+    }
+
+    /// ``string()``, but `previous` itself when the text spells it without escapes, else the new
+    /// value, which becomes `previous`: a value that repeats from pair to pair (a gateway's id, its
+    /// IPs) is then stored once.
+    mutating func string(reusing previous: inout String) throws(JSONReadError) -> String {
+        let (raw, start, plain, ascii) = try rawString()
+        if plain {
+            let same = previous.utf8.withContiguousStorageIfAvailable { p in
+                p.count == raw.count && (p.isEmpty || memcmp(p.baseAddress!, raw.baseAddress!, p.count) == 0)
+            }
+            if same == true { return previous }
+        }
+        previous = try decode(raw, at: start, plain: plain, ascii: ascii)
+        return previous
+    }
+
+    /// The body of the string at the next token, where it starts, whether it has no escapes and
+    /// whether it is ASCII; control characters refused.
+    mutating func rawString() throws(JSONReadError)
+        -> (UnsafeBufferPointer<UInt8>, Int, plain: Bool, ascii: Bool) {
         guard peek() == Self.quote else { throw unexpected("a string") }
         let start = offset + 1
         var i = start, plain = true, ascii = true
@@ -114,8 +144,13 @@ struct JSONScanner {
             if b >= 0x80 { ascii = false }
             i += 1
         }
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
         offset = i + 1
+        return (UnsafeBufferPointer(rebasing: bytes[start..<i]), start, plain, ascii)
+    }
+
+    /// A string's body as text.
+    func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, plain: Bool,
+                        ascii: Bool) throws(JSONReadError) -> String {
         // ASCII is valid UTF-8 as it stands; anything else is checked.
         if plain && ascii { return String(decoding: raw, as: UTF8.self) }
         if plain {

@@ -36,6 +36,9 @@ public struct JSONWriter {
     /// Appends raw bytes.
     mutating func append(_ b: UInt8) { bytes.append(b) }
 
+    /// Forgets what was written, keeping the storage.
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     /// Appends raw bytes.
     mutating func append(_ b: some Collection<UInt8>) { bytes.append(contentsOf: b) }
 
@@ -106,12 +109,33 @@ public struct JSONWriter {
     /// Whether a byte must be escaped in a JSON string.
     static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
 
+    /// Whether any byte of `utf8` ``needsEscape(_:)``, eight bytes at a time (a plan writes a spec
+    /// for every desired pair, a few dozen strings each).
+    static func containsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        // Exact for "some byte": a byte is zero after the XOR, or less than 0x20.
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        func hasBelow20(_ x: UInt64) -> Bool { (x &- ones &* 0x20) & ~x & highs != 0 }
+        var i = 0
+        while i + 8 <= utf8.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if hasBelow20(w) || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C)) { return true }
+            i += 8
+        }
+        while i < utf8.count {
+            if needsEscape(base[i]) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// A quoted, escaped JSON string.
     public mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         let plain = s.withUTF8 { utf8 in
-            guard !utf8.contains(where: Self.needsEscape) else { return false }
+            guard !Self.containsEscape(utf8) else { return false }
             bytes.append(contentsOf: utf8)
             return true
         }

@@ -117,10 +117,24 @@ public struct DesiredPair: Sendable, Equatable {
 
     /// The desired pair of `connection` on `gateway` (which must be valid).
     public init(gateway: Gateway, connection: Connection) {
+        var scratch = CanonicalObject()
+        self.init(gateway: gateway, connection: connection, current: nil, scratch: &scratch)
+    }
+
+    /// The desired pair, its spec written into `scratch`; when that is `current`'s bytes, the pair
+    /// shares `current`'s storage instead of keeping a copy (an unchanged pair costs no allocation).
+    init(gateway: Gateway, connection: Connection, current: PairSpec?, scratch: inout CanonicalObject) {
         gatewayID = gateway.id.value
         cgwID = connection.spec.cgwID?.value ?? CustomerGatewayID("")
         let names = gateway.apiNames(of: connection)
-        spec = PairSpec(gateway: gateway, connection: connection, names: names)
+        PairSpec.write(gateway: gateway, connection: connection, names: names, into: &scratch)
+        scratch.close()
+        let written = scratch.bytes
+        if let current, written.withUnsafeBufferPointer({ current.hasCanonical($0) }) {
+            spec = current
+        } else {
+            spec = PairSpec(canonical: written.sizedCopy())
+        }
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }
 }

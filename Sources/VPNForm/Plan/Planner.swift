@@ -1,3 +1,5 @@
+import Foundation
+
 /// Diffs the desired state against the state file. Pure and O(n) in pairs.
 ///
 /// A created pair whose spec differs is updated in place when every differing attribute can be
@@ -36,12 +38,17 @@ public enum Planner {
         entries.reserveCapacity(max(desired.pairCount, state.pairs.count))
         var seen = Set<PairAddress>()
         seen.reserveCapacity(desired.pairCount)
+        // Each desired spec is written into one reused buffer and kept only when it differs from
+        // the state's: an unchanged pair shares the state's bytes.
+        var scratch = CanonicalObject()
         for gateway in desired.gateways {
             for connection in gateway.connections {
                 let address = gateway.address(of: connection)
                 seen.insert(address)
-                let want = DesiredPair(gateway: gateway, connection: connection)
-                guard let have = state.pairs[address] else {
+                let current = state.pairs[address]
+                let want = DesiredPair(gateway: gateway, connection: connection, current: current?.spec,
+                                       scratch: &scratch)
+                guard let have = current else {
                     entries.append(PlanEntry(address: address, action: .create, desired: want, current: nil))
                     continue
                 }
@@ -72,7 +79,39 @@ public enum Planner {
         for (address, have) in state.pairs where !seen.contains(address) {
             entries.append(PlanEntry(address: address, action: .delete, desired: nil, current: have))
         }
-        entries.sort { $0.address.rawValue.utf8.lexicographicallyPrecedes($1.address.rawValue.utf8) }
-        return Plan(entries: entries)
+        return Plan(entries: sortedByAddress(entries))
+    }
+
+    /// `entries` in address order: the order is found on the addresses alone and the entries,
+    /// large values, are moved once.
+    private static func sortedByAddress(_ entries: [PlanEntry]) -> [PlanEntry] {
+        let addresses = entries.map(\.address)
+        if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return entries }
+        let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
+        // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps.
+        var entries = entries, placed = [Bool](repeating: false, count: entries.count)
+        for start in entries.indices where !placed[start] {
+            var k = start
+            while true {
+                placed[k] = true
+                let from = order[k]
+                if from == start { break }
+                entries.swapAt(k, from)
+                k = from
+            }
+        }
+        return entries
+    }
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    private static func precedes(_ a: PairAddress, _ b: PairAddress) -> Bool {
+        var a = a.rawValue, b = b.rawValue
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let order = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 }

@@ -47,6 +47,15 @@ public struct PairSpec: Sendable, Equatable {
     /// The spec, given the connection's API names (``Gateway/apiNames(of:)``).
     init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
+        Self.write(gateway: gateway, connection: connection, names: names, into: &o)
+        canonical = o.finish()
+    }
+
+    /// Writes the spec's canonical bytes into `o`, emptied first and left open for ``CanonicalObject/close()``:
+    /// the planner compares them with the state's before keeping a copy.
+    static func write(gateway: Gateway, connection: Connection, names: [Located<String>],
+                      into o: inout CanonicalObject) {
+        o.reset()
         let source = SpecSource(gateway: gateway, fields: connection.spec, tunnels: connection.tunnels?.value ?? [],
                                 names: names)
         for step in SpecField.steps {
@@ -59,7 +68,6 @@ public struct PairSpec: Sendable, Equatable {
                 }
             }
         }
-        canonical = o.finish()
     }
 
     static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
@@ -93,11 +101,30 @@ public struct PairSpec: Sendable, Equatable {
         SpecDigest(rawValue: "sha256:" + SHA256.hex(canonical))
     }
 
-    /// The first of `members` that is not a top-level string attribute of the spec with that exact
-    /// value, or `nil` when all are: one pass over the canonical bytes, stopping once all are seen.
-    func firstMismatch(_ members: [(key: String, value: String)]) -> String? {
-        let keys = members.map { Array($0.key.utf8) }
-        var seen = 0, remaining = members.count
+    /// Whether `digest` is ``digest`` (`digest == self.digest`), without building the text.
+    func hasDigest(_ digest: SpecDigest) -> Bool {
+        var text = digest.rawValue
+        return text.withUTF8 { d in
+            let prefix: StaticString = "sha256:"
+            let n = prefix.utf8CodeUnitCount
+            guard d.count == n + 64, memcmp(d.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
+            return canonical.withUnsafeBytes { SHA256.hasHexDigest($0, hex: UnsafeBufferPointer(rebasing: d[n...])) }
+        }
+    }
+
+    /// Whether the spec's canonical bytes are `bytes`.
+    func hasCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        canonical.withUnsafeBufferPointer { c in
+            c.count == bytes.count && (c.isEmpty || memcmp(c.baseAddress!, bytes.baseAddress!, c.count) == 0)
+        }
+    }
+
+    /// The first of `keys` whose value is not a top-level string attribute of the spec equal to the
+    /// same element of `values`, or `nil` when all are: one pass over the canonical bytes, stopping
+    /// once all are seen.
+    func firstMismatch(_ keys: SpecKeys, _ values: [String]) -> String? {
+        precondition(keys.names.count == values.count && values.count < 64)
+        var seen: UInt64 = 0, remaining = values.count
         canonical.withUnsafeBufferPointer { b in
             var i = 1, depth = 0, keyStart = 0, keyEnd = 0, inKey = true
             while i < b.count, remaining > 0 {
@@ -109,12 +136,11 @@ public struct PairSpec: Sendable, Equatable {
                     if depth == 0 {
                         if inKey {
                             (keyStart, keyEnd) = (start, i)
-                        } else {
-                            let key = UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])
-                            for n in keys.indices where seen & (1 << n) == 0 && keys[n].count == key.count && keys[n].elementsEqual(key) {
-                                if Self.rawString(UnsafeBufferPointer(rebasing: b[start..<i]), equals: members[n].value) { seen |= 1 << n }
-                                remaining -= 1
-                            }
+                        } else if let n = keys.index(of: UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])),
+                                  seen & (1 << n) == 0 {
+                            let value = UnsafeBufferPointer(rebasing: b[start..<i])
+                            if Self.rawString(value, equals: values[n]) { seen |= 1 << n }
+                            remaining -= 1
                         }
                     }
                 } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
@@ -127,7 +153,7 @@ public struct PairSpec: Sendable, Equatable {
                 i += 1
             }
         }
-        return members.indices.first { seen & (1 << $0) == 0 }.map { members[$0].key }
+        return keys.names.indices.first { seen & (1 << $0) == 0 }.map { keys.names[$0] }
     }
 
     /// Whether the body of a JSON string as canonical JSON writes it is `value`.
@@ -153,6 +179,27 @@ public struct PairSpec: Sendable, Equatable {
     }
 }
 
+/// Top-level spec keys, with their bytes kept for matching against a spec's canonical text.
+struct SpecKeys: Sendable {
+    /// The keys.
+    let names: [String]
+    private let bytes: [[UInt8]]
+
+    init(_ names: [String]) {
+        self.names = names
+        bytes = names.map { Array($0.utf8) }
+    }
+
+    /// The index of the key whose bytes are `key`, if any.
+    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        bytes.firstIndex { k in
+            k.count == key.count && (k.isEmpty || k.withUnsafeBufferPointer { b in
+                memcmp(b.baseAddress!, key.baseAddress!, key.count) == 0
+            })
+        }
+    }
+}
+
 /// Writes a canonical JSON object member by member; the caller supplies the keys in sorted order.
 struct CanonicalObject {
     var w = JSONWriter(style: .compact, capacity: 1024)
@@ -162,6 +209,22 @@ struct CanonicalObject {
     #endif
 
     init() { w.append(UInt8(ascii: "{")) }
+
+    /// Empties the object, keeping its storage, to write another.
+    mutating func reset() {
+        w.removeAll()
+        count = 0
+        #if DEBUG
+        lastKey = ""
+        #endif
+        w.append(UInt8(ascii: "{"))
+    }
+
+    /// Closes the object; ``bytes`` is then the canonical JSON.
+    mutating func close() { w.append(UInt8(ascii: "}")) }
+
+    /// What has been written.
+    var bytes: [UInt8] { w.bytes }
 
     mutating func key(_ key: String) {
         #if DEBUG

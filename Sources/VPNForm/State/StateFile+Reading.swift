@@ -1,5 +1,6 @@
 import LocatedYAML
 import VPNCrypto
+import VPNValues
 
 extension StateFile {
     /// The largest state file read.
@@ -12,11 +13,20 @@ extension StateFile {
     /// - Throws: ``StateError/malformed(path:mark:message:)`` located at the first problem, or
     ///   ``StateError/unknownVersion(path:version:)``.
     public static func parse(_ bytes: [UInt8], path: String) throws(StateError) -> StateFile {
-        guard bytes.count <= maxBytes else {
+        try bytes.withUnsafeBufferPointer { buffer throws(StateError) in try parse(buffer, path: path) }
+    }
+
+    /// ``parse(_:path:)`` of bytes held elsewhere (a mapped file).
+    /// - Parameter passed: Told, now and then, an offset below which the reader will not look again
+    ///   unless it reports an error.
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, path: String,
+                      passed: ((Int) -> Void)? = nil) throws(StateError) -> StateFile {
+        guard buffer.count <= maxBytes else {
             throw .malformed(path: path, mark: .start, message: "the file is larger than \(maxBytes >> 20) MiB")
         }
-        let result = bytes.withUnsafeBufferPointer { buffer -> Result<StateFile, StateError> in
+        let result: Result<StateFile, StateError> = {
             var reader = StateReader(path: path, scanner: JSONScanner(buffer))
+            reader.passed = passed
             do throws(JSONReadError) {
                 let (state, version) = try reader.document()
                 guard version == StateFile.version else { return .failure(.unknownVersion(path: path, version: version)) }
@@ -28,7 +38,7 @@ extension StateFile {
                 }
                 return .failure(reader.located(error))
             }
-        }
+        }()
         return try result.get()
     }
 }
@@ -46,6 +56,16 @@ struct StateReader {
     var lineOffset = 0
     /// Where a spec's text is stripped of whitespace, reused from pair to pair.
     private var scratch: [UInt8] = []
+    /// Told the offset after each pair: the reader does not look before it again unless it fails.
+    var passed: ((Int) -> Void)?
+    /// The last value read into each ``Repeating`` field, shared by the next pair that has it.
+    private var repeated = [String](repeating: "", count: Repeating.allCases.count)
+
+    /// Fields whose values repeat from pair to pair: a gateway's pairs are adjacent in the file and
+    /// share its id and IPs, and connections created together share their time.
+    enum Repeating: Int, CaseIterable {
+        case gatewayID, createdAt, firstVGWIP, secondVGWIP
+    }
 
     init(path: String, scanner: JSONScanner) {
         self.path = path
@@ -132,31 +152,61 @@ struct StateReader {
         s.offset += 1
         var pairs: [PairAddress: PairState] = [:], first = true
         while let (key, at) = try s.nextKey(&first) {
-            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 2, FormatRules.isHandle(String(parts[0])), FormatRules.isHandle(String(parts[1])) else {
+            guard Self.isPairAddress(key) else {
                 throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
             }
             let address = PairAddress(rawValue: key)
             guard pairs[address] == nil else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
             pairs[address] = try pair("pairs.\(key)")
+            passed?(s.offset)
         }
         return pairs
     }
 
-    // MARK: Values
-
-    mutating func string(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
-        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
-        return try s.string()
+    /// Whether `key` is `GATEWAY/CONNECTION`, two handles (which cannot hold a `/`).
+    static func isPairAddress(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { b in
+            guard let slash = b.firstIndex(of: UInt8(ascii: "/")) else { return false }
+            return ValueRules.isHandle(UnsafeBufferPointer(rebasing: b[..<slash]))
+                && ValueRules.isHandle(UnsafeBufferPointer(rebasing: b[(slash + 1)...]))
+        }
     }
 
-    mutating func uuid(_ what: @autoclosure () -> String) throws(JSONReadError) -> String {
+    // MARK: Values
+
+    /// A string; for a `field` whose values repeat, the last one when this is the same.
+    mutating func string(_ what: @autoclosure () -> String,
+                         _ field: Repeating? = nil) throws(JSONReadError) -> String {
+        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
+        guard let field else { return try s.string() }
+        var previous = repeated[field.rawValue]
+        let value = try s.string(reusing: &previous)
+        repeated[field.rawValue] = previous
+        return value
+    }
+
+    mutating func uuid(_ what: @autoclosure () -> String,
+                       _ field: Repeating? = nil) throws(JSONReadError) -> String {
         s.skipSpace()
         let at = s.offset
-        let value = try string(what())
+        let value = try string(what(), field)
         guard FormatRules.isUUID(value) else { throw JSONReadError(offset: at, message: "\(what()): expected a UUID, got \"\(NodeDecoder.clip(value))\"") }
         return value
     }
+
+    /// The members of a pair's object.
+    enum PairKey: String, CaseIterable {
+        case gatewayID = "gateway_id", cgwID = "cgw_id", status, connections, spec, specDigest = "spec_digest"
+    }
+
+    /// The members of a connection's object.
+    enum ConnectionKey: String, CaseIterable {
+        case id, name, vgwIP = "vgw_ip", createdAt = "created_at"
+    }
+
+    static let pairKeys = KnownKeys<PairKey>()
+    static let connectionKeys = KnownKeys<ConnectionKey>()
 
     /// One pair's object.
     mutating func pair(_ what: @autoclosure () -> String) throws(JSONReadError) -> PairState {
@@ -166,11 +216,11 @@ struct StateReader {
         var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (SpecDigest, Int)?
         var connections: ([ConnectionRecord], Int)?, spec: (canonical: [UInt8]?, at: Int)?
         var first = true
-        while let (key, at) = try s.nextKey(&first) {
+        while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
             switch key {
-            case "gateway_id" where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id")
-            case "cgw_id" where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
-            case "status" where status == nil:
+            case .gatewayID? where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
+            case .cgwID? where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
+            case .status? where status == nil:
                 s.skipSpace()
                 let valueAt = s.offset
                 let text = try string("\(what()).status")
@@ -180,30 +230,30 @@ struct StateReader {
                                         message: "\(what()).status: \(expected), got \"\(NodeDecoder.clip(text))\"")
                 }
                 status = value
-            case "connections" where connections == nil:
+            case .connections? where connections == nil:
                 s.skipSpace()
                 let listAt = s.offset
                 connections = (try connectionList(what()), listAt)
-            case "spec" where spec == nil:
+            case .spec? where spec == nil:
                 s.skipSpace()
                 let specAt = s.offset
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
                 scratch.removeAll(keepingCapacity: true)
                 if s.canonicalContainer(into: &scratch) {
-                    spec = (Array(scratch), specAt)  // sized to fit: a state holds one per pair
+                    spec = (scratch.sizedCopy(), specAt)  // a state holds one per pair
                 } else {
                     s.offset = specAt
                     _ = try s.value()  // throws where the text goes wrong
                     spec = (nil, specAt)
                 }
-            case "spec_digest" where digest == nil:
+            case .specDigest? where digest == nil:
                 s.skipSpace()
                 let valueAt = s.offset
                 digest = (SpecDigest(rawValue: try string("\(what()).spec_digest")), valueAt)
-            case "gateway_id", "cgw_id", "status", "connections", "spec", "spec_digest":
-                throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
-            default:
-                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            case let key?:
+                throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
+            case nil:
+                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(text ?? ""))\"")
             }
         }
         func missing(_ key: String) -> JSONReadError { JSONReadError(offset: objectAt, message: "\(key): required field is missing") }
@@ -220,17 +270,25 @@ struct StateReader {
             throw JSONReadError(offset: digestAt, message: "\(what()).spec_digest does not match its spec (was the file edited by hand?)")
         }
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var repeated = [(key: "cgw_id", value: cgwID)]
-        for (i, c) in records.enumerated() {
-            repeated.append((i == 0 ? "connections[0].name" : "connections[\(i)].name", c.name))
-            repeated.append((i == 0 ? "connections[0].vgw_ip" : "connections[\(i)].vgw_ip", c.vgwIP))
+        var values = [cgwID]
+        values.reserveCapacity(2 + 2 * records.count)
+        for c in records {
+            values.append(c.name)
+            values.append(c.vgwIP)
         }
-        repeated.append(("gateway_id", gatewayID))
-        if let key = pairSpec.firstMismatch(repeated) {
+        values.append(gatewayID)
+        if let key = pairSpec.firstMismatch(Self.repeatedKeys[records.count - 1], values) {
             throw JSONReadError(offset: objectAt, message: "\(what()).\(key) does not agree with its spec (was the file edited by hand?)")
         }
         return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: records,
                          specDigest: specDigest, spec: pairSpec, status: status)
+    }
+
+    /// The spec keys the fields beside a spec repeat, in the order they are checked: for a pair of
+    /// one connection and of two (``connectionList(_:)`` allows no other).
+    static let repeatedKeys: [SpecKeys] = [1, 2].map { n in
+        let perConnection = (0..<n).flatMap { ["connections[\($0)].name", "connections[\($0)].vgw_ip"] }
+        return SpecKeys(["cgw_id"] + perConnection + ["gateway_id"])
     }
 
     /// The spec whose canonical JSON has `digest`: the whitespace-free text when that is it
@@ -238,12 +296,12 @@ struct StateReader {
     func verifiedSpec(_ stripped: [UInt8]?, at specAt: Int, digest: SpecDigest) throws(JSONReadError) -> PairSpec? {
         if let stripped {
             let fast = PairSpec(canonical: stripped)
-            if fast.digest == digest { return fast }
+            if fast.hasDigest(digest) { return fast }
         }
         var scanner = JSONScanner(s.bytes, at: specAt)
         guard case .object(let attributes) = try scanner.value() else { return nil }
         let parsed = PairSpec(attributes: attributes)
-        return parsed.digest == digest ? parsed : nil
+        return parsed.hasDigest(digest) ? parsed : nil
     }
 
     /// The `connections` list: one or two records.
@@ -254,25 +312,28 @@ struct StateReader {
         var records: [ConnectionRecord] = [], first = true
         while try s.nextElement(&first) {
             guard records.count < 2 else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
-            records.append(try connection("\(what()).connections[\(records.count)]"))
+            records.append(try connection("\(what()).connections[\(records.count)]",
+                                          vgwIP: records.isEmpty ? .firstVGWIP : .secondVGWIP))
         }
         guard !records.isEmpty else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
         return records
     }
 
-    mutating func connection(_ what: @autoclosure () -> String) throws(JSONReadError) -> ConnectionRecord {
+    mutating func connection(_ what: @autoclosure () -> String,
+                             vgwIP field: Repeating) throws(JSONReadError) -> ConnectionRecord {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
         var id: String?, name: String?, vgwIP: String?, createdAt: String?, first = true
-        while let (key, at) = try s.nextKey(&first) {
+        while let (key, text, at) = try s.nextKey(&first, in: Self.connectionKeys) {
             switch key {
-            case "id" where id == nil: id = try uuid("\(what()).id")
-            case "name" where name == nil: name = try string("\(what()).name")
-            case "vgw_ip" where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip")
-            case "created_at" where createdAt == nil: createdAt = try string("\(what()).created_at")
-            case "id", "name", "vgw_ip", "created_at": throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"")
-            default: throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(key))\"")
+            case .id? where id == nil: id = try uuid("\(what()).id")
+            case .name? where name == nil: name = try string("\(what()).name")
+            case .vgwIP? where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip", field)
+            case .createdAt? where createdAt == nil: createdAt = try string("\(what()).created_at", .createdAt)
+            case let key?: throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
+            case nil:
+                throw JSONReadError(offset: at, message: "\(what()): unknown key \"\(NodeDecoder.clip(text ?? ""))\"")
             }
         }
         guard let name else { throw JSONReadError(offset: objectAt, message: "name: required field is missing") }

@@ -26,8 +26,11 @@ public struct StateStore: Sendable {
     /// What is on disk: the state (with its journal replayed, if an apply left one) and the exact
     /// bytes it was read from (state file, then journal), or an empty state (new lineage) and
     /// `nil` bytes when there is neither.
+    /// - Parameter keepingBytes: Whether to return the bytes. Without them the file is mapped
+    ///   rather than copied and its pages let go as they are read, so that a large state is never
+    ///   held twice (as text and as values); `bytes` is then always `nil`.
     /// - Throws: ``StateError`` when the file exists but cannot be read or is not a valid state.
-    public func load() throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
+    public func load(keepingBytes: Bool = true) throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
         let kind = POSIXFile.kind(path)
         guard kind.exists else {
             // A first apply killed before its first compaction leaves only a journal.
@@ -37,26 +40,35 @@ public struct StateStore: Sendable {
         }
         if kind.isSymlink { throw .unreadable(path: path, reason: "it is a symbolic link; vpnform replaces state files atomically and will not follow links") }
         if kind.isDirectory { throw .unreadable(path: path, reason: "it is a directory") }
-        let bytes: [UInt8]
-        do { bytes = try POSIXFile.readAll(path) } catch { throw .unreadable(path: path, reason: error.message) }
-        let state = try StateFile.parse(bytes, path: path)
+        let state: StateFile, bytes: [UInt8]?
+        if !keepingBytes, let file = MappedFile(regularFileAt: path) {
+            state = try StateFile.parse(file.bytes, path: path, passed: file.release(below:))
+            bytes = nil
+        } else {
+            let read: [UInt8]
+            do { read = try POSIXFile.readAll(path) } catch { throw .unreadable(path: path, reason: error.message) }
+            state = try StateFile.parse(read, path: path)
+            bytes = keepingBytes ? read : nil
+        }
         // An apply that was killed leaves its journal: what it recorded counts.
         let journal = StateJournal(statePath: path)
         guard let entries = try journal.contents() else { return (state, bytes) }
-        return (try StateJournal.replay(entries, onto: state, path: journal.path), bytes + entries)
+        return (try StateJournal.replay(entries, onto: state, path: journal.path), bytes.map { $0 + entries })
     }
 
     /// ``load()``, then, when an apply left a journal, folds it into the state file (atomically)
     /// and removes it, so a journal never outlives the next command that holds the lock. Call it
     /// only under the state's lock.
-    /// - Returns: The state and the bytes now on disk (`nil` when there is no state file).
-    public func loadFolded() throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
-        let loaded = try load()
+    /// - Parameter keepingBytes: As for ``load(keepingBytes:)``.
+    /// - Returns: The state and the bytes now on disk (`nil` when there is no state file, or when
+    ///   not `keepingBytes`).
+    public func loadFolded(keepingBytes: Bool = true) throws(StateError) -> (state: StateFile, bytes: [UInt8]?) {
+        let loaded = try load(keepingBytes: keepingBytes)
         let journal = StateJournal(statePath: path)
         guard try journal.contents() != nil else { return loaded }
         try save(loaded.state)
         journal.remove()
-        return (loaded.state, loaded.state.serialized())
+        return (loaded.state, keepingBytes ? loaded.state.serialized() : nil)
     }
 
     /// Refuses early, before an apply sends anything, when the state could not be written: the

@@ -91,6 +91,34 @@ import VPNForm
         #expect(scratch.bytes("bad.state.json") == Array("{\"format\": ".utf8))
     }
 
+    @Test("a store read without its bytes (the file mapped, its pages let go) gives the same state and the same errors")
+    func mappedLoad() throws {
+        let scratch = Scratch()
+        let store = StateStore(path: scratch.path("s.state.json"))
+        // Over 4 MiB, so that pages are let go before the end is read.
+        let state = sampleState(pairs: 3000)
+        try store.save(state)
+        let mapped = try store.load(keepingBytes: false)
+        #expect(mapped.state == state && mapped.bytes == nil)
+        #expect(try store.loadFolded(keepingBytes: false).bytes == nil)
+
+        let text = String(decoding: state.serialized(), as: UTF8.self)
+        let badStatus = text.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"done\"")
+        for damaged in ["", "{\"format\": ", text + "x", badStatus] {
+            let path = scratch.write("bad.state.json", damaged)
+            func message(keepingBytes: Bool) -> String {
+                do {
+                    _ = try StateStore(path: path).load(keepingBytes: keepingBytes)
+                    return "parsed"
+                } catch {
+                    return error.description
+                }
+            }
+            #expect(message(keepingBytes: false) == message(keepingBytes: true))
+            #expect(message(keepingBytes: false).hasPrefix(path))
+        }
+    }
+
     @Test("a symbolic link is refused rather than followed")
     func symlink() throws {
         let scratch = Scratch()
