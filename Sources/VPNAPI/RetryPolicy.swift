@@ -1,3 +1,4 @@
+import Synchronization
 /// Exponential backoff with full jitter, honouring `Retry-After`.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included.
@@ -25,9 +26,10 @@ public struct RetryPolicy: Sendable, Equatable {
 }
 
 /// Shared backoff: when one call is throttled (429), every call of the run waits, so that a
-/// throttled run slows down as a whole instead of each worker hammering on.
-public actor Throttle {
-    private var resumeAt: ContinuousClock.Instant?
+/// throttled run slows down as a whole instead of each worker hammering on. A lock, not an actor:
+/// every request asks it, and a hop to an actor's executor on each would cost more than the answer.
+public final class Throttle: Sendable {
+    private let resumeAt = Mutex<ContinuousClock.Instant?>(nil)
     private let clock = ContinuousClock()
 
     public init() {}
@@ -35,13 +37,14 @@ public actor Throttle {
     /// Pushes back every caller's next request by `seconds` from now (the later wins).
     public func hold(for seconds: Double) {
         let until = clock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
-        if resumeAt.map({ until > $0 }) ?? true { resumeAt = until }
+        resumeAt.withLock { at in
+            if at.map({ until > $0 }) ?? true { at = until }
+        }
     }
 
     /// How long a caller should wait before its next request.
     public func wait() -> Duration {
-        guard let resumeAt else { return .zero }
         let now = clock.now
-        return resumeAt > now ? now.duration(to: resumeAt) : .zero
+        return resumeAt.withLock { at in at.map { $0 > now ? now.duration(to: $0) : .zero } ?? .zero }
     }
 }

@@ -216,7 +216,7 @@ public struct VPNClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let pause = await throttle.wait()
+            let pause = throttle.wait()
             if pause > .zero {
                 let seconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
                 environment.retrying(RetryNotice(reason: .heldBack, seconds: seconds, attempt: attempt))
@@ -246,7 +246,7 @@ public struct VPNClient: Sendable {
                 }
                 let failure = VPNAPIError.api(error)
                 retryAfter = error.retryAfter
-                if response.status == 429 { await throttle.hold(for: retryAfter ?? policy.delay(retry: attempt, jitter: 1, retryAfter: nil)) }
+                if response.status == 429 { throttle.hold(for: retryAfter ?? policy.delay(retry: attempt, jitter: 1, retryAfter: nil)) }
                 let retryable = failure.isRetryableRefusal || (idempotent && response.status >= 500)
                 guard retryable, attempt < policy.maxAttempts else { throw failure }
                 reason = response.status == 429 ? .throttled
