@@ -4,6 +4,10 @@ import CYAML
 ///
 /// Open collections live on an explicit stack whose frames are mutated in place
 /// (`stack[stack.count - 1].append(...)`), so appending a child never copies its siblings.
+///
+/// With a `streamKey`, the items of the list under that key of the top-level mapping are handed
+/// back one by one as each is complete (``consume(_:)`` returns them) instead of being kept: the
+/// tree then never holds the whole file. The list's node in the tree stays, empty.
 struct Composer {
     fileprivate struct Frame {
         var isMapping: Bool
@@ -36,6 +40,12 @@ struct Composer {
 
     private let maxAliasExpansion: Int
     private let maxDepth: Int
+    private let streamKey: KeyIdentity?
+    /// The stack index of the list whose items are streamed, while it is open.
+    private var streamFrame: Int?
+    /// An item of the streamed list, complete and waiting to be handed out.
+    private var streamedItem: YAMLNode?
+    private var streamed = false
     private var stack: [Frame] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var expanded = 0
@@ -44,13 +54,14 @@ struct Composer {
     private var issues: [YAMLIssue] = []
     private(set) var stopped = false
 
-    init(maxAliasExpansion: Int, maxDepth: Int) {
+    init(maxAliasExpansion: Int, maxDepth: Int, streamKey: String? = nil) {
         self.maxAliasExpansion = maxAliasExpansion
         self.maxDepth = maxDepth
+        self.streamKey = streamKey.map { KeyIdentity(text: $0, isString: true) }
     }
 
     var result: YAMLDocument {
-        YAMLDocument(root: stopped ? nil : root, issues: issues)
+        YAMLDocument(root: stopped ? nil : root, issues: issues, itemsStreamed: streamed)
     }
 
     mutating func fail(_ issue: YAMLIssue) {
@@ -58,7 +69,16 @@ struct Composer {
         stopped = true
     }
 
-    mutating func consume(_ event: yaml_event_t) {
+    /// Takes one event.
+    /// - Returns: An item of the streamed list, when this event completed one.
+    mutating func consume(_ event: yaml_event_t) -> YAMLNode? {
+        take(event)
+        let item = streamedItem
+        streamedItem = nil
+        return stopped ? nil : item
+    }
+
+    private mutating func take(_ event: yaml_event_t) {
         let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -89,9 +109,14 @@ struct Composer {
                 fail(YAMLIssue(.tooDeep, at: mark, "collections nest deeper than \(maxDepth) levels"))
                 return
             }
+            if !isMapping, anchorPtr == nil, startsStreamedList() {
+                streamed = true
+                streamFrame = stack.count
+            }
             stack.append(Frame(isMapping: isMapping, mark: mark, anchor: anchorPtr.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard documents == 1, var frame = stack.popLast() else { return }
+            if stack.count == streamFrame { streamFrame = nil }
             if frame.isMapping { applyMerges(&frame) }
             let node = YAMLNode(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), at: frame.mark)
             if let a = frame.anchor { anchors[a] = (node, frame.size) }
@@ -128,7 +153,11 @@ struct Composer {
         let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
-            stack[top].items.append(node)
+            if top == streamFrame {
+                streamedItem = node
+            } else {
+                stack[top].items.append(node)
+            }
             return
         }
         guard let key = stack[top].pendingKey else {
@@ -163,6 +192,16 @@ struct Composer {
             let keys = stack[top].entries.enumerated().map { (KeyIdentity($1), $0) }
             stack[top].keyIndex = Dictionary(keys, uniquingKeysWith: { a, _ in a })
         }
+    }
+
+    /// Whether a list starting now is the streamed one: the first value of the top-level mapping's
+    /// `streamKey` (a later duplicate of the key is dropped, so it must not be streamed). An anchored
+    /// list is never streamed: an alias to it needs its items.
+    private func startsStreamedList() -> Bool {
+        guard let streamKey, !streamed, stack.count == 1, stack[0].isMapping, let key = stack[0].pendingKey,
+              !key.isMerge, !key.isComplex, key.identity == streamKey
+        else { return false }
+        return stack[0].firstEntry(withKey: streamKey) == nil
     }
 
     /// Applies `<<` merges: keys written in the mapping itself win, then earlier merge sources.

@@ -4,8 +4,14 @@ import VPNCrypto
 /// Builds a ``DesiredState`` from a YAML document, reporting every shape problem: wrong types,
 /// unknown keys, missing required fields, enum values. Value rules (formats, ranges of lists,
 /// cross-field rules, duplicates) belong to ``Validator``.
+///
+/// Gateways can be decoded one by one while the file is read (``decodeStreamed(gateway:at:)``), so
+/// that the YAML tree never holds them all; their connections' ``Connection/spec`` is then completed
+/// by ``decode(_:gatewaysStreamed:)``, because `defaults` may come after them in the file.
 struct DesiredStateDecoder {
     var d: NodeDecoder
+    /// Gateways decoded as they were read, with `spec` not yet merged over `defaults`.
+    private var streamedGateways: [Gateway] = []
 
     init(file: String) { d = NodeDecoder(file: file) }
 
@@ -28,12 +34,22 @@ struct DesiredStateDecoder {
         "rule_index": "rule_index is deprecated by the API and not sent; remove it",
     ]
 
-    mutating func decode(_ root: YAMLNode?) -> DesiredState? {
+    /// Decodes one item of the top-level `gateways` list, as soon as it is read.
+    mutating func decodeStreamed(gateway node: YAMLNode, at index: Int) {
+        if let g = gateway(node, index, defaults: nil) { streamedGateways.append(g) }
+    }
+
+    /// Decodes the document.
+    /// - Parameters:
+    ///   - root: The document's root node.
+    ///   - gatewaysStreamed: Whether the `gateways` list's items went to ``decodeStreamed(gateway:at:)``
+    ///     (its node in `root` is then empty).
+    mutating func decode(_ root: YAMLNode?, gatewaysStreamed: Bool = false) -> DesiredState? {
         guard let root else {
             d.error("", .start, "the file is empty; expected a mapping with version and gateways")
             return nil
         }
-        guard let top = d.mapping(root, "", allowed: Self.topKeys) else { return nil }
+        guard let top = d.mapping(root, FieldPath(""), allowed: Self.topKeys) else { return nil }
         var version: Int?
         if let node = top["version"], let v = d.int(node, "version") {
             if v.value == 1 { version = 1 } else { d.error("version", node.mark, "unsupported version \(v.value); expected 1") }
@@ -44,7 +60,7 @@ struct DesiredStateDecoder {
         let region = top["region"].flatMap { d.string($0, "region") }
         let endpoint = top["endpoint"].flatMap { d.string($0, "endpoint") }
         var defaults = ConnectionFields()
-        if let node = top["defaults"], let fields = d.mapping(node, "defaults", allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
+        if let node = top["defaults"], let fields = d.mapping(node, FieldPath("defaults"), allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
             defaults = connectionFields(fields)
         }
         var gateways: [Gateway] = []
@@ -54,13 +70,21 @@ struct DesiredStateDecoder {
                     if let g = gateway(item, i, defaults: defaults) { gateways.append(g) }
                 }
             }
+            if gatewaysStreamed {
+                swap(&gateways, &streamedGateways)
+                for g in gateways.indices {
+                    for c in gateways[g].connections.indices {
+                        gateways[g].connections[c].spec = gateways[g].connections[c].fields.merged(over: defaults)
+                    }
+                }
+            }
         } else {
             d.error("gateways", top.mark, "required field is missing")
         }
         var moved: [Move] = []
         if let node = top["moved"], let items = d.list(node, "moved") {
             for (i, item) in items.enumerated() {
-                guard let f = d.mapping(item, "moved[\(i)]", allowed: Self.moveKeys) else { continue }
+                guard let f = d.mapping(item, FieldPath("moved[\(i)]"), allowed: Self.moveKeys) else { continue }
                 let from = required(f, "from").flatMap { d.string($0, f.path("from")) }
                 let to = required(f, "to").flatMap { d.string($0, f.path("to")) }
                 if let from, let to { moved.append(Move(from: from.value, to: to.value)) }
@@ -79,8 +103,9 @@ struct DesiredStateDecoder {
         return nil
     }
 
-    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields) -> Gateway? {
-        let path = "gateways[\(index)]"
+    /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` for later.
+    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
+        let path = FieldPath("gateways[\(index)]")
         guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let id = required(f, "id").flatMap { d.string($0, f.path("id")) }
@@ -88,7 +113,7 @@ struct DesiredStateDecoder {
         var connections: [Connection] = []
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
             for (i, item) in items.enumerated() {
-                if let c = connection(item, f.path("connections") + "[\(i)]", index: i, defaults: defaults) { connections.append(c) }
+                if let c = connection(item, f.path.appending("connections", index: i), index: i, defaults: defaults) { connections.append(c) }
             }
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
@@ -99,23 +124,24 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection(_ node: YAMLNode, _ path: String, index: Int, defaults: ConnectionFields) -> Connection? {
+    private mutating func connection(_ node: YAMLNode, _ path: FieldPath, index: Int, defaults: ConnectionFields?) -> Connection? {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let fields = connectionFields(f)
         var tunnels: Located<[Tunnel]>?
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
-            tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path("tunnels") + "[\($0)]") }, at: node.mark)
+            tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }, at: node.mark)
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults),
+        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: defaults.map(fields.merged(over:)) ?? fields,
                            tunnels: tunnels)
         c.preventDestroy = preventDestroy
         return c
     }
 
     private mutating func connectionFields(_ f: Fields) -> ConnectionFields {
+        let findingsBefore = d.findings.list.count
         var c = ConnectionFields()
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
         c.style = f["style"].flatMap { d.enumValue($0, f.path("style")) }
@@ -127,12 +153,15 @@ struct DesiredStateDecoder {
         c.psk = f["psk"].flatMap { psk($0, f.path("psk")) }
         c.haRole = f["ha_role"].flatMap { d.enumValue($0, f.path("ha_role")) }
         if let node = f["policy_rules"], let items = d.list(node, f.path("policy_rules")) {
-            c.policyRules = Located(items.enumerated().compactMap { policyRule($1, f.path("policy_rules") + "[\($0)]") }, at: node.mark)
+            c.policyRules = Located(items.enumerated().compactMap { policyRule($1, f.path.appending("policy_rules", index: $0)) }, at: node.mark)
         }
         c.tags = f["tags"].flatMap { tags($0, f.path("tags")) }
-        c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path("ikepolicy")) }
-        c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path("ipsecpolicy")) }
-        c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
+        c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path.appending("ikepolicy")) }
+        c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path.appending("ipsecpolicy")) }
+        // A field left unset although written always came with a finding: without one, none is.
+        if d.findings.list.count != findingsBefore {
+            c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
+        }
         return c
     }
 
@@ -153,26 +182,26 @@ struct DesiredStateDecoder {
         return Located(.literal(secret), at: node.mark)
     }
 
-    private mutating func policyRule(_ node: YAMLNode, _ path: String) -> PolicyRule? {
+    private mutating func policyRule(_ node: YAMLNode, _ path: FieldPath) -> PolicyRule? {
         guard let f = d.mapping(node, path, allowed: Self.ruleKeys, hints: Self.apiOnlyHints) else { return nil }
         let source = required(f, "source").flatMap { d.string($0, f.path("source")) }
         let destination = required(f, "destination").flatMap { d.strings($0, f.path("destination")) }
         return PolicyRule(source: source, destination: destination, mark: f.mark)
     }
 
-    private mutating func tags(_ node: YAMLNode, _ path: String) -> Located<[Tag]>? {
+    private mutating func tags(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Tag]>? {
         guard case .mapping(let entries) = node.content else {
-            d.error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            d.error(path(), node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
         let tags = entries.compactMap { e -> Tag? in
-            guard let value = d.string(e.value, NodeDecoder.join(path, e.key)) else { return nil }
+            guard let value = d.string(e.value, NodeDecoder.join(path(), e.key)) else { return nil }
             return Tag(key: Located(e.key, at: e.keyMark), value: value)
         }
         return Located(tags, at: node.mark)
     }
 
-    private mutating func tunnel(_ node: YAMLNode, _ path: String) -> Tunnel? {
+    private mutating func tunnel(_ node: YAMLNode, _ path: FieldPath) -> Tunnel? {
         guard let f = d.mapping(node, path, allowed: Self.tunnelKeys) else { return nil }
         var t = Tunnel(mark: f.mark)
         t.name = f["name"].flatMap { d.string($0, f.path("name")) }
@@ -182,7 +211,7 @@ struct DesiredStateDecoder {
         return t
     }
 
-    private mutating func ikePolicy(_ node: YAMLNode, _ path: String) -> IKEPolicy? {
+    private mutating func ikePolicy(_ node: YAMLNode, _ path: FieldPath) -> IKEPolicy? {
         guard let f = d.mapping(node, path, allowed: Self.ikeKeys, hints: ["pfs": "IKE has no pfs; set ipsecpolicy.pfs"]) else { return nil }
         var p = IKEPolicy()
         p.ikeVersion = f["ike_version"].flatMap { d.enumValue($0, f.path("ike_version")) }
@@ -196,7 +225,7 @@ struct DesiredStateDecoder {
         p.localID = f["local_id"].flatMap { d.string($0, f.path("local_id")) }
         p.peerIDType = f["peer_id_type"].flatMap { d.enumValue($0, f.path("peer_id_type")) }
         p.peerID = f["peer_id"].flatMap { d.string($0, f.path("peer_id")) }
-        if let node = f["dpd"], let g = d.mapping(node, f.path("dpd"), allowed: Self.dpdKeys) {
+        if let node = f["dpd"], let g = d.mapping(node, f.path.appending("dpd"), allowed: Self.dpdKeys) {
             p.dpd = DPD(timeout: g["timeout"].flatMap { d.int($0, g.path("timeout"), in: 2...60) },
                         interval: g["interval"].flatMap { d.int($0, g.path("interval"), in: 10...3600) },
                         msg: g["msg"].flatMap { d.enumValue($0, g.path("msg")) })
@@ -204,7 +233,7 @@ struct DesiredStateDecoder {
         return p
     }
 
-    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: String) -> IPsecPolicy? {
+    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: FieldPath) -> IPsecPolicy? {
         guard let f = d.mapping(node, path, allowed: Self.ipsecKeys) else { return nil }
         var p = IPsecPolicy()
         p.authenticationAlgorithm = f["authentication_algorithm"].flatMap { d.enumValue($0, f.path("authentication_algorithm")) }

@@ -13,14 +13,14 @@ struct NodeDecoder {
     mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
     /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
-    mutating func mapping(_ node: YAMLNode, _ path: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
+    mutating func mapping(_ node: YAMLNode, _ path: FieldPath, allowed: [String], hints: [String: String] = [:]) -> Fields? {
         guard case .mapping(let entries) = node.content else {
-            error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            error(path.text, node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
         for entry in entries where !allowed.contains(where: { Self.same($0, entry.key) }) {
             let extra = hints[entry.key].map { "; \($0)" } ?? Suggestion.hint(for: entry.key, in: allowed)
-            error(Self.join(path, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
+            error(Self.join(path.text, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
         }
         return Fields(path: path, mark: node.mark, entries: entries)
     }
@@ -117,7 +117,7 @@ struct NodeDecoder {
 
 /// The entries of one mapping, looked up by key.
 struct Fields {
-    let path: String
+    let path: FieldPath
     let mark: Mark
     let entries: [YAMLEntry]
 
@@ -125,5 +125,5 @@ struct Fields {
         entries.first { NodeDecoder.same($0.key, key) }?.value
     }
 
-    func path(_ key: String) -> String { NodeDecoder.join(path, key) }
+    func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }
 }
