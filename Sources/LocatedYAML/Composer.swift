@@ -26,7 +26,6 @@ struct Composer {
 
     /// A mapping's key waiting for its value.
     fileprivate struct PendingKey {
-        var text: String
         var mark: Mark
         /// What makes two keys the same key.
         var identity: KeyIdentity
@@ -98,7 +97,7 @@ struct Composer {
             )
             let node = YAMLNode(.scalar(scalar), at: mark)
             if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
-            add(node, size: 1, isMergeKey: s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && text == "<<")
+            add(node, size: 1, isMergeKey: s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && s.length == 2 && text == "<<")
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard documents == 1 else { return }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -156,6 +155,7 @@ struct Composer {
             if top == streamFrame {
                 streamedItem = node
             } else {
+                if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
                 stack[top].items.append(node)
             }
             return
@@ -163,12 +163,12 @@ struct Composer {
         guard let key = stack[top].pendingKey else {
             switch node.content {
             case .scalar(let s):
-                stack[top].pendingKey = PendingKey(text: s.text, mark: node.mark, identity: KeyIdentity(s),
+                stack[top].pendingKey = PendingKey(mark: node.mark, identity: KeyIdentity(s),
                                                    isMerge: isMergeKey, isComplex: false)
             default:
                 let message = "complex keys are not supported: this key is \(node.kindDescription)"
                 issues.append(YAMLIssue(.complexKey, at: node.mark, message))
-                stack[top].pendingKey = PendingKey(text: "", mark: node.mark,
+                stack[top].pendingKey = PendingKey(mark: node.mark,
                                                    identity: KeyIdentity(text: "", isString: true),
                                                    isMerge: false, isComplex: true)
             }
@@ -181,10 +181,12 @@ struct Composer {
             return
         }
         if let first = stack[top].firstEntry(withKey: key.identity) {
-            issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
+            issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.identity.text)\" (first at \(first.keyMark))"))
             return
         }
-        let entry = YAMLEntry(key: key.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        let entry = YAMLEntry(key: key.identity.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        // Most mappings hold a few entries: one allocation instead of growing through 1, 2, 4.
+        if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(8) }
         stack[top].entries.append(entry)
         if stack[top].keyIndex != nil {
             stack[top].keyIndex![key.identity] = stack[top].entries.count - 1
@@ -197,7 +199,7 @@ struct Composer {
     /// Whether a list starting now is the streamed one: the first value of the top-level mapping's
     /// `streamKey` (a later duplicate of the key is dropped, so it must not be streamed). An anchored
     /// list is never streamed: an alias to it needs its items.
-    private func startsStreamedList() -> Bool {
+    private mutating func startsStreamedList() -> Bool {
         guard let streamKey, !streamed, stack.count == 1, stack[0].isMapping, let key = stack[0].pendingKey,
               !key.isMerge, !key.isComplex, key.identity == streamKey
         else { return false }
@@ -244,9 +246,13 @@ struct Composer {
 
 extension Composer.Frame {
     /// The entry with `key`: a linear scan for small mappings, a hash lookup for large ones.
-    func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
+    ///
+    /// `mutating` only so that a call on `stack[top]` reads the frame in place: a non-mutating call
+    /// copies the whole frame first.
+    mutating func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
         if let index = keyIndex { return index[key].map { entries[$0] } }
-        return entries.first { $0.key == key.text && $0.keyIsString == key.isString }
+        let length = key.text.utf8.count
+        return entries.first { $0.key.utf8.count == length && $0.key == key.text && $0.keyIsString == key.isString }
     }
 }
 

@@ -51,8 +51,8 @@ public enum YAMLValue: Sendable, Equatable {
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
         guard let first = text.utf8.first else { return .null }
-        // Most scalars are names and addresses: one look at the first byte rules out every keyword.
-        if text.utf8.count <= 6, "~nNtTfF.+-".utf8.withContiguousStorageIfAvailable({ $0.contains(first) }) == true, let keyword = keyword(text) {
+        // Most scalars are names and addresses: their length and first byte rule out every keyword.
+        if mayBeKeyword(length: text.utf8.count, first: first), let keyword = keyword(text) {
             return keyword
         }
         guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
@@ -65,6 +65,18 @@ public enum YAMLValue: Sendable, Equatable {
         if text.hasPrefix("0o"), let v = Int(text.dropFirst(2), radix: 8) { return .int(v) }
         if float, let d = Double(text) { return .float(d) }
         return .string(text)
+    }
+
+    /// Whether a scalar of this length and first byte can be a keyword: `~` alone, or `null`, `true`,
+    /// `false`, `.inf`, `+.inf`, `-.inf`, `.nan` in one of their spellings.
+    private static func mayBeKeyword(length: Int, first: UInt8) -> Bool {
+        switch (length, first) {
+        case (1, UInt8(ascii: "~")): true
+        case (4, UInt8(ascii: "n")), (4, UInt8(ascii: "N")), (4, UInt8(ascii: "t")), (4, UInt8(ascii: "T")),
+             (4, UInt8(ascii: ".")): true
+        case (5, UInt8(ascii: "f")), (5, UInt8(ascii: "F")), (5, UInt8(ascii: "+")), (5, UInt8(ascii: "-")): true
+        default: false
+        }
     }
 
     /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`.

@@ -112,6 +112,7 @@ struct DesiredStateDecoder {
         let ips = required(f, "ips").flatMap { d.strings($0, f.path("ips")) }
         var connections: [Connection] = []
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
+            connections.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
                 if let c = connection(item, f.path.appending("connections", index: i), index: i, defaults: defaults) { connections.append(c) }
             }

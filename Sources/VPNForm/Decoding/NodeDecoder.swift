@@ -120,9 +120,27 @@ struct Fields {
     let path: FieldPath
     let mark: Mark
     let entries: [YAMLEntry]
+    /// One bit per key written, chosen by its length and first byte. Most lookups are of keys not
+    /// written; a clear bit answers them without comparing a string. (Keys are compared as bytes
+    /// here, which is String equality for the ASCII keys vpnform knows.)
+    private let written: UInt64
+
+    init(path: FieldPath, mark: Mark, entries: [YAMLEntry]) {
+        self.path = path
+        self.mark = mark
+        self.entries = entries
+        written = entries.reduce(0) { $0 | Self.bit($1.key) }
+    }
 
     subscript(key: String) -> YAMLNode? {
-        entries.first { NodeDecoder.same($0.key, key) }?.value
+        guard written & Self.bit(key) != 0 else { return nil }
+        return entries.first { NodeDecoder.same($0.key, key) }?.value
+    }
+
+    @inline(__always)
+    private static func bit(_ key: String) -> UInt64 {
+        let bytes = key.utf8
+        return 1 &<< UInt64(truncatingIfNeeded: (bytes.count &* 7 &+ Int(bytes.first ?? 0)) & 63)
     }
 
     func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }
