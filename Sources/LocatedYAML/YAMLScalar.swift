@@ -50,26 +50,50 @@ public enum YAMLValue: Sendable, Equatable {
 
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
-        guard let first = text.utf8.first else { return .null }
-        // Most scalars are names and addresses: their length and first byte rule out every keyword.
-        if mayBeKeyword(length: text.utf8.count, first: first), let keyword = keyword(text) {
-            return keyword
+        var utf8 = text
+        switch utf8.withUTF8(PlainForm.init) {
+        case .keyword(let value): return value
+        case .decimal: return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0)
+        case .prefixed(let radix):
+            // The `x` or `o` rules out a float.
+            return Int(text.dropFirst(2), radix: radix).map(YAMLValue.int) ?? .string(text)
+        case .float: return Double(text).map(YAMLValue.float) ?? .string(text)
+        case .string: return .string(text)
         }
-        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-        else { return .string(text) }
-        var bytes = text
-        let (integer, float) = bytes.withUTF8 { (isDecimalInteger($0), isCoreFloat($0)) }
-        if integer { return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0) }
-        if text.hasPrefix("0x"), let v = Int(text.dropFirst(2), radix: 16) { return .int(v) }
-        if text.hasPrefix("0o"), let v = Int(text.dropFirst(2), radix: 8) { return .int(v) }
-        if float, let d = Double(text) { return .float(d) }
-        return .string(text)
+    }
+
+    /// What a plain scalar's bytes look like, found in one pass over them without making strings.
+    private enum PlainForm {
+        case keyword(YAMLValue)
+        /// `[-+]?[0-9]+`
+        case decimal
+        /// `0x…` (16) or `0o…` (8): an integer if the rest parses in that radix.
+        case prefixed(radix: Int)
+        case float
+        case string
+
+        init(_ b: UnsafeBufferPointer<UInt8>) {
+            guard let first = b.first else { self = .keyword(.null); return }
+            // Most scalars are names and addresses: their length and first byte rule out every keyword.
+            if YAMLValue.mayBeKeyword(length: b.count, first: first), let value = YAMLValue.keyword(b) {
+                self = .keyword(value)
+                return
+            }
+            guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                    || YAMLValue.isDigit(first)
+            else { self = .string; return }
+            if YAMLValue.isDecimalInteger(b) { self = .decimal; return }
+            if b.count >= 2, first == UInt8(ascii: "0") {
+                if b[1] == UInt8(ascii: "x") { self = .prefixed(radix: 16); return }
+                if b[1] == UInt8(ascii: "o") { self = .prefixed(radix: 8); return }
+            }
+            self = YAMLValue.isCoreFloat(b) ? .float : .string
+        }
     }
 
     /// Whether a scalar of this length and first byte can be a keyword: `~` alone, or `null`, `true`,
     /// `false`, `.inf`, `+.inf`, `-.inf`, `.nan` in one of their spellings.
-    private static func mayBeKeyword(length: Int, first: UInt8) -> Bool {
+    fileprivate static func mayBeKeyword(length: Int, first: UInt8) -> Bool {
         switch (length, first) {
         case (1, UInt8(ascii: "~")): true
         case (4, UInt8(ascii: "n")), (4, UInt8(ascii: "N")), (4, UInt8(ascii: "t")), (4, UInt8(ascii: "T")),
@@ -79,22 +103,26 @@ public enum YAMLValue: Sendable, Equatable {
         }
     }
 
-    /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`.
-    private static func keyword(_ text: String) -> YAMLValue? {
-        switch text {
-        case "~", "null", "Null", "NULL": .null
-        case "true", "True", "TRUE": .bool(true)
-        case "false", "False", "FALSE": .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": .float(.nan)
-        default: nil
+    /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`. Compared as bytes:
+    /// no other text is canonically equivalent to these ASCII spellings.
+    fileprivate static func keyword(_ b: UnsafeBufferPointer<UInt8>) -> YAMLValue? {
+        func `is`(_ spelling: StaticString) -> Bool {
+            spelling.utf8CodeUnitCount == b.count && spelling.withUTF8Buffer { $0.elementsEqual(b) }
         }
+        if `is`("~") || `is`("null") || `is`("Null") || `is`("NULL") { return .null }
+        if `is`("true") || `is`("True") || `is`("TRUE") { return .bool(true) }
+        if `is`("false") || `is`("False") || `is`("FALSE") { return .bool(false) }
+        if `is`(".inf") || `is`(".Inf") || `is`(".INF") || `is`("+.inf") || `is`("+.Inf") || `is`("+.INF") {
+            return .float(.infinity)
+        }
+        if `is`("-.inf") || `is`("-.Inf") || `is`("-.INF") { return .float(-.infinity) }
+        if `is`(".nan") || `is`(".NaN") || `is`(".NAN") { return .float(.nan) }
+        return nil
     }
 
-    private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    fileprivate static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-    private static func isDecimalInteger(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    fileprivate static func isDecimalInteger(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         guard i < b.count else { return false }
@@ -103,7 +131,7 @@ public enum YAMLValue: Sendable, Equatable {
     }
 
     /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
-    private static func isCoreFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    fileprivate static func isCoreFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         var mantissaDigits = 0
