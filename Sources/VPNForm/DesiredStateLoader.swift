@@ -56,8 +56,9 @@ public struct DesiredStateLoader: Sendable {
                 // Refuse before reading it into memory.
                 return load(bytes: Array(repeating: 0x20, count: 0), file: path, oversize: bytes)
             }
-            let data = try Data(contentsOf: url)
-            return load(bytes: [UInt8](data), file: path)
+            // One statement, so that the Data is gone before reading starts: only one copy of the file stays.
+            let bytes = try [UInt8](Data(contentsOf: url))
+            return load(bytes: bytes, file: path)
         } catch let e as DesiredStateFileError {
             throw e
         } catch {

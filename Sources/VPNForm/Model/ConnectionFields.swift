@@ -10,13 +10,23 @@ public struct ConnectionFields: Sendable, Equatable {
     public var enableHub: Located<Bool>?
     public var psk: Located<SecretReference>?
     public var policyRules: Located<[PolicyRule]>?
-    public var ikePolicy: IKEPolicy?
-    public var ipsecPolicy: IPsecPolicy?
+    public var ikePolicy: IKEPolicy? {
+        get { ikePolicyStorage?.value }
+        set { ikePolicyStorage = newValue.map(Shared.init) }
+    }
+    public var ipsecPolicy: IPsecPolicy? {
+        get { ipsecPolicyStorage?.value }
+        set { ipsecPolicyStorage = newValue.map(Shared.init) }
+    }
     public var haRole: Located<HARole>?
     public var tags: Located<[Tag]>?
     /// Keys that were written but could not be read (already reported): rules that depend on them
     /// are skipped rather than reporting the key as missing.
     public var unreadable: Set<String> = []
+    /// The policies by reference: inline they were most of the size of every connection's fields
+    /// and spec, and a policy inherited unchanged from `defaults` is now shared, not copied.
+    private var ikePolicyStorage: Shared<IKEPolicy>?
+    private var ipsecPolicyStorage: Shared<IPsecPolicy>?
 
     public init() {}
 
@@ -50,13 +60,13 @@ public struct ConnectionFields: Sendable, Equatable {
         "ikepolicy": { m, b in
             switch (m.ikePolicy, b.ikePolicy) {
             case let (own?, inherited?): m.ikePolicy = own.merged(over: inherited)
-            default: m.ikePolicy = m.ikePolicy ?? b.ikePolicy
+            default: m.ikePolicyStorage = m.ikePolicyStorage ?? b.ikePolicyStorage
             }
         },
         "ipsecpolicy": { m, b in
             switch (m.ipsecPolicy, b.ipsecPolicy) {
             case let (own?, inherited?): m.ipsecPolicy = own.merged(over: inherited)
-            default: m.ipsecPolicy = m.ipsecPolicy ?? b.ipsecPolicy
+            default: m.ipsecPolicyStorage = m.ipsecPolicyStorage ?? b.ipsecPolicyStorage
             }
         },
         "ha_role": { m, b in m.haRole = m.haRole ?? b.haRole },
