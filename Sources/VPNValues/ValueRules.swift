@@ -33,11 +33,16 @@ public enum ValueRules {
     /// 1–64 of `A-Z a-z 0-9 _ . -`: local handles and API connection names.
     public static func isHandle(_ s: String) -> Bool {
         let b = s.utf8
-        return (1...64).contains(b.count) && b.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
-                || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
-        }
+        guard (1...64).contains(b.count) else { return false }
+        // Over the bytes in place when the string has them contiguous (a native string always does):
+        // iterating a UTF8View costs several times more per byte.
+        return b.withContiguousStorageIfAvailable { $0.allSatisfy(isHandleByte) } ?? b.allSatisfy(isHandleByte)
+    }
+
+    private static func isHandleByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+            || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
     }
 
     /// Blocks the VPC service reserves; peer subnets may not overlap them.

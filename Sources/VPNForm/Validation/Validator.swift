@@ -81,19 +81,21 @@ private struct ValidationRun {
     mutating func checkConnections(of g: Gateway) {
         var names: [String: Mark] = [:], apiNames: [String: Mark] = [:]
         let gatewayPath = g.path
+        let gatewayIsHandle = FormatRules.isHandle(g.name.value)
         for c in g.connections {
             // Spelled out only for a finding: most connections have none. (It captures the index,
             // not the connection: capturing the connection copied it for every rule.)
             let index = c.index
             func path() -> String { "\(gatewayPath).connections[\(index)]" }
-            if let m = FormatRules.handle(c.name.value) { error("\(path()).name", c.name.mark, m) }
+            let nameProblem = FormatRules.handle(c.name.value)
+            if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
             else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
                 names[c.name.value] = first
                 error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
             }
             checkOwnFields(c.fields, path())
             checkSpec(c, of: g, path())
-            guard FormatRules.isHandle(c.name.value), FormatRules.isHandle(g.name.value) else { continue }
+            guard nameProblem == nil, gatewayIsHandle else { continue }
             for (i, apiName) in g.apiNames(of: c).enumerated() {
                 let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
                 func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
@@ -140,9 +142,10 @@ private struct ValidationRun {
             for t in tags.value {
                 func kpath() -> String { "\(tpath()).\(t.key.value)" }
                 let allowed = "(letters, digits, space and _ . : = + - @)"
-                if !(1...128).contains(t.key.value.count) { error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
+                // Characters are never more than UTF-8 bytes: most tags need no character count.
+                if !(1...128).contains(t.key.value.utf8.count) && !(1...128).contains(t.key.value.count) { error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
                 else if !FormatRules.tagText(t.key.value) { error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
-                if t.value.value.count > 255 { error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
+                if t.value.value.utf8.count > 255 && t.value.value.count > 255 { error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
                 else if !FormatRules.tagText(t.value.value) { error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
             }
         }
