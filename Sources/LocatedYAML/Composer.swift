@@ -88,10 +88,12 @@ struct Composer {
         case YAML_SCALAR_EVENT:
             guard documents == 1 else { return }
             let s = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let utf8 = UnsafeBufferPointer(start: s.value, count: s.length)
+            let text = String(decoding: utf8, as: UTF8.self)
             let tag = s.tag == nil ? nil : coreTag(s.tag, at: mark, expected: Self.scalarTags)
             let scalar = YAMLScalar(
                 text: text,
+                utf8: utf8,
                 plain: s.style == YAML_PLAIN_SCALAR_STYLE,
                 tag: tag.flatMap(YAMLScalar.CoreTag.init(rawValue:))
             )

@@ -23,6 +23,17 @@ public struct YAMLScalar: Sendable, Equatable {
         }
     }
 
+    /// Creates a scalar from the bytes libyaml delivered, resolving its type from them (`text` is
+    /// those bytes as a string): the same as ``init(text:plain:tag:)`` without a second pass.
+    init(text: String, utf8: UnsafeBufferPointer<UInt8>, plain: Bool, tag: CoreTag?) {
+        self.text = text
+        switch tag {
+        case .str: value = .string(text)
+        case .int, .float, .bool, .null: value = YAMLValue.resolvePlain(text, form: .init(utf8))
+        case nil: value = plain ? YAMLValue.resolvePlain(text, form: .init(utf8)) : .string(text)
+        }
+    }
+
     /// The core-schema tags vpnform accepts on scalars.
     public enum CoreTag: String, Sendable {
         case str, int, float, bool, null
@@ -51,7 +62,12 @@ public enum YAMLValue: Sendable, Equatable {
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
         var utf8 = text
-        switch utf8.withUTF8(PlainForm.init) {
+        return resolvePlain(text, form: utf8.withUTF8(PlainForm.init))
+    }
+
+    /// Resolves a plain scalar whose bytes were already looked at.
+    fileprivate static func resolvePlain(_ text: String, form: PlainForm) -> YAMLValue {
+        switch form {
         case .keyword(let value): return value
         case .decimal: return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0)
         case .prefixed(let radix):
@@ -63,7 +79,7 @@ public enum YAMLValue: Sendable, Equatable {
     }
 
     /// What a plain scalar's bytes look like, found in one pass over them without making strings.
-    private enum PlainForm {
+    fileprivate enum PlainForm {
         case keyword(YAMLValue)
         /// `[-+]?[0-9]+`
         case decimal
