@@ -51,7 +51,10 @@ private struct ValidationRun {
         if let e = state.endpoint { rule("endpoint", e.mark, EndpointRule.problem(e.value)) }
         checkOwnFields(state.defaults, "defaults")
 
-        var gatewayNames: [String: Mark] = [:], gatewayIDs: [GatewayID: Mark] = [:], ips: [String: Mark] = [:]
+        // Duplicate finders are sized up front: growing one rehashes every key seen so far.
+        var gatewayNames = [String: Mark](minimumCapacity: state.gateways.count)
+        var gatewayIDs = [GatewayID: Mark](minimumCapacity: state.gateways.count)
+        var ips = [String: Mark](minimumCapacity: state.gateways.count * 2)
         for g in state.gateways {
             let path = g.path
             if let m = FormatRules.handle(g.name.value) { error("\(path).name", g.name.mark, m) }
@@ -79,7 +82,8 @@ private struct ValidationRun {
     }
 
     mutating func checkConnections(of g: Gateway) {
-        var names: [String: Mark] = [:], apiNames: [String: Mark] = [:]
+        var names = [String: Mark](minimumCapacity: g.connections.count)
+        var apiNames = [String: Mark](minimumCapacity: g.connections.count * g.ips.value.count)
         let gatewayPath = g.path
         let gatewayIsHandle = FormatRules.isHandle(g.name.value)
         for c in g.connections {
@@ -124,7 +128,7 @@ private struct ValidationRun {
             func rpath() -> String { "\(path()).policy_rules" }
             if rules.value.count > 5 { error(rpath(), rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
             if rules.value.isEmpty { error(rpath(), rules.mark, "at least 1 entry required") }
-            var sources: [String: Mark] = [:]
+            var sources = [String: Mark](minimumCapacity: rules.value.count)
             for (i, r) in rules.value.enumerated() {
                 if let s = r.source {
                     if let m = FormatRules.subnet(s.value) { error("\(rpath())[\(i)].source", s.mark, m) }
@@ -162,7 +166,7 @@ private struct ValidationRun {
     mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: @autoclosure () -> String, limit: Int) {
         if list.value.count > limit { error(path(), list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
         if list.value.isEmpty { error(path(), list.mark, "at least 1 entry required") }
-        var seen: [String: Mark] = [:]
+        var seen = [String: Mark](minimumCapacity: list.value.count)
         for (i, s) in list.value.enumerated() {
             if let m = FormatRules.subnet(s.value) { error("\(path())[\(i)]", s.mark, m) }
             else if let first = seen.updateValue(s.mark, forKey: s.value) {
