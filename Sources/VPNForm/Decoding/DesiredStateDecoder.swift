@@ -195,9 +195,12 @@ struct DesiredStateDecoder {
             d.error(path(), node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
-        let tags = entries.compactMap { e -> Tag? in
-            guard let value = d.string(e.value, NodeDecoder.join(path(), e.key)) else { return nil }
-            return Tag(key: Located(e.key, at: e.keyMark), value: value)
+        var tags: [Tag] = []
+        tags.reserveCapacity(entries.count)
+        for e in entries {
+            if let value = d.string(e.value, NodeDecoder.join(path(), e.key)) {
+                tags.append(Tag(key: Located(e.key, at: e.keyMark), value: value))
+            }
         }
         return Located(tags, at: node.mark)
     }

@@ -90,7 +90,11 @@ struct NodeDecoder {
     /// A list of strings.
     mutating func strings(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
         guard let items = list(node, path()) else { return nil }
-        let values = items.enumerated().compactMap { string($1, "\(path())[\($0)]") }
+        var values: [Located<String>] = []
+        values.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            if let value = string(item, "\(path())[\(i)]") { values.append(value) }
+        }
         return Located(values, at: node.mark)
     }
 
