@@ -75,10 +75,15 @@ public enum ValueRules {
     /// Letters of any script, digits, space and `_ . : = + - @`: tag keys and values.
     public static func isTagText(_ s: String) -> Bool {
         // ASCII (the common case) byte by byte; anything else by Unicode properties.
-        let ascii = s.utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || " _.:=+-@".utf8.contains(c)
-        }
+        let b = s.utf8
+        let ascii = b.withContiguousStorageIfAvailable { $0.allSatisfy(isTagByte) } ?? b.allSatisfy(isTagByte)
         return ascii || s.allSatisfy { $0.isLetter || $0.isNumber || " _.:=+-@".contains($0) }
+    }
+
+    private static func isTagByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: " ") || c == UInt8(ascii: "_")
+            || c == UInt8(ascii: ".") || c == UInt8(ascii: ":") || c == UInt8(ascii: "=") || c == UInt8(ascii: "+")
+            || c == UInt8(ascii: "-") || c == UInt8(ascii: "@")
     }
 }
