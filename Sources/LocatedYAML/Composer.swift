@@ -99,7 +99,8 @@ struct Composer {
             )
             let node = YAMLNode(.scalar(scalar), at: mark)
             if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
-            add(node, size: 1, isMergeKey: s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && s.length == 2 && text == "<<")
+            let isMergeKey = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && s.length == 2 && text == "<<"
+            add(node, size: 1, isMergeKey: isMergeKey)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard documents == 1 else { return }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -183,10 +184,12 @@ struct Composer {
             return
         }
         if let first = stack[top].firstEntry(withKey: key.identity) {
-            issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.identity.text)\" (first at \(first.keyMark))"))
+            let message = "duplicate key \"\(key.identity.text)\" (first at \(first.keyMark))"
+            issues.append(YAMLIssue(.duplicateKey, at: key.mark, message))
             return
         }
-        let entry = YAMLEntry(key: key.identity.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        let entry = YAMLEntry(key: key.identity.text, keyMark: key.mark, value: node,
+                              keyIsString: key.identity.isString)
         // Most mappings hold a few entries: one allocation instead of growing through 1, 2, 4.
         if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(8) }
         stack[top].entries.append(entry)

@@ -60,7 +60,8 @@ struct DesiredStateDecoder {
         let region = top["region"].flatMap { d.string($0, "region") }
         let endpoint = top["endpoint"].flatMap { d.string($0, "endpoint") }
         var defaults = ConnectionFields()
-        if let node = top["defaults"], let fields = d.mapping(node, FieldPath("defaults"), allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
+        if let node = top["defaults"],
+           let fields = d.mapping(node, FieldPath("defaults"), allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
             defaults = connectionFields(fields)
         }
         var gateways: [Gateway] = []
@@ -114,7 +115,8 @@ struct DesiredStateDecoder {
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
             connections.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                if let c = connection(item, f.path.appending("connections", index: i), index: i, defaults: defaults) { connections.append(c) }
+                let path = f.path.appending("connections", index: i)
+                if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
             }
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
@@ -125,17 +127,20 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection(_ node: YAMLNode, _ path: FieldPath, index: Int, defaults: ConnectionFields?) -> Connection? {
+    private mutating func connection(_ node: YAMLNode, _ path: FieldPath, index: Int,
+                                     defaults: ConnectionFields?) -> Connection? {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let fields = connectionFields(f)
         var tunnels: Located<[Tunnel]>?
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
-            tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }, at: node.mark)
+            let decoded = items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }
+            tunnels = Located(decoded, at: node.mark)
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: defaults.map(fields.merged(over:)) ?? fields,
+        var c = Connection(name: name, index: index, mark: f.mark, fields: fields,
+                           spec: defaults.map(fields.merged(over:)) ?? fields,
                            tunnels: tunnels)
         c.preventDestroy = preventDestroy
         return c
@@ -154,7 +159,8 @@ struct DesiredStateDecoder {
         c.psk = f["psk"].flatMap { psk($0, f.path("psk")) }
         c.haRole = f["ha_role"].flatMap { d.enumValue($0, f.path("ha_role")) }
         if let node = f["policy_rules"], let items = d.list(node, f.path("policy_rules")) {
-            c.policyRules = Located(items.enumerated().compactMap { policyRule($1, f.path.appending("policy_rules", index: $0)) }, at: node.mark)
+            let rules = items.enumerated().compactMap { policyRule($1, f.path.appending("policy_rules", index: $0)) }
+            c.policyRules = Located(rules, at: node.mark)
         }
         c.tags = f["tags"].flatMap { tags($0, f.path("tags")) }
         c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path.appending("ikepolicy")) }

@@ -13,7 +13,8 @@ struct NodeDecoder {
     mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
     /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
-    mutating func mapping(_ node: YAMLNode, _ path: FieldPath, allowed: [String], hints: [String: String] = [:]) -> Fields? {
+    mutating func mapping(_ node: YAMLNode, _ path: FieldPath, allowed: [String],
+                          hints: [String: String] = [:]) -> Fields? {
         guard case .mapping(let entries) = node.content else {
             error(path.text, node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil

@@ -147,10 +147,17 @@ private struct ValidationRun {
                 func kpath() -> String { "\(tpath()).\(t.key.value)" }
                 let allowed = "(letters, digits, space and _ . : = + - @)"
                 // Characters are never more than UTF-8 bytes: most tags need no character count.
-                if !(1...128).contains(t.key.value.utf8.count) && !(1...128).contains(t.key.value.count) { error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
-                else if !FormatRules.tagText(t.key.value) { error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
-                if t.value.value.utf8.count > 255 && t.value.value.count > 255 { error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
-                else if !FormatRules.tagText(t.value.value) { error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
+                let key = t.key.value, value = t.value.value
+                if !(1...128).contains(key.utf8.count), !(1...128).contains(key.count) {
+                    error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(key.count)")
+                } else if !FormatRules.tagText(key) {
+                    error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)")
+                }
+                if value.utf8.count > 255, value.count > 255 {
+                    error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(value.count)")
+                } else if !FormatRules.tagText(value) {
+                    error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)")
+                }
             }
         }
         if let ike = f.ikePolicy {
