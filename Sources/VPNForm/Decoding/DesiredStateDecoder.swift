@@ -10,7 +10,7 @@ import VPNCrypto
 /// by ``decode(_:gatewaysStreamed:)``, because `defaults` may come after them in the file.
 struct DesiredStateDecoder {
     var d: NodeDecoder
-    /// Gateways decoded as they were read, with `spec` not yet merged over `defaults`.
+    /// Gateways decoded as they were read, their connections' `spec` left empty until `defaults` is known.
     private var streamedGateways: [Gateway] = []
 
     init(file: String) { d = NodeDecoder(file: file) }
@@ -75,7 +75,7 @@ struct DesiredStateDecoder {
                 swap(&gateways, &streamedGateways)
                 for g in gateways.indices {
                     for c in gateways[g].connections.indices {
-                        gateways[g].connections[c].spec = gateways[g].connections[c].fields.merged(over: defaults)
+                        gateways[g].connections[c].mergeSpec(over: defaults)
                     }
                 }
             }
@@ -104,7 +104,7 @@ struct DesiredStateDecoder {
         return nil
     }
 
-    /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` for later.
+    /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` empty for later.
     private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
         let path = FieldPath("gateways[\(index)]")
         guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
@@ -140,7 +140,7 @@ struct DesiredStateDecoder {
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
         var c = Connection(name: name, index: index, mark: f.mark, fields: fields,
-                           spec: defaults.map(fields.merged(over:)) ?? fields,
+                           spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
                            tunnels: tunnels)
         c.preventDestroy = preventDestroy
         return c
@@ -254,6 +254,11 @@ struct DesiredStateDecoder {
         p.encapsulationMode = f["encapsulation_mode"].flatMap { d.enumValue($0, f.path("encapsulation_mode")) }
         return p
     }
+}
+
+private extension Connection {
+    /// Sets ``Connection/spec`` in place: the fields are not copied out of the gateways' arrays first.
+    mutating func mergeSpec(over defaults: ConnectionFields) { spec = fields.merged(over: defaults) }
 }
 
 private extension ConnectionFields {

@@ -58,14 +58,15 @@ public struct ConnectionFields: Sendable, Equatable {
         "psk": { m, b in m.psk = m.psk ?? b.psk },
         "policy_rules": { m, b in m.policyRules = m.policyRules ?? b.policyRules },
         "ikepolicy": { m, b in
-            switch (m.ikePolicy, b.ikePolicy) {
-            case let (own?, inherited?): m.ikePolicy = own.merged(over: inherited)
+            // On the boxes: reading `ikePolicy` copies the whole policy out.
+            switch (m.ikePolicyStorage, b.ikePolicyStorage) {
+            case let (own?, inherited?): m.ikePolicy = own.value.merged(over: inherited.value)
             default: m.ikePolicyStorage = m.ikePolicyStorage ?? b.ikePolicyStorage
             }
         },
         "ipsecpolicy": { m, b in
-            switch (m.ipsecPolicy, b.ipsecPolicy) {
-            case let (own?, inherited?): m.ipsecPolicy = own.merged(over: inherited)
+            switch (m.ipsecPolicyStorage, b.ipsecPolicyStorage) {
+            case let (own?, inherited?): m.ipsecPolicy = own.value.merged(over: inherited.value)
             default: m.ipsecPolicyStorage = m.ipsecPolicyStorage ?? b.ipsecPolicyStorage
             }
         },
