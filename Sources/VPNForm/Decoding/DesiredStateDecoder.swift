@@ -175,13 +175,14 @@ struct DesiredStateDecoder {
     private mutating func psk(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
-        if v.hasPrefix("${") {
-            let name = v.dropFirst(2).dropLast()
-            guard v.hasSuffix("}"), EnvironmentName.isValid(name) else {
-                d.error(path(), node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
-                return nil
-            }
-            return Located(.environment(String(name)), at: node.mark)
+        switch EnvironmentName.reference(in: v) {
+        case .name(let name):
+            return Located(.environment(name), at: node.mark)
+        case .invalid:
+            d.error(path(), node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
+            return nil
+        case .none:
+            break
         }
         d.warning(path(), node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
         let secret = Secret(v)
@@ -285,6 +286,38 @@ private extension ConnectionFields {
 
 /// The rule for environment variable names in `${NAME}`.
 enum EnvironmentName {
+    /// What a pre-shared key's text is: `${NAME}` with a valid name, `${…` without one, or no reference.
+    enum Reference: Equatable {
+        case none, invalid, name(String)
+    }
+
+    /// Reads `${NAME}` from a pre-shared key's text.
+    ///
+    /// ASCII text (nearly all) is read as bytes; other text character by character, as `hasPrefix`
+    /// does (`${` followed by a combining mark is not a reference, since `{` and the mark are one
+    /// character). For ASCII the two agree: no ASCII character but CR LF spans two bytes, and that
+    /// pair can neither follow `{` as one character nor be `}`.
+    static func reference(in text: String) -> Reference {
+        var copy = text
+        if let read = copy.withUTF8({ b -> Reference? in
+            guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
+            let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
+            return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
+        }) {
+            return read
+        }
+        guard text.hasPrefix("${") else { return .none }
+        let name = text.dropFirst(2).dropLast()
+        return text.hasSuffix("}") && isValid(name) ? .name(String(name)) : .invalid
+    }
+
+    private static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = b.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
+        return b.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+    }
+
     static func isValid(_ name: Substring) -> Bool {
         let b = name.utf8
         guard let first = b.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }

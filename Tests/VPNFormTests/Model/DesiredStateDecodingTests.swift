@@ -131,4 +131,29 @@ import VPNForm
         let b = try #require(load(merged).state?.gateways.first)
         #expect(a.name.value == b.name.value && a.connections.count == b.connections.count)
     }
+
+    @Test("psk: ${NAME} is a reference; anything else starting ${ is an error, other text a literal", arguments: [
+        ("${PSK_A}", "env PSK_A"), ("${_a1}", "env _a1"), ("${}", "error"), ("${1A}", "error"), ("${A", "error"),
+        ("${", "error"), ("${A B}", "error"), ("${\\u00C9}", "error"), ("${A}\\u0301", "error"),
+        // `{` and a combining mark are one character: not `${`, so a literal.
+        ("${\\u0301A}", "literal"), ("x${A}", "literal"), ("$ {A}", "literal"),
+    ])
+    func pskReference(text: String, expected: String) throws {
+        let yaml = Self.base.replacingOccurrences(of: "psk: ${PSK_B}", with: "psk: \"\(text)\"")
+        let loaded = load(yaml)
+        let findings = loaded.diagnostics.filter { $0.path == "gateways[0].connections[1].psk" }
+        let psk = loaded.state?.gateways.first?.connections[1].fields.psk?.value
+        switch expected {
+        case "error":
+            #expect(findings.map(\.message) == ["expected ${ENV_NAME} with a valid environment variable name "
+                + "(letters, digits, _; not starting with a digit)"])
+        case "literal":
+            // (The validator also finds these short literals too short.)
+            #expect(findings.map(\.message).contains("plaintext pre-shared key committed to the file; use ${ENV_NAME}"))
+            guard case .literal? = psk else { Issue.record("not a literal: \(String(describing: psk))"); return }
+        default:
+            #expect(findings.isEmpty)
+            #expect(psk == .environment(String(expected.dropFirst(4))))
+        }
+    }
 }
