@@ -125,15 +125,19 @@ public enum YAMLValue: Sendable, Equatable {
         func `is`(_ spelling: StaticString) -> Bool {
             spelling.utf8CodeUnitCount == b.count && spelling.withUTF8Buffer { $0.elementsEqual(b) }
         }
-        if `is`("~") || `is`("null") || `is`("Null") || `is`("NULL") { return .null }
-        if `is`("true") || `is`("True") || `is`("TRUE") { return .bool(true) }
-        if `is`("false") || `is`("False") || `is`("FALSE") { return .bool(false) }
-        if `is`(".inf") || `is`(".Inf") || `is`(".INF") || `is`("+.inf") || `is`("+.Inf") || `is`("+.INF") {
-            return .float(.infinity)
+        switch b.first {
+        case UInt8(ascii: "~"): return `is`("~") ? .null : nil
+        case UInt8(ascii: "n"), UInt8(ascii: "N"): return `is`("null") || `is`("Null") || `is`("NULL") ? .null : nil
+        case UInt8(ascii: "t"), UInt8(ascii: "T"): return `is`("true") || `is`("True") || `is`("TRUE") ? .bool(true) : nil
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return `is`("false") || `is`("False") || `is`("FALSE") ? .bool(false) : nil
+        case UInt8(ascii: "+"): return `is`("+.inf") || `is`("+.Inf") || `is`("+.INF") ? .float(.infinity) : nil
+        case UInt8(ascii: "-"): return `is`("-.inf") || `is`("-.Inf") || `is`("-.INF") ? .float(-.infinity) : nil
+        case UInt8(ascii: "."):
+            if `is`(".inf") || `is`(".Inf") || `is`(".INF") { return .float(.infinity) }
+            return `is`(".nan") || `is`(".NaN") || `is`(".NAN") ? .float(.nan) : nil
+        default: return nil
         }
-        if `is`("-.inf") || `is`("-.Inf") || `is`("-.INF") { return .float(-.infinity) }
-        if `is`(".nan") || `is`(".NaN") || `is`(".NAN") { return .float(.nan) }
-        return nil
     }
 
     fileprivate static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
