@@ -121,7 +121,10 @@ struct NodeDecoder {
 }
 
 /// The entries of one mapping, looked up by key.
-struct Fields {
+///
+/// A class, not a struct: every field the decoder reads captures it in a closure, and a struct was
+/// copied into each (its entries and path retained and released every time).
+final class Fields {
     let path: FieldPath
     let mark: Mark
     let entries: [YAMLEntry]
