@@ -4,6 +4,10 @@ import CYAML
 ///
 /// Open collections live on an explicit stack whose frames are mutated in place
 /// (`stack[stack.count - 1].append(...)`), so appending a child never copies its siblings.
+///
+/// With a `streamKey`, the items of the list under that key of the top-level mapping are handed
+/// back one by one as each is complete (``consume(_:)`` returns them) instead of being kept: the
+/// tree then never holds the whole file. The list's node in the tree stays, empty.
 struct Composer {
     fileprivate struct Frame {
         var isMapping: Bool
@@ -22,7 +26,6 @@ struct Composer {
 
     /// A mapping's key waiting for its value.
     fileprivate struct PendingKey {
-        var text: String
         var mark: Mark
         /// What makes two keys the same key.
         var identity: KeyIdentity
@@ -36,6 +39,12 @@ struct Composer {
 
     private let maxAliasExpansion: Int
     private let maxDepth: Int
+    private let streamKey: KeyIdentity?
+    /// The stack index of the list whose items are streamed, while it is open.
+    private var streamFrame: Int?
+    /// An item of the streamed list, complete and waiting to be handed out.
+    private var streamedItem: YAMLNode?
+    private var streamed = false
     private var stack: [Frame] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var expanded = 0
@@ -44,13 +53,14 @@ struct Composer {
     private var issues: [YAMLIssue] = []
     private(set) var stopped = false
 
-    init(maxAliasExpansion: Int, maxDepth: Int) {
+    init(maxAliasExpansion: Int, maxDepth: Int, streamKey: String? = nil) {
         self.maxAliasExpansion = maxAliasExpansion
         self.maxDepth = maxDepth
+        self.streamKey = streamKey.map { KeyIdentity(text: $0, isString: true) }
     }
 
     var result: YAMLDocument {
-        YAMLDocument(root: stopped ? nil : root, issues: issues)
+        YAMLDocument(root: stopped ? nil : root, issues: issues, itemsStreamed: streamed)
     }
 
     mutating func fail(_ issue: YAMLIssue) {
@@ -58,7 +68,16 @@ struct Composer {
         stopped = true
     }
 
-    mutating func consume(_ event: yaml_event_t) {
+    /// Takes one event.
+    /// - Returns: An item of the streamed list, when this event completed one.
+    mutating func consume(_ event: yaml_event_t) -> YAMLNode? {
+        take(event)
+        let item = streamedItem
+        streamedItem = nil
+        return stopped ? nil : item
+    }
+
+    private mutating func take(_ event: yaml_event_t) {
         let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -69,16 +88,19 @@ struct Composer {
         case YAML_SCALAR_EVENT:
             guard documents == 1 else { return }
             let s = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let utf8 = UnsafeBufferPointer(start: s.value, count: s.length)
+            let text = String(decoding: utf8, as: UTF8.self)
             let tag = s.tag == nil ? nil : coreTag(s.tag, at: mark, expected: Self.scalarTags)
             let scalar = YAMLScalar(
                 text: text,
+                utf8: utf8,
                 plain: s.style == YAML_PLAIN_SCALAR_STYLE,
                 tag: tag.flatMap(YAMLScalar.CoreTag.init(rawValue:))
             )
             let node = YAMLNode(.scalar(scalar), at: mark)
             if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
-            add(node, size: 1, isMergeKey: s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && text == "<<")
+            let isMergeKey = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && s.length == 2 && text == "<<"
+            add(node, size: 1, isMergeKey: isMergeKey)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard documents == 1 else { return }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -89,9 +111,14 @@ struct Composer {
                 fail(YAMLIssue(.tooDeep, at: mark, "collections nest deeper than \(maxDepth) levels"))
                 return
             }
+            if !isMapping, anchorPtr == nil, startsStreamedList() {
+                streamed = true
+                streamFrame = stack.count
+            }
             stack.append(Frame(isMapping: isMapping, mark: mark, anchor: anchorPtr.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard documents == 1, var frame = stack.popLast() else { return }
+            if stack.count == streamFrame { streamFrame = nil }
             if frame.isMapping { applyMerges(&frame) }
             let node = YAMLNode(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), at: frame.mark)
             if let a = frame.anchor { anchors[a] = (node, frame.size) }
@@ -128,18 +155,23 @@ struct Composer {
         let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
-            stack[top].items.append(node)
+            if top == streamFrame {
+                streamedItem = node
+            } else {
+                if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
+                stack[top].items.append(node)
+            }
             return
         }
         guard let key = stack[top].pendingKey else {
             switch node.content {
             case .scalar(let s):
-                stack[top].pendingKey = PendingKey(text: s.text, mark: node.mark, identity: KeyIdentity(s),
+                stack[top].pendingKey = PendingKey(mark: node.mark, identity: KeyIdentity(s),
                                                    isMerge: isMergeKey, isComplex: false)
             default:
                 let message = "complex keys are not supported: this key is \(node.kindDescription)"
                 issues.append(YAMLIssue(.complexKey, at: node.mark, message))
-                stack[top].pendingKey = PendingKey(text: "", mark: node.mark,
+                stack[top].pendingKey = PendingKey(mark: node.mark,
                                                    identity: KeyIdentity(text: "", isString: true),
                                                    isMerge: false, isComplex: true)
             }
@@ -152,10 +184,14 @@ struct Composer {
             return
         }
         if let first = stack[top].firstEntry(withKey: key.identity) {
-            issues.append(YAMLIssue(.duplicateKey, at: key.mark, "duplicate key \"\(key.text)\" (first at \(first.keyMark))"))
+            let message = "duplicate key \"\(key.identity.text)\" (first at \(first.keyMark))"
+            issues.append(YAMLIssue(.duplicateKey, at: key.mark, message))
             return
         }
-        let entry = YAMLEntry(key: key.text, keyMark: key.mark, value: node, keyIsString: key.identity.isString)
+        let entry = YAMLEntry(key: key.identity.text, keyMark: key.mark, value: node,
+                              keyIsString: key.identity.isString)
+        // Most mappings hold a few entries: one allocation instead of growing through 1, 2, 4.
+        if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(8) }
         stack[top].entries.append(entry)
         if stack[top].keyIndex != nil {
             stack[top].keyIndex![key.identity] = stack[top].entries.count - 1
@@ -163,6 +199,16 @@ struct Composer {
             let keys = stack[top].entries.enumerated().map { (KeyIdentity($1), $0) }
             stack[top].keyIndex = Dictionary(keys, uniquingKeysWith: { a, _ in a })
         }
+    }
+
+    /// Whether a list starting now is the streamed one: the first value of the top-level mapping's
+    /// `streamKey` (a later duplicate of the key is dropped, so it must not be streamed). An anchored
+    /// list is never streamed: an alias to it needs its items.
+    private mutating func startsStreamedList() -> Bool {
+        guard let streamKey, !streamed, stack.count == 1, stack[0].isMapping, let key = stack[0].pendingKey,
+              !key.isMerge, !key.isComplex, key.identity == streamKey
+        else { return false }
+        return stack[0].firstEntry(withKey: streamKey) == nil
     }
 
     /// Applies `<<` merges: keys written in the mapping itself win, then earlier merge sources.
@@ -205,9 +251,13 @@ struct Composer {
 
 extension Composer.Frame {
     /// The entry with `key`: a linear scan for small mappings, a hash lookup for large ones.
-    func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
+    ///
+    /// `mutating` only so that a call on `stack[top]` reads the frame in place: a non-mutating call
+    /// copies the whole frame first.
+    mutating func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
         if let index = keyIndex { return index[key].map { entries[$0] } }
-        return entries.first { $0.key == key.text && $0.keyIsString == key.isString }
+        let length = key.text.utf8.count
+        return entries.first { $0.key.utf8.count == length && $0.key == key.text && $0.keyIsString == key.isString }
     }
 }
 

@@ -57,4 +57,14 @@ public struct YAMLDocument: Sendable {
     public var root: YAMLNode?
     /// Every issue, in source order of discovery.
     public var issues: [YAMLIssue]
+    /// Whether the items of the streamed list were handed out as they were read
+    /// (``YAMLReader/read(_:streamingItemsOf:to:)``); its node in ``root`` is then an empty list.
+    public var itemsStreamed: Bool
+
+    /// Creates a document.
+    public init(root: YAMLNode?, issues: [YAMLIssue], itemsStreamed: Bool = false) {
+        self.root = root
+        self.issues = issues
+        self.itemsStreamed = itemsStreamed
+    }
 }

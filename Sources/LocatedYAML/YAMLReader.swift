@@ -26,6 +26,26 @@ public struct YAMLReader: Sendable {
     /// - Returns: The composed document and every issue found. Never throws: syntax errors
     ///   come back as fatal issues with libyaml's location.
     public func read(_ bytes: [UInt8]) -> YAMLDocument {
+        read(bytes, streamingItemsOf: nil) { _, _ in }
+    }
+
+    /// Reads one YAML document from UTF-8 bytes, handing out the items of one top-level list as
+    /// each is complete instead of keeping them in the tree, so that the tree never holds the
+    /// whole file.
+    ///
+    /// Only the first value of `key` in the top-level mapping is streamed, and only when it is a
+    /// list written in place without an anchor; otherwise the items stay in the tree as usual.
+    /// Items come in file order, before the issues of the rest of the file are known: when the
+    /// returned document has a fatal issue, what was made of them should be dropped.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - key: The top-level key whose list is streamed; `nil` streams nothing.
+    ///   - consume: Called with each item and its index in the list.
+    /// - Returns: The composed document, with ``YAMLDocument/itemsStreamed`` telling whether
+    ///   the list's node in it is empty because its items were handed out.
+    public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
+                     to consume: (YAMLNode, Int) -> Void) -> YAMLDocument {
         if bytes.count > maxBytes {
             let mib = maxBytes >> 20
             return YAMLDocument(root: nil, issues: [
@@ -35,7 +55,8 @@ public struct YAMLReader: Sendable {
         if let issue = Self.encodingIssue(bytes) {
             return YAMLDocument(root: nil, issues: [issue])
         }
-        var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth)
+        var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key)
+        var streamedCount = 0
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -54,7 +75,10 @@ public struct YAMLReader: Sendable {
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return }
-                composer.consume(event)
+                if let item = composer.consume(event) {
+                    consume(item, streamedCount)
+                    streamedCount += 1
+                }
                 if composer.stopped { return }
             }
         }

@@ -23,6 +23,17 @@ public struct YAMLScalar: Sendable, Equatable {
         }
     }
 
+    /// Creates a scalar from the bytes libyaml delivered, resolving its type from them (`text` is
+    /// those bytes as a string): the same as ``init(text:plain:tag:)`` without a second pass.
+    init(text: String, utf8: UnsafeBufferPointer<UInt8>, plain: Bool, tag: CoreTag?) {
+        self.text = text
+        switch tag {
+        case .str: value = .string(text)
+        case .int, .float, .bool, .null: value = YAMLValue.resolvePlain(text, form: .init(utf8))
+        case nil: value = plain ? YAMLValue.resolvePlain(text, form: .init(utf8)) : .string(text)
+        }
+    }
+
     /// The core-schema tags vpnform accepts on scalars.
     public enum CoreTag: String, Sendable {
         case str, int, float, bool, null
@@ -50,39 +61,88 @@ public enum YAMLValue: Sendable, Equatable {
 
     /// Resolves a plain scalar by the YAML 1.2 core schema.
     public static func resolvePlain(_ text: String) -> YAMLValue {
-        guard let first = text.utf8.first else { return .null }
-        // Most scalars are names and addresses: one look at the first byte rules out every keyword.
-        if text.utf8.count <= 6, "~nNtTfF.+-".utf8.withContiguousStorageIfAvailable({ $0.contains(first) }) == true, let keyword = keyword(text) {
-            return keyword
-        }
-        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-        else { return .string(text) }
-        var bytes = text
-        let (integer, float) = bytes.withUTF8 { (isDecimalInteger($0), isCoreFloat($0)) }
-        if integer { return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0) }
-        if text.hasPrefix("0x"), let v = Int(text.dropFirst(2), radix: 16) { return .int(v) }
-        if text.hasPrefix("0o"), let v = Int(text.dropFirst(2), radix: 8) { return .int(v) }
-        if float, let d = Double(text) { return .float(d) }
-        return .string(text)
+        var utf8 = text
+        return resolvePlain(text, form: utf8.withUTF8(PlainForm.init))
     }
 
-    /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`.
-    private static func keyword(_ text: String) -> YAMLValue? {
-        switch text {
-        case "~", "null", "Null", "NULL": .null
-        case "true", "True", "TRUE": .bool(true)
-        case "false", "False", "FALSE": .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": .float(.nan)
-        default: nil
+    /// Resolves a plain scalar whose bytes were already looked at.
+    fileprivate static func resolvePlain(_ text: String, form: PlainForm) -> YAMLValue {
+        switch form {
+        case .keyword(let value): return value
+        case .decimal: return Int(text).map(YAMLValue.int) ?? .float(Double(text) ?? 0)
+        case .prefixed(let radix):
+            // The `x` or `o` rules out a float.
+            return Int(text.dropFirst(2), radix: radix).map(YAMLValue.int) ?? .string(text)
+        case .float: return Double(text).map(YAMLValue.float) ?? .string(text)
+        case .string: return .string(text)
         }
     }
 
-    private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    /// What a plain scalar's bytes look like, found in one pass over them without making strings.
+    fileprivate enum PlainForm {
+        case keyword(YAMLValue)
+        /// `[-+]?[0-9]+`
+        case decimal
+        /// `0x…` (16) or `0o…` (8): an integer if the rest parses in that radix.
+        case prefixed(radix: Int)
+        case float
+        case string
 
-    private static func isDecimalInteger(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        init(_ b: UnsafeBufferPointer<UInt8>) {
+            guard let first = b.first else { self = .keyword(.null); return }
+            // Most scalars are names and addresses: their length and first byte rule out every keyword.
+            if YAMLValue.mayBeKeyword(length: b.count, first: first), let value = YAMLValue.keyword(b) {
+                self = .keyword(value)
+                return
+            }
+            guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                    || YAMLValue.isDigit(first)
+            else { self = .string; return }
+            if YAMLValue.isDecimalInteger(b) { self = .decimal; return }
+            if b.count >= 2, first == UInt8(ascii: "0") {
+                if b[1] == UInt8(ascii: "x") { self = .prefixed(radix: 16); return }
+                if b[1] == UInt8(ascii: "o") { self = .prefixed(radix: 8); return }
+            }
+            self = YAMLValue.isCoreFloat(b) ? .float : .string
+        }
+    }
+
+    /// Whether a scalar of this length and first byte can be a keyword: `~` alone, or `null`, `true`,
+    /// `false`, `.inf`, `+.inf`, `-.inf`, `.nan` in one of their spellings.
+    fileprivate static func mayBeKeyword(length: Int, first: UInt8) -> Bool {
+        switch (length, first) {
+        case (1, UInt8(ascii: "~")): true
+        case (4, UInt8(ascii: "n")), (4, UInt8(ascii: "N")), (4, UInt8(ascii: "t")), (4, UInt8(ascii: "T")),
+             (4, UInt8(ascii: ".")): true
+        case (5, UInt8(ascii: "f")), (5, UInt8(ascii: "F")), (5, UInt8(ascii: "+")), (5, UInt8(ascii: "-")): true
+        default: false
+        }
+    }
+
+    /// The value of a core-schema keyword (`null`, `true`, `.inf` …), or `nil`. Compared as bytes:
+    /// no other text is canonically equivalent to these ASCII spellings.
+    fileprivate static func keyword(_ b: UnsafeBufferPointer<UInt8>) -> YAMLValue? {
+        func `is`(_ spelling: StaticString) -> Bool {
+            spelling.utf8CodeUnitCount == b.count && spelling.withUTF8Buffer { $0.elementsEqual(b) }
+        }
+        switch b.first {
+        case UInt8(ascii: "~"): return `is`("~") ? .null : nil
+        case UInt8(ascii: "n"), UInt8(ascii: "N"): return `is`("null") || `is`("Null") || `is`("NULL") ? .null : nil
+        case UInt8(ascii: "t"), UInt8(ascii: "T"): return `is`("true") || `is`("True") || `is`("TRUE") ? .bool(true) : nil
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return `is`("false") || `is`("False") || `is`("FALSE") ? .bool(false) : nil
+        case UInt8(ascii: "+"): return `is`("+.inf") || `is`("+.Inf") || `is`("+.INF") ? .float(.infinity) : nil
+        case UInt8(ascii: "-"): return `is`("-.inf") || `is`("-.Inf") || `is`("-.INF") ? .float(-.infinity) : nil
+        case UInt8(ascii: "."):
+            if `is`(".inf") || `is`(".Inf") || `is`(".INF") { return .float(.infinity) }
+            return `is`(".nan") || `is`(".NaN") || `is`(".NAN") ? .float(.nan) : nil
+        default: return nil
+        }
+    }
+
+    fileprivate static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+
+    fileprivate static func isDecimalInteger(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         guard i < b.count else { return false }
@@ -91,7 +151,7 @@ public enum YAMLValue: Sendable, Equatable {
     }
 
     /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
-    private static func isCoreFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    fileprivate static func isCoreFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         var mantissaDigits = 0

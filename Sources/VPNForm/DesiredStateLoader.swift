@@ -56,8 +56,9 @@ public struct DesiredStateLoader: Sendable {
                 // Refuse before reading it into memory.
                 return load(bytes: Array(repeating: 0x20, count: 0), file: path, oversize: bytes)
             }
-            let data = try Data(contentsOf: url)
-            return load(bytes: [UInt8](data), file: path)
+            // One statement, so that the Data is gone before reading starts: only one copy of the file stays.
+            let bytes = try [UInt8](Data(contentsOf: url))
+            return load(bytes: bytes, file: path)
         } catch let e as DesiredStateFileError {
             throw e
         } catch {
@@ -76,13 +77,14 @@ public struct DesiredStateLoader: Sendable {
             let d = Diagnostic(.error, file: file, at: .start, path: "", "file is larger than \(reader.maxBytes >> 20) MiB (\(oversize) bytes); refusing to read it")
             return LoadedDesiredState(state: nil, diagnostics: [d])
         }
-        let document = reader.read(bytes)
+        // Each gateway is decoded as soon as it is read, so the YAML tree never holds the whole file.
+        var decoder = DesiredStateDecoder(file: file)
+        let document = reader.read(bytes, streamingItemsOf: "gateways") { decoder.decodeStreamed(gateway: $0, at: $1) }
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
             return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: bytes)
         }
-        var decoder = DesiredStateDecoder(file: file)
-        let state = decoder.decode(document.root)
+        let state = decoder.decode(document.root, gatewaysStreamed: document.itemsStreamed)
         diagnostics += decoder.d.findings.list
         if let state { diagnostics += Validator().validate(state, file: file) }
         return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(), bytes: bytes)

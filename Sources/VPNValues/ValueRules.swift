@@ -32,8 +32,10 @@ public enum ValueRules {
 
     /// 1–64 of `A-Z a-z 0-9 _ . -`: local handles and API connection names.
     public static func isHandle(_ s: String) -> Bool {
-        var s = s
-        return s.withUTF8(isHandle)
+        let b = s.utf8
+        // Over the bytes in place when the string has them contiguous (a native string always does):
+        // iterating a UTF8View costs several times more per byte.
+        return b.withContiguousStorageIfAvailable(isHandle) ?? Array(b).withUnsafeBufferPointer(isHandle)
     }
 
     /// ``isHandle(_:)-(String)`` of UTF-8 bytes.
@@ -75,10 +77,15 @@ public enum ValueRules {
     /// Letters of any script, digits, space and `_ . : = + - @`: tag keys and values.
     public static func isTagText(_ s: String) -> Bool {
         // ASCII (the common case) byte by byte; anything else by Unicode properties.
-        let ascii = s.utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || " _.:=+-@".utf8.contains(c)
-        }
+        let b = s.utf8
+        let ascii = b.withContiguousStorageIfAvailable { $0.allSatisfy(isTagByte) } ?? b.allSatisfy(isTagByte)
         return ascii || s.allSatisfy { $0.isLetter || $0.isNumber || " _.:=+-@".contains($0) }
+    }
+
+    private static func isTagByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: " ") || c == UInt8(ascii: "_")
+            || c == UInt8(ascii: ".") || c == UInt8(ascii: ":") || c == UInt8(ascii: "=") || c == UInt8(ascii: "+")
+            || c == UInt8(ascii: "-") || c == UInt8(ascii: "@")
     }
 }

@@ -4,8 +4,14 @@ import VPNCrypto
 /// Builds a ``DesiredState`` from a YAML document, reporting every shape problem: wrong types,
 /// unknown keys, missing required fields, enum values. Value rules (formats, ranges of lists,
 /// cross-field rules, duplicates) belong to ``Validator``.
+///
+/// Gateways can be decoded one by one while the file is read (``decodeStreamed(gateway:at:)``), so
+/// that the YAML tree never holds them all; their connections' ``Connection/spec`` is then completed
+/// by ``decode(_:gatewaysStreamed:)``, because `defaults` may come after them in the file.
 struct DesiredStateDecoder {
     var d: NodeDecoder
+    /// Gateways decoded as they were read, their connections' `spec` left empty until `defaults` is known.
+    private var streamedGateways: [Gateway] = []
 
     init(file: String) { d = NodeDecoder(file: file) }
 
@@ -28,12 +34,22 @@ struct DesiredStateDecoder {
         "rule_index": "rule_index is deprecated by the API and not sent; remove it",
     ]
 
-    mutating func decode(_ root: YAMLNode?) -> DesiredState? {
+    /// Decodes one item of the top-level `gateways` list, as soon as it is read.
+    mutating func decodeStreamed(gateway node: YAMLNode, at index: Int) {
+        if let g = gateway(node, index, defaults: nil) { streamedGateways.append(g) }
+    }
+
+    /// Decodes the document.
+    /// - Parameters:
+    ///   - root: The document's root node.
+    ///   - gatewaysStreamed: Whether the `gateways` list's items went to ``decodeStreamed(gateway:at:)``
+    ///     (its node in `root` is then empty).
+    mutating func decode(_ root: YAMLNode?, gatewaysStreamed: Bool = false) -> DesiredState? {
         guard let root else {
             d.error("", .start, "the file is empty; expected a mapping with version and gateways")
             return nil
         }
-        guard let top = d.mapping(root, "", allowed: Self.topKeys) else { return nil }
+        guard let top = d.mapping(root, FieldPath(""), allowed: Self.topKeys) else { return nil }
         var version: Int?
         if let node = top["version"], let v = d.int(node, "version") {
             if v.value == 1 { version = 1 } else { d.error("version", node.mark, "unsupported version \(v.value); expected 1") }
@@ -44,7 +60,8 @@ struct DesiredStateDecoder {
         let region = top["region"].flatMap { d.string($0, "region") }
         let endpoint = top["endpoint"].flatMap { d.string($0, "endpoint") }
         var defaults = ConnectionFields()
-        if let node = top["defaults"], let fields = d.mapping(node, "defaults", allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
+        if let node = top["defaults"],
+           let fields = d.mapping(node, FieldPath("defaults"), allowed: Self.fieldKeys, hints: Self.apiOnlyHints) {
             defaults = connectionFields(fields)
         }
         var gateways: [Gateway] = []
@@ -54,13 +71,21 @@ struct DesiredStateDecoder {
                     if let g = gateway(item, i, defaults: defaults) { gateways.append(g) }
                 }
             }
+            if gatewaysStreamed {
+                swap(&gateways, &streamedGateways)
+                for g in gateways.indices {
+                    for c in gateways[g].connections.indices {
+                        gateways[g].connections[c].mergeSpec(over: defaults)
+                    }
+                }
+            }
         } else {
             d.error("gateways", top.mark, "required field is missing")
         }
         var moved: [Move] = []
         if let node = top["moved"], let items = d.list(node, "moved") {
             for (i, item) in items.enumerated() {
-                guard let f = d.mapping(item, "moved[\(i)]", allowed: Self.moveKeys) else { continue }
+                guard let f = d.mapping(item, FieldPath("moved[\(i)]"), allowed: Self.moveKeys) else { continue }
                 let from = required(f, "from").flatMap { d.string($0, f.path("from")) }
                 let to = required(f, "to").flatMap { d.string($0, f.path("to")) }
                 if let from, let to { moved.append(Move(from: from.value, to: to.value)) }
@@ -79,16 +104,19 @@ struct DesiredStateDecoder {
         return nil
     }
 
-    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields) -> Gateway? {
-        let path = "gateways[\(index)]"
+    /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` empty for later.
+    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
+        let path = FieldPath("gateways[\(index)]")
         guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let id = required(f, "id").flatMap { d.string($0, f.path("id")) }
         let ips = required(f, "ips").flatMap { d.strings($0, f.path("ips")) }
         var connections: [Connection] = []
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
+            connections.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                if let c = connection(item, f.path("connections") + "[\(i)]", index: i, defaults: defaults) { connections.append(c) }
+                let path = f.path.appending("connections", index: i)
+                if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
             }
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
@@ -99,23 +127,27 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection(_ node: YAMLNode, _ path: String, index: Int, defaults: ConnectionFields) -> Connection? {
+    private mutating func connection(_ node: YAMLNode, _ path: FieldPath, index: Int,
+                                     defaults: ConnectionFields?) -> Connection? {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let fields = connectionFields(f)
         var tunnels: Located<[Tunnel]>?
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
-            tunnels = Located(items.enumerated().compactMap { tunnel($1, f.path("tunnels") + "[\($0)]") }, at: node.mark)
+            let decoded = items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }
+            tunnels = Located(decoded, at: node.mark)
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields, spec: fields.merged(over: defaults),
+        var c = Connection(name: name, index: index, mark: f.mark, fields: fields,
+                           spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
                            tunnels: tunnels)
         c.preventDestroy = preventDestroy
         return c
     }
 
     private mutating func connectionFields(_ f: Fields) -> ConnectionFields {
+        let findingsBefore = d.findings.list.count
         var c = ConnectionFields()
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
         c.style = f["style"].flatMap { d.enumValue($0, f.path("style")) }
@@ -127,25 +159,30 @@ struct DesiredStateDecoder {
         c.psk = f["psk"].flatMap { psk($0, f.path("psk")) }
         c.haRole = f["ha_role"].flatMap { d.enumValue($0, f.path("ha_role")) }
         if let node = f["policy_rules"], let items = d.list(node, f.path("policy_rules")) {
-            c.policyRules = Located(items.enumerated().compactMap { policyRule($1, f.path("policy_rules") + "[\($0)]") }, at: node.mark)
+            let rules = items.enumerated().compactMap { policyRule($1, f.path.appending("policy_rules", index: $0)) }
+            c.policyRules = Located(rules, at: node.mark)
         }
         c.tags = f["tags"].flatMap { tags($0, f.path("tags")) }
-        c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path("ikepolicy")) }
-        c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path("ipsecpolicy")) }
-        c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
+        c.ikePolicy = f["ikepolicy"].flatMap { ikePolicy($0, f.path.appending("ikepolicy")) }
+        c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path.appending("ipsecpolicy")) }
+        // A field left unset although written always came with a finding: without one, none is.
+        if d.findings.list.count != findingsBefore {
+            c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
+        }
         return c
     }
 
     private mutating func psk(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
-        if v.hasPrefix("${") {
-            let name = v.dropFirst(2).dropLast()
-            guard v.hasSuffix("}"), EnvironmentName.isValid(name) else {
-                d.error(path(), node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
-                return nil
-            }
-            return Located(.environment(String(name)), at: node.mark)
+        switch EnvironmentName.reference(in: v) {
+        case .name(let name):
+            return Located(.environment(name), at: node.mark)
+        case .invalid:
+            d.error(path(), node.mark, "expected ${ENV_NAME} with a valid environment variable name (letters, digits, _; not starting with a digit)")
+            return nil
+        case .none:
+            break
         }
         d.warning(path(), node.mark, "plaintext pre-shared key committed to the file; use ${ENV_NAME}")
         let secret = Secret(v)
@@ -153,26 +190,29 @@ struct DesiredStateDecoder {
         return Located(.literal(secret), at: node.mark)
     }
 
-    private mutating func policyRule(_ node: YAMLNode, _ path: String) -> PolicyRule? {
+    private mutating func policyRule(_ node: YAMLNode, _ path: FieldPath) -> PolicyRule? {
         guard let f = d.mapping(node, path, allowed: Self.ruleKeys, hints: Self.apiOnlyHints) else { return nil }
         let source = required(f, "source").flatMap { d.string($0, f.path("source")) }
         let destination = required(f, "destination").flatMap { d.strings($0, f.path("destination")) }
         return PolicyRule(source: source, destination: destination, mark: f.mark)
     }
 
-    private mutating func tags(_ node: YAMLNode, _ path: String) -> Located<[Tag]>? {
+    private mutating func tags(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Tag]>? {
         guard case .mapping(let entries) = node.content else {
-            d.error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            d.error(path(), node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
-        let tags = entries.compactMap { e -> Tag? in
-            guard let value = d.string(e.value, NodeDecoder.join(path, e.key)) else { return nil }
-            return Tag(key: Located(e.key, at: e.keyMark), value: value)
+        var tags: [Tag] = []
+        tags.reserveCapacity(entries.count)
+        for e in entries {
+            if let value = d.string(e.value, NodeDecoder.join(path(), e.key)) {
+                tags.append(Tag(key: Located(e.key, at: e.keyMark), value: value))
+            }
         }
         return Located(tags, at: node.mark)
     }
 
-    private mutating func tunnel(_ node: YAMLNode, _ path: String) -> Tunnel? {
+    private mutating func tunnel(_ node: YAMLNode, _ path: FieldPath) -> Tunnel? {
         guard let f = d.mapping(node, path, allowed: Self.tunnelKeys) else { return nil }
         var t = Tunnel(mark: f.mark)
         t.name = f["name"].flatMap { d.string($0, f.path("name")) }
@@ -182,7 +222,7 @@ struct DesiredStateDecoder {
         return t
     }
 
-    private mutating func ikePolicy(_ node: YAMLNode, _ path: String) -> IKEPolicy? {
+    private mutating func ikePolicy(_ node: YAMLNode, _ path: FieldPath) -> IKEPolicy? {
         guard let f = d.mapping(node, path, allowed: Self.ikeKeys, hints: ["pfs": "IKE has no pfs; set ipsecpolicy.pfs"]) else { return nil }
         var p = IKEPolicy()
         p.ikeVersion = f["ike_version"].flatMap { d.enumValue($0, f.path("ike_version")) }
@@ -196,7 +236,7 @@ struct DesiredStateDecoder {
         p.localID = f["local_id"].flatMap { d.string($0, f.path("local_id")) }
         p.peerIDType = f["peer_id_type"].flatMap { d.enumValue($0, f.path("peer_id_type")) }
         p.peerID = f["peer_id"].flatMap { d.string($0, f.path("peer_id")) }
-        if let node = f["dpd"], let g = d.mapping(node, f.path("dpd"), allowed: Self.dpdKeys) {
+        if let node = f["dpd"], let g = d.mapping(node, f.path.appending("dpd"), allowed: Self.dpdKeys) {
             p.dpd = DPD(timeout: g["timeout"].flatMap { d.int($0, g.path("timeout"), in: 2...60) },
                         interval: g["interval"].flatMap { d.int($0, g.path("interval"), in: 10...3600) },
                         msg: g["msg"].flatMap { d.enumValue($0, g.path("msg")) })
@@ -204,7 +244,7 @@ struct DesiredStateDecoder {
         return p
     }
 
-    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: String) -> IPsecPolicy? {
+    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: FieldPath) -> IPsecPolicy? {
         guard let f = d.mapping(node, path, allowed: Self.ipsecKeys) else { return nil }
         var p = IPsecPolicy()
         p.authenticationAlgorithm = f["authentication_algorithm"].flatMap { d.enumValue($0, f.path("authentication_algorithm")) }
@@ -215,6 +255,11 @@ struct DesiredStateDecoder {
         p.encapsulationMode = f["encapsulation_mode"].flatMap { d.enumValue($0, f.path("encapsulation_mode")) }
         return p
     }
+}
+
+private extension Connection {
+    /// Sets ``Connection/spec`` in place: the fields are not copied out of the gateways' arrays first.
+    mutating func mergeSpec(over defaults: ConnectionFields) { spec = fields.merged(over: defaults) }
 }
 
 private extension ConnectionFields {
@@ -241,6 +286,38 @@ private extension ConnectionFields {
 
 /// The rule for environment variable names in `${NAME}`.
 enum EnvironmentName {
+    /// What a pre-shared key's text is: `${NAME}` with a valid name, `${…` without one, or no reference.
+    enum Reference: Equatable {
+        case none, invalid, name(String)
+    }
+
+    /// Reads `${NAME}` from a pre-shared key's text.
+    ///
+    /// ASCII text (nearly all) is read as bytes; other text character by character, as `hasPrefix`
+    /// does (`${` followed by a combining mark is not a reference, since `{` and the mark are one
+    /// character). For ASCII the two agree: no ASCII character but CR LF spans two bytes, and that
+    /// pair can neither follow `{` as one character nor be `}`.
+    static func reference(in text: String) -> Reference {
+        var copy = text
+        if let read = copy.withUTF8({ b -> Reference? in
+            guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
+            let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
+            return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
+        }) {
+            return read
+        }
+        guard text.hasPrefix("${") else { return .none }
+        let name = text.dropFirst(2).dropLast()
+        return text.hasSuffix("}") && isValid(name) ? .name(String(name)) : .invalid
+    }
+
+    private static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = b.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
+        return b.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+    }
+
     static func isValid(_ name: Substring) -> Bool {
         let b = name.utf8
         guard let first = b.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }

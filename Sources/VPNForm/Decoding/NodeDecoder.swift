@@ -13,14 +13,15 @@ struct NodeDecoder {
     mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
     /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
-    mutating func mapping(_ node: YAMLNode, _ path: String, allowed: [String], hints: [String: String] = [:]) -> Fields? {
+    mutating func mapping(_ node: YAMLNode, _ path: FieldPath, allowed: [String],
+                          hints: [String: String] = [:]) -> Fields? {
         guard case .mapping(let entries) = node.content else {
-            error(path, node.mark, "expected a mapping, got \(node.kindDescription)")
+            error(path.text, node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
         for entry in entries where !allowed.contains(where: { Self.same($0, entry.key) }) {
             let extra = hints[entry.key].map { "; \($0)" } ?? Suggestion.hint(for: entry.key, in: allowed)
-            error(Self.join(path, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
+            error(Self.join(path.text, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
         }
         return Fields(path: path, mark: node.mark, entries: entries)
     }
@@ -90,7 +91,11 @@ struct NodeDecoder {
     /// A list of strings.
     mutating func strings(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
         guard let items = list(node, path()) else { return nil }
-        let values = items.enumerated().compactMap { string($1, "\(path())[\($0)]") }
+        var values: [Located<String>] = []
+        values.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            if let value = string(item, "\(path())[\(i)]") { values.append(value) }
+        }
         return Located(values, at: node.mark)
     }
 
@@ -116,14 +121,35 @@ struct NodeDecoder {
 }
 
 /// The entries of one mapping, looked up by key.
-struct Fields {
-    let path: String
+///
+/// A class, not a struct: every field the decoder reads captures it in a closure, and a struct was
+/// copied into each (its entries and path retained and released every time).
+final class Fields {
+    let path: FieldPath
     let mark: Mark
     let entries: [YAMLEntry]
+    /// One bit per key written, chosen by its length and first byte. Most lookups are of keys not
+    /// written; a clear bit answers them without comparing a string. (Keys are compared as bytes
+    /// here, which is String equality for the ASCII keys vpnform knows.)
+    private let written: UInt64
 
-    subscript(key: String) -> YAMLNode? {
-        entries.first { NodeDecoder.same($0.key, key) }?.value
+    init(path: FieldPath, mark: Mark, entries: [YAMLEntry]) {
+        self.path = path
+        self.mark = mark
+        self.entries = entries
+        written = entries.reduce(0) { $0 | Self.bit($1.key) }
     }
 
-    func path(_ key: String) -> String { NodeDecoder.join(path, key) }
+    subscript(key: String) -> YAMLNode? {
+        guard written & Self.bit(key) != 0 else { return nil }
+        return entries.first { NodeDecoder.same($0.key, key) }?.value
+    }
+
+    @inline(__always)
+    private static func bit(_ key: String) -> UInt64 {
+        let bytes = key.utf8
+        return 1 &<< UInt64(truncatingIfNeeded: (bytes.count &* 7 &+ Int(bytes.first ?? 0)) & 63)
+    }
+
+    func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }
 }

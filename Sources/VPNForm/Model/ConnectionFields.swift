@@ -10,13 +10,23 @@ public struct ConnectionFields: Sendable, Equatable {
     public var enableHub: Located<Bool>?
     public var psk: Located<SecretReference>?
     public var policyRules: Located<[PolicyRule]>?
-    public var ikePolicy: IKEPolicy?
-    public var ipsecPolicy: IPsecPolicy?
+    public var ikePolicy: IKEPolicy? {
+        get { ikePolicyStorage?.value }
+        set { ikePolicyStorage = newValue.map(Shared.init) }
+    }
+    public var ipsecPolicy: IPsecPolicy? {
+        get { ipsecPolicyStorage?.value }
+        set { ipsecPolicyStorage = newValue.map(Shared.init) }
+    }
     public var haRole: Located<HARole>?
     public var tags: Located<[Tag]>?
     /// Keys that were written but could not be read (already reported): rules that depend on them
     /// are skipped rather than reporting the key as missing.
     public var unreadable: Set<String> = []
+    /// The policies by reference: inline they were most of the size of every connection's fields
+    /// and spec, and a policy inherited unchanged from `defaults` is now shared, not copied.
+    private var ikePolicyStorage: Shared<IKEPolicy>?
+    private var ipsecPolicyStorage: Shared<IPsecPolicy>?
 
     public init() {}
 
@@ -48,15 +58,16 @@ public struct ConnectionFields: Sendable, Equatable {
         "psk": { m, b in m.psk = m.psk ?? b.psk },
         "policy_rules": { m, b in m.policyRules = m.policyRules ?? b.policyRules },
         "ikepolicy": { m, b in
-            switch (m.ikePolicy, b.ikePolicy) {
-            case let (own?, inherited?): m.ikePolicy = own.merged(over: inherited)
-            default: m.ikePolicy = m.ikePolicy ?? b.ikePolicy
+            // On the boxes: reading `ikePolicy` copies the whole policy out.
+            switch (m.ikePolicyStorage, b.ikePolicyStorage) {
+            case let (own?, inherited?): m.ikePolicy = own.value.merged(over: inherited.value)
+            default: m.ikePolicyStorage = m.ikePolicyStorage ?? b.ikePolicyStorage
             }
         },
         "ipsecpolicy": { m, b in
-            switch (m.ipsecPolicy, b.ipsecPolicy) {
-            case let (own?, inherited?): m.ipsecPolicy = own.merged(over: inherited)
-            default: m.ipsecPolicy = m.ipsecPolicy ?? b.ipsecPolicy
+            switch (m.ipsecPolicyStorage, b.ipsecPolicyStorage) {
+            case let (own?, inherited?): m.ipsecPolicy = own.value.merged(over: inherited.value)
+            default: m.ipsecPolicyStorage = m.ipsecPolicyStorage ?? b.ipsecPolicyStorage
             }
         },
         "ha_role": { m, b in m.haRole = m.haRole ?? b.haRole },

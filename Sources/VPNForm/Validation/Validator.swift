@@ -51,7 +51,10 @@ private struct ValidationRun {
         if let e = state.endpoint { rule("endpoint", e.mark, EndpointRule.problem(e.value)) }
         checkOwnFields(state.defaults, "defaults")
 
-        var gatewayNames: [String: Mark] = [:], gatewayIDs: [GatewayID: Mark] = [:], ips: [String: Mark] = [:]
+        // Duplicate finders are sized up front: growing one rehashes every key seen so far.
+        var gatewayNames = [String: Mark](minimumCapacity: state.gateways.count)
+        var gatewayIDs = [GatewayID: Mark](minimumCapacity: state.gateways.count)
+        var ips = [String: Mark](minimumCapacity: state.gateways.count * 2)
         for g in state.gateways {
             let path = g.path
             if let m = FormatRules.handle(g.name.value) { error("\(path).name", g.name.mark, m) }
@@ -79,46 +82,53 @@ private struct ValidationRun {
     }
 
     mutating func checkConnections(of g: Gateway) {
-        var names: [String: Mark] = [:], apiNames: [String: Mark] = [:]
+        var names = [String: Mark](minimumCapacity: g.connections.count)
+        var apiNames = [String: Mark](minimumCapacity: g.connections.count * g.ips.value.count)
+        let gatewayPath = g.path
+        let gatewayIsHandle = FormatRules.isHandle(g.name.value)
         for c in g.connections {
-            let path = g.path(of: c)
-            if let m = FormatRules.handle(c.name.value) { error("\(path).name", c.name.mark, m) }
+            // Spelled out only for a finding: most connections have none. (It captures the index,
+            // not the connection: capturing the connection copied it for every rule.)
+            let index = c.index
+            func path() -> String { "\(gatewayPath).connections[\(index)]" }
+            let nameProblem = FormatRules.handle(c.name.value)
+            if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
             else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
                 names[c.name.value] = first
-                error("\(path).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
+                error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
             }
-            checkOwnFields(c.fields, path)
-            checkSpec(c, of: g, path)
-            guard FormatRules.isHandle(c.name.value), FormatRules.isHandle(g.name.value) else { continue }
+            checkOwnFields(c.fields, path())
+            checkSpec(c, of: g, path())
+            guard nameProblem == nil, gatewayIsHandle else { continue }
             for (i, apiName) in g.apiNames(of: c).enumerated() {
                 let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
-                let namePath = isOverride ? "\(path).tunnels[\(i)].name" : "\(path).name"
+                func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
                 if apiName.value.utf8.count > 64 {
-                    error(namePath, apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
+                    error(namePath(), apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
                 } else if let m = FormatRules.handle(apiName.value) {
-                    error(namePath, apiName.mark, m)
+                    error(namePath(), apiName.mark, m)
                 } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
                     apiNames[apiName.value] = first
-                    error(namePath, apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
+                    error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
                 }
             }
         }
     }
 
     /// Rules of values as written (on a connection, or once in `defaults`).
-    mutating func checkOwnFields(_ f: ConnectionFields, _ path: String) {
-        if let id = f.cgwID { rule("\(path).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
+    mutating func checkOwnFields(_ f: ConnectionFields, _ path: @autoclosure () -> String) {
+        if let id = f.cgwID { rule("\(path()).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
         if let subnets = f.peerSubnets {
-            checkSubnetList(subnets, "\(path).peer_subnets", limit: 50)
+            checkSubnetList(subnets, "\(path()).peer_subnets", limit: 50)
         }
-        if let a = f.tunnelLocalAddress { rule("\(path).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let a = f.tunnelPeerAddress { rule("\(path).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
+        if let a = f.tunnelLocalAddress { rule("\(path()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+        if let a = f.tunnelPeerAddress { rule("\(path()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
+        if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path()).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
         if let rules = f.policyRules {
-            func rpath() -> String { "\(path).policy_rules" }
+            func rpath() -> String { "\(path()).policy_rules" }
             if rules.value.count > 5 { error(rpath(), rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
             if rules.value.isEmpty { error(rpath(), rules.mark, "at least 1 entry required") }
-            var sources: [String: Mark] = [:]
+            var sources = [String: Mark](minimumCapacity: rules.value.count)
             for (i, r) in rules.value.enumerated() {
                 if let s = r.source {
                     if let m = FormatRules.subnet(s.value) { error("\(rpath())[\(i)].source", s.mark, m) }
@@ -131,31 +141,39 @@ private struct ValidationRun {
             }
         }
         if let tags = f.tags {
-            func tpath() -> String { "\(path).tags" }
+            func tpath() -> String { "\(path()).tags" }
             if tags.value.count > 20 { error(tpath(), tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
             for t in tags.value {
                 func kpath() -> String { "\(tpath()).\(t.key.value)" }
                 let allowed = "(letters, digits, space and _ . : = + - @)"
-                if !(1...128).contains(t.key.value.count) { error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(t.key.value.count)") }
-                else if !FormatRules.tagText(t.key.value) { error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)") }
-                if t.value.value.count > 255 { error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(t.value.value.count)") }
-                else if !FormatRules.tagText(t.value.value) { error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)") }
+                // Characters are never more than UTF-8 bytes: most tags need no character count.
+                let key = t.key.value, value = t.value.value
+                if !(1...128).contains(key.utf8.count), !(1...128).contains(key.count) {
+                    error(kpath(), t.key.mark, "expected 1-128 characters in a tag key, got \(key.count)")
+                } else if !FormatRules.tagText(key) {
+                    error(kpath(), t.key.mark, "contains a character that is not allowed in a tag key \(allowed)")
+                }
+                if value.utf8.count > 255, value.count > 255 {
+                    error(kpath(), t.value.mark, "at most 255 characters in a tag value, got \(value.count)")
+                } else if !FormatRules.tagText(value) {
+                    error(kpath(), t.value.mark, "contains a character that is not allowed in a tag value \(allowed)")
+                }
             }
         }
         if let ike = f.ikePolicy {
-            func ipath() -> String { "\(path).ikepolicy" }
+            func ipath() -> String { "\(path()).ikepolicy" }
             if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath()).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
             if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath()).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
         }
         if let a = f.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
-            warning("\(path).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
+            warning("\(path()).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
         }
     }
 
     mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: @autoclosure () -> String, limit: Int) {
         if list.value.count > limit { error(path(), list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
         if list.value.isEmpty { error(path(), list.mark, "at least 1 entry required") }
-        var seen: [String: Mark] = [:]
+        var seen = [String: Mark](minimumCapacity: list.value.count)
         for (i, s) in list.value.enumerated() {
             if let m = FormatRules.subnet(s.value) { error("\(path())[\(i)]", s.mark, m) }
             else if let first = seen.updateValue(s.mark, forKey: s.value) {
@@ -166,31 +184,31 @@ private struct ValidationRun {
     }
 
     /// Cross-field rules of a connection's effective settings (its own fields over `defaults`).
-    mutating func checkSpec(_ c: Connection, of g: Gateway, _ path: String) {
+    mutating func checkSpec(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String) {
         let s = c.spec
         let style = s.effectiveStyle
         let inherited = " (set in defaults)"
         func origin(_ own: Any?) -> String { own == nil ? inherited : "" }
 
         let unreadable = s.unreadable
-        if s.cgwID == nil, !unreadable.contains("cgw_id") { error("\(path).cgw_id", c.mark, "required field is missing") }
-        if s.psk == nil, !unreadable.contains("psk") { error("\(path).psk", c.mark, "required field is missing") }
+        if s.cgwID == nil, !unreadable.contains("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
+        if s.psk == nil, !unreadable.contains("psk") { error("\(path()).psk", c.mark, "required field is missing") }
         // With an unreadable style every style rule would be a guess; the style error says enough.
         guard !unreadable.contains("style") else { return }
-        if style == .static, s.peerSubnets == nil, !unreadable.contains("peer_subnets") { error("\(path).peer_subnets", c.mark, "required field is missing (required for style static)") }
+        if style == .static, s.peerSubnets == nil, !unreadable.contains("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
         if let v = s.enableNQA, style != .static {
-            error("\(path).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
+            error("\(path()).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
         }
         if let v = s.enableHub, style != .bgp {
-            error("\(path).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
+            error("\(path()).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
         }
         if style == .policy {
-            if s.policyRules == nil, !unreadable.contains("policy_rules") { error("\(path).policy_rules", c.mark, "required when style is policy") }
+            if s.policyRules == nil, !unreadable.contains("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
         } else if let rules = s.policyRules {
-            error("\(path).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
+            error("\(path()).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
         }
         if let ike = s.ikePolicy {
-            func ipath() -> String { "\(path).ikepolicy" }
+            func ipath() -> String { "\(path()).ikepolicy" }
             if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
                 warning("\(ipath()).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
             }
@@ -203,18 +221,18 @@ private struct ValidationRun {
                 }
             }
         }
-        checkTunnels(c, of: g, path, style: style)
+        checkTunnels(c, of: g, path(), style: style)
     }
 
-    mutating func checkTunnels(_ c: Connection, of g: Gateway, _ path: String, style: ConnectionStyle) {
+    mutating func checkTunnels(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String, style: ConnectionStyle) {
         let s = c.spec
         let tunnels = c.tunnels?.value ?? []
         if let t = c.tunnels, t.value.count != g.ips.value.count {
             let n = g.ips.value.count
-            error("\(path).tunnels", t.mark, "expected \(n) \(n == 1 ? "entry" : "entries"), one per gateway IP, got \(t.value.count)")
+            error("\(path()).tunnels", t.mark, "expected \(n) \(n == 1 ? "entry" : "entries"), one per gateway IP, got \(t.value.count)")
         }
         for (i, t) in tunnels.enumerated() {
-            func tpath() -> String { "\(path).tunnels[\(i)]" }
+            func tpath() -> String { "\(path()).tunnels[\(i)]" }
             if let n = t.name { rule("\(tpath()).name", n.mark, FormatRules.handle(n.value)) }
             if let a = t.tunnelLocalAddress { rule("\(tpath()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
             if let a = t.tunnelPeerAddress { rule("\(tpath()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
@@ -224,7 +242,7 @@ private struct ValidationRun {
         for (i, t) in slots.enumerated() {
             let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
             let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
-            func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path).tunnels[\(i)]" : path }
+            func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path()).tunnels[\(i)]" : path() }
             if style == .policy {
                 if let a = local ?? peer {
                     let key = local != nil ? "tunnel_local_address" : "tunnel_peer_address"

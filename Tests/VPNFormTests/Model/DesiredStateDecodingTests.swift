@@ -88,4 +88,72 @@ import VPNForm
         let d = load(text).diagnostics.filter { $0.path.hasPrefix("gateways[0].connections[1].psk") }
         #expect(d.map(\.message) == ["expected a string, got an integer"])
     }
+
+    @Test("defaults written after the gateways still merge into their connections")
+    func defaultsAfterGateways() throws {
+        let text = """
+            version: 1
+            region: cn-north-4
+            gateways:
+              - name: hq
+                id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+                ips: [10.0.0.10]
+                connections:
+                  - {name: a, cgw_id: 12f3577a-cbd8-4602-b68c-ecbf792fcec5, peer_subnets: [192.168.2.0/24]}
+            defaults:
+              psk: ${PSK_DEFAULT}
+
+            """
+        let loaded = load(text)
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let a = try #require(loaded.state?.gateways.first?.connections.first)
+        #expect(a.spec.psk?.value == .environment("PSK_DEFAULT"))
+        #expect(a.fields.psk == nil)
+    }
+
+    @Test("gateways brought in by a << merge decode as when written in place")
+    func mergedGateways() throws {
+        let written = """
+            version: 1
+            gateways:
+              - {name: hq, id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8, ips: [10.0.0.10], connections: [{name: a}]}
+
+            """
+        let merged = """
+            base: &base
+              gateways:
+                - {name: hq, id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8, ips: [10.0.0.10], connections: [{name: a}]}
+            <<: *base
+            version: 1
+
+            """
+        let a = try #require(load(written).state?.gateways.first)
+        let b = try #require(load(merged).state?.gateways.first)
+        #expect(a.name.value == b.name.value && a.connections.count == b.connections.count)
+    }
+
+    @Test("psk: ${NAME} is a reference; anything else starting ${ is an error, other text a literal", arguments: [
+        ("${PSK_A}", "env PSK_A"), ("${_a1}", "env _a1"), ("${}", "error"), ("${1A}", "error"), ("${A", "error"),
+        ("${", "error"), ("${A B}", "error"), ("${\\u00C9}", "error"), ("${A}\\u0301", "error"),
+        // `{` and a combining mark are one character: not `${`, so a literal.
+        ("${\\u0301A}", "literal"), ("x${A}", "literal"), ("$ {A}", "literal"),
+    ])
+    func pskReference(text: String, expected: String) throws {
+        let yaml = Self.base.replacingOccurrences(of: "psk: ${PSK_B}", with: "psk: \"\(text)\"")
+        let loaded = load(yaml)
+        let findings = loaded.diagnostics.filter { $0.path == "gateways[0].connections[1].psk" }
+        let psk = loaded.state?.gateways.first?.connections[1].fields.psk?.value
+        switch expected {
+        case "error":
+            #expect(findings.map(\.message) == ["expected ${ENV_NAME} with a valid environment variable name "
+                + "(letters, digits, _; not starting with a digit)"])
+        case "literal":
+            // (The validator also finds these short literals too short.)
+            #expect(findings.map(\.message).contains("plaintext pre-shared key committed to the file; use ${ENV_NAME}"))
+            guard case .literal? = psk else { Issue.record("not a literal: \(String(describing: psk))"); return }
+        default:
+            #expect(findings.isEmpty)
+            #expect(psk == .environment(String(expected.dropFirst(4))))
+        }
+    }
 }
