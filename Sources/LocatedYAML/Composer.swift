@@ -256,8 +256,9 @@ extension Composer.Frame {
     /// copies the whole frame first.
     mutating func firstEntry(withKey key: KeyIdentity) -> YAMLEntry? {
         if let index = keyIndex { return index[key].map { entries[$0] } }
-        let length = key.text.utf8.count
-        return entries.first { $0.key.utf8.count == length && $0.key == key.text && $0.keyIsString == key.isString }
+        // String equality, as the hash lookup's: keys that differ only in Unicode normalisation are
+        // the same key whatever the mapping's size.
+        return entries.first { $0.key == key.text && $0.keyIsString == key.isString }
     }
 }
 

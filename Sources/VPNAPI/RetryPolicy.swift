@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Exponential backoff with full jitter, honouring `Retry-After`.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included.

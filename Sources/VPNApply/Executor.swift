@@ -80,12 +80,22 @@ public struct Executor: Sendable {
                 return n
             }
         }
+        // A worker claims its next pair early only while every other worker still finds work: near
+        // the end, a pair held back for one busy worker would leave another idle.
+        let workers = min(options.parallelism, max(work.count, 1))
+        func claimAhead() -> Int? {
+            next.withLock { n in
+                guard work.count - n >= workers else { return nil }
+                defer { n += 1 }
+                return n
+            }
+        }
         func report(_ outcome: PairOutcome) {
             results.withLock { $0.append(outcome) }
             progress(outcome)
         }
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<min(options.parallelism, max(work.count, 1)) {
+            for _ in 0..<workers {
                 group.addTask {
                     // The next pair, claimed early so that its journal entry is written while this
                     // pair's call is in flight.
@@ -100,7 +110,7 @@ public struct Executor: Sendable {
                             report(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0))
                             continue
                         }
-                        if let j = claim() { ahead = (j, journalAhead(work[j], stopping: shouldStop)) }
+                        if let j = claimAhead() { ahead = (j, journalAhead(work[j], stopping: shouldStop)) }
                         let pairClient = client.reportingRetries { retrying(entry.address, $0) }
                         let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
                                               options: options, live: live)
@@ -139,9 +149,10 @@ public struct Executor: Sendable {
     }
 
     /// Writes the `pending` entry of a pair that is to be created, ahead of its turn; `nil` for
-    /// other actions (they journal their own intent) and when nothing more starts.
+    /// other actions and when nothing more starts. Not for `recover`: its pending entry on disk
+    /// holds the names an earlier run may have created, which its look must find first.
     func journalAhead(_ entry: PlanEntry, stopping: () -> Bool) -> Task<Void, any Error>? {
-        guard entry.action == .create || entry.action == .recover, let pair = entry.desired, psks[entry.address] != nil,
+        guard entry.action == .create, let pair = entry.desired, psks[entry.address] != nil,
               client.credentialsGate.rejected == nil, !stopping() else { return nil }
         let writer = self.writer
         return Task { try await writer.put(entry.address, .pending(pair)) }
@@ -155,7 +166,8 @@ public struct Executor: Sendable {
 
     /// One pair, from its journal entry to `created` (or a clean failure). `journalled`: its
     /// `pending` entry, written ahead (``journalAhead(_:stopping:)``), for the first attempt to wait for.
-    func process(_ entry: PlanEntry, model: (Gateway, Connection)?, journalled: Task<Void, any Error>? = nil) async -> Finished {
+    func process(_ entry: PlanEntry, model: (Gateway, Connection)?, journalled: Task<Void, any Error>? = nil) async
+        -> Finished {
         let started = Date()
         func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = [], drift: [AttributeChange] = [])
             -> PairOutcome {
@@ -217,6 +229,11 @@ public struct Executor: Sendable {
                 missing = all.filter { found[$0] == nil }
                 adoptedDrift = have.isEmpty ? [] : Refresh.changes(pair.spec, found)
                 if missing.isEmpty {
+                    // The record must land after the pending entry written ahead, not race it.
+                    if let ahead = journalled {
+                        _ = try? await ahead.value
+                        journalled = nil
+                    }
                     var recorded = pair
                     recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
                     let adopted = entry.action == .recover || live != nil
@@ -226,7 +243,11 @@ public struct Executor: Sendable {
             }
             // Journal first: once this returns, an interrupted run knows what to look for.
             do {
-                if let ahead = journalled { try await ahead.value } else { try await writer.put(address, .pending(pair)) }
+                if let ahead = journalled {
+                    try await ahead.value
+                } else {
+                    try await writer.put(address, .pending(pair))
+                }
                 journalled = nil
             } catch {
                 return Finished(outcome: outcome(.failed(PairFailure(
@@ -239,20 +260,23 @@ public struct Executor: Sendable {
                 recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
                 let result: PairOutcome.Result = have.isEmpty
                     ? (replacing ? .replaced : .created) : .completed(adopted: have.count, created: made.count)
-                return Finished(outcome: outcome(result, records, drift: adoptedDrift), recording: recording(address, recorded, records))
+                return Finished(outcome: outcome(result, records, drift: adoptedDrift),
+                                recording: recording(address, recorded, records))
             case .refused(let error) where have.isEmpty:
                 // The API refused it and nothing exists: drop the journal entry.
                 try? await writer.put(address, nil)
                 return Finished(outcome: outcome(.failed(PairFailure(error.description, error: error))))
             case .refused(let error):
-                return Finished(outcome: outcome(.failed(PairFailure("found \(have.count) of its connections but could not "
-                    + "create the rest: \(error); it stays pending", error: error))))
+                let failure = PairFailure("found \(have.count) of its connections but could not create the rest: \(error); "
+                    + "it stays pending", error: error)
+                return Finished(outcome: outcome(.failed(failure)))
             case .uncertain:
                 mustLook = true
             }
         }
-        return Finished(outcome: outcome(.failed(PairFailure("no attempt ended with a clear answer; it stays pending and "
-            + "the next apply looks for its connections"))))
+        let failure = PairFailure("no attempt ended with a clear answer; it stays pending and the next apply looks for its "
+            + "connections")
+        return Finished(outcome: outcome(.failed(failure)))
     }
 
     enum CreateResult {
@@ -329,24 +353,25 @@ public struct Executor: Sendable {
 
     /// Records the pair as created; returns a failure message when the state could not be written.
     func record(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) async -> String? {
-        await recording(address, pair, records).value
+        do {
+            try await writer.put(address, .created(pair, connections: records))
+            return nil
+        } catch {
+            return Self.unrecorded(records, error)
+        }
     }
 
     /// Starts recording the pair as created, without waiting: the task ends with a failure message
     /// when the state could not be written. A run cut short before it is on disk leaves the pair
     /// pending, and the next apply adopts its connections by name.
     func recording(_ address: PairAddress, _ pair: DesiredPair, _ records: [ConnectionRecord]) -> Task<String?, Never> {
-        let writer = self.writer
-        return Task {
-            do {
-                try await writer.put(address, .created(pair, connections: records))
-                return nil
-            } catch {
-                let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")
-                return "created (ids \(ids)) but the state could not be written: \(error); the pair stays pending in the "
-                    + "state on disk and the next apply adopts it"
-            }
-        }
+        Task { await record(address, pair, records) }
+    }
+
+    static func unrecorded(_ records: [ConnectionRecord], _ error: StateError) -> String {
+        let ids = records.compactMap { $0.id?.rawValue }.joined(separator: ", ")
+        return "created (ids \(ids)) but the state could not be written: \(error); the pair stays pending in the state "
+            + "on disk and the next apply adopts it"
     }
 
     /// Records in the order of the expected connections (by IP).

@@ -233,14 +233,16 @@ struct BenchmarkRun {
         return count
     }
 
-    /// 1,000 pairs against the in-process emulator with 50 ms added latency, at parallelism 1, 4, 16.
+    /// 1,000 pairs against the in-process emulator with 50 ms latency, at parallelism 1, 4, 16, each
+    /// beside the machine's floor: as many bare-socket calls with the same latency (``LoopbackFloor``).
     func applyThroughput() async throws {
         let n = 1000, latency = 0.05
         let (yaml, _) = try Estates.generate(pairs: n, in: dir.appendingPathComponent("apply"), withState: false)
         let loaded = try DesiredStateLoader().load(path: yaml)
         guard let desired = loaded.state else { fail("invalid estate") }
-        print("\n| apply, \(n) pairs, \(Int(latency * 1000)) ms latency | pairs/s | ideal (parallelism ÷ latency) | ratio |")
-        print("|---|---:|---:|---:|")
+        print("\n| apply, \(n) pairs, \(Int(latency * 1000)) ms latency | pairs/s | ideal (parallelism ÷ latency) | ratio "
+            + "| machine floor (bare sockets) | apply ÷ floor |")
+        print("|---|---:|---:|---:|---:|---:|")
         for parallelism in [1, 4, 16] {
             let (ak, sk) = EmulatorConfiguration.randomCredentials()
             let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk, latency: .milliseconds(Int(latency * 1000)))))
@@ -259,7 +261,9 @@ struct BenchmarkRun {
             let report = await executor.run(plan)
             guard report.failed == 0 else { fail("apply failed: \(report.outcomes.first { !$0.succeeded }?.summary ?? "")") }
             let rate = Double(n) / report.seconds, ideal = Double(parallelism) / latency
-            print(String(format: "| parallelism %d | %.1f | %.0f | %.1f%% |", parallelism, rate, ideal, rate / ideal * 100))
+            let floor = try LoopbackFloor.rate(calls: n, parallelism: parallelism, latency: latency)
+            print(String(format: "| parallelism %d | %.1f | %.0f | %.1f%% | %.1f (%.1f%%) | %.1f%% |", parallelism, rate, ideal,
+                         rate / ideal * 100, floor, floor / ideal * 100, rate / floor * 100))
         }
     }
 }

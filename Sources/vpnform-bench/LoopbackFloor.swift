@@ -13,14 +13,16 @@ enum LoopbackFloor {
     static func rate(calls: Int, parallelism: Int, latency: Double) throws -> Double {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw FloorError("socket") }
+        // Closing it ends the accept thread.
         defer { close(listener) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 128) == 0
-                && getsockname(listener, $0, &length) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 128) == 0 && getsockname(listener, $0, &length) == 0
+            }
         }
         guard bound else { throw FloorError("bind") }
         let request = Array("POST /floor HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1500\r\n\r\n".utf8)
@@ -58,10 +60,13 @@ enum LoopbackFloor {
                 defer { done.leave() }
                 while next.take() <= calls {
                     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    guard fd >= 0 else { return }
                     var to = port, yes: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
                     _ = withUnsafePointer(to: &to) { p in
-                        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                        p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
                     }
                     _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                     var buffer = [UInt8](repeating: 0, count: 4096)

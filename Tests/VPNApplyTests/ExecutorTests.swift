@@ -128,7 +128,8 @@ import VPNForm
         let (report, state) = try await rig.run(parallelism: 1, stopAfter: 10)
         #expect(report.outcomes.filter { $0.result == .created }.count == 5)
         #expect(report.outcomes.filter { $0.result == .skipped }.count == 15)
-        #expect(state.pairs.count == 5 && state.pairs.values.allSatisfy { $0.status == .created }, "\(state.pairs.keys.sorted())")
+        #expect(state.pairs.count == 5 && state.pairs.values.allSatisfy { $0.status == .created },
+                "\(state.pairs.keys.sorted())")
         #expect(rig.emulator.connections().count == state.pairs.values.reduce(0) { $0 + $1.connections.count })
     }
 

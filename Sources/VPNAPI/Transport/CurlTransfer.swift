@@ -120,9 +120,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// Read as bytes: it runs for every header of every answer.
     private func receivedHeader(_ line: UnsafeRawBufferPointer) {
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-        let bytes = line.bindMemory(to: UInt8.self)
-        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return }
-        let text = bytes[first...last]
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else {
+            return
+        }
+        let text = line[first...last]
         if text.starts(with: "HTTP/".utf8) {
             responseHeaders = [:]
             return

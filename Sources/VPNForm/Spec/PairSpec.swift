@@ -255,8 +255,8 @@ struct CanonicalObject {
     }
 
     mutating func finish() -> [UInt8] {
-        w.raw("}")
-        return w.bytes
+        close()
+        return bytes
     }
 }
 

@@ -36,7 +36,8 @@ public struct StateStore: Sendable {
             // A first apply killed before its first compaction leaves only a journal.
             let journal = StateJournal(statePath: path)
             guard let entries = try journal.contents() else { return (StateFile.empty(), nil) }
-            return (try StateJournal.replay(entries, onto: StateFile.empty(), path: journal.path), entries)
+            let state = try StateJournal.replay(entries, onto: StateFile.empty(), path: journal.path)
+            return (state, keepingBytes ? entries : nil)
         }
         if kind.isSymlink { throw .unreadable(path: path, reason: "it is a symbolic link; vpnform replaces state files atomically and will not follow links") }
         if kind.isDirectory { throw .unreadable(path: path, reason: "it is a directory") }
