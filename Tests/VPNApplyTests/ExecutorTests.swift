@@ -133,6 +133,42 @@ import VPNForm
         #expect(rig.emulator.connections().count == state.pairs.values.reduce(0) { $0 + $1.connections.count })
     }
 
+    /// Holds each batch-create until `expected` are waiting at once (or a second has passed), and
+    /// remembers the most it saw waiting together.
+    struct GatheringTransport: HTTPTransport {
+        let inner: InProcessTransport
+        let expected: Int
+        let waiting = Locked(0)
+        let most = Locked(0)
+
+        func send(_ request: HTTPRequestMessage) async throws(TransportFailure) -> HTTPResponseMessage {
+            guard request.url.path.hasSuffix("/batch-create") else { return try await inner.send(request) }
+            let now = waiting.withLock { $0 += 1; return $0 }
+            most.withLock { $0 = max($0, now) }
+            for _ in 0..<100 where waiting.withLock({ $0 }) < expected {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            defer { waiting.withLock { $0 -= 1 } }
+            return try await inner.send(request)
+        }
+    }
+
+    @Test("every worker has a pair: four pairs at parallelism 4 are all in flight at once")
+    func noClaimAheadAtTheEnd() async throws {
+        let rig = try Self.rig(pairs: 4)
+        let gathering = GatheringTransport(inner: InProcessTransport(emulator: rig.emulator), expected: 4)
+        let client = try VPNClient(configuration: rig.client.configuration, transport: gathering,
+                                   environment: VPNClient.Environment(sleep: { _ in }))
+        let plan = Planner.plan(desired: rig.desired, state: .empty())
+        guard case .success(let (psks, _)) = PSKResolver.resolve(work: plan.entries, desired: rig.desired, environment: [:],
+                                                               throwaway: true) else { throw CancellationError() }
+        let writer = StateWriter(store: rig.store, state: .empty(), stateFileExists: false)
+        let report = await Executor(client: client, desired: rig.desired, psks: psks, writer: writer,
+                                    options: .init(parallelism: 4)).run(plan)
+        #expect(report.outcomes.count == 4 && report.failed == 0)
+        #expect(gathering.most.withLock { $0 } == 4, "a worker held a second pair while another had none")
+    }
+
     @Test("a partial find (one of two connections) is adopted and only the missing one is created")
     func partial() async throws {
         let rig = try Self.rig(pairs: 1)
