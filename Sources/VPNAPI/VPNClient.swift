@@ -107,8 +107,10 @@ public struct VPNClient: Sendable {
 
     /// `POST /v5/{project_id}/vpn-connections/batch-create`: creates the one or two connections of a pair.
     /// - Throws: ``VPNAPIError``; ``VPNAPIError/outcomeUnknown(_:)`` when the answer was lost.
-    public func batchCreate(_ request: BatchCreateRequest) async throws(VPNAPIError) -> BatchCreateResponse {
-        let body = Self.encode(request)
+    /// - Parameter encoded: `request` already encoded with ``encode(_:)`` (made ready ahead).
+    public func batchCreate(_ request: BatchCreateRequest, encoded: [UInt8]? = nil) async throws(VPNAPIError)
+        -> BatchCreateResponse {
+        let body = encoded ?? Self.encode(request)
         let response = try await send("POST", "\(projectPath)/vpn-connections/batch-create", body: body,
                                       traceBody: environment.trace == nil ? nil : Self.redactedBody(request), idempotent: false)
         return try decode(BatchCreateResponse.self, response)
@@ -301,7 +303,8 @@ public struct VPNClient: Sendable {
         return e
     }()
 
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+    /// The JSON body of a request.
+    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         // Encoding these plain models cannot fail.
         (try? [UInt8](encoder.encode(value))) ?? []
     }

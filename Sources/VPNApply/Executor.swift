@@ -99,22 +99,24 @@ public struct Executor: Sendable {
                 group.addTask {
                     // The next pair, claimed early so that its journal entry is written while this
                     // pair's call is in flight.
-                    var ahead: (Int, Task<Void, any Error>?)?
-                    while case let (i, journalled)? = ahead ?? claim().map({ ($0, nil) }) {
+                    var ahead: (Int, Prepared?)?
+                    while case let (i, prepared)? = ahead ?? claim().map({ ($0, nil) }) {
                         ahead = nil
                         let entry = work[i]
                         let rejected = client.credentialsGate.rejected != nil
                         if rejected || shouldStop() {
                             if !rejected { stopped.withLock { $0 = true } }
-                            if let journalled { await unjournal(entry, journalled) }
+                            if let prepared { await unjournal(entry, prepared.journalled) }
                             report(PairOutcome(address: entry.address, result: .skipped, connections: [], seconds: 0))
                             continue
                         }
-                        if let j = claimAhead() { ahead = (j, journalAhead(work[j], stopping: shouldStop)) }
+                        if let j = claimAhead() {
+                            ahead = (j, prepare(work[j], model: index[work[j].address], stopping: shouldStop))
+                        }
                         let pairClient = client.reportingRetries { retrying(entry.address, $0) }
                         let worker = Executor(client: pairClient, desired: desired, psks: psks, writer: writer,
                                               options: options, live: live)
-                        let finished = await worker.process(entry, model: index[entry.address], journalled: journalled)
+                        let finished = await worker.process(entry, model: index[entry.address], prepared: prepared)
                         if let recording = finished.recording {
                             // The next pair starts while this one's record is written; its outcome
                             // counts once the record is on disk.
@@ -148,14 +150,24 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Writes the `pending` entry of a pair that is to be created, ahead of its turn; `nil` for
-    /// other actions and when nothing more starts. Not for `recover`: its pending entry on disk
-    /// holds the names an earlier run may have created, which its look must find first.
-    func journalAhead(_ entry: PlanEntry, stopping: () -> Bool) -> Task<Void, any Error>? {
-        guard entry.action == .create, let pair = entry.desired, psks[entry.address] != nil,
+    /// A pair to create, made ready while the call before it is in flight.
+    struct Prepared: Sendable {
+        /// Its `pending` entry being written.
+        var journalled: Task<Void, any Error>
+        /// Its batch-create body (every connection) being encoded.
+        var body: Task<[UInt8], Never>
+    }
+
+    /// Writes the `pending` entry of a pair that is to be created, ahead of its turn, and encodes
+    /// its request; `nil` for other actions and when nothing more starts. Not for `recover`: its
+    /// pending entry on disk holds the names an earlier run may have created, which its look must
+    /// find first.
+    func prepare(_ entry: PlanEntry, model: (Gateway, Connection)?, stopping: () -> Bool) -> Prepared? {
+        guard entry.action == .create, let pair = entry.desired, let psk = psks[entry.address], let (gateway, connection) = model,
               client.credentialsGate.rejected == nil, !stopping() else { return nil }
         let writer = self.writer
-        return Task { try await writer.put(entry.address, .pending(pair)) }
+        return Prepared(journalled: Task { try await writer.put(entry.address, .pending(pair)) },
+                        body: Task { VPNClient.encode(BatchCreateRequest(gateway: gateway, connection: connection, psk: psk)) })
     }
 
     /// Puts back what the state held before an entry written ahead, for a pair that did not start.
@@ -164,10 +176,9 @@ public struct Executor: Sendable {
         try? await writer.put(entry.address, entry.current)
     }
 
-    /// One pair, from its journal entry to `created` (or a clean failure). `journalled`: its
-    /// `pending` entry, written ahead (``journalAhead(_:stopping:)``), for the first attempt to wait for.
-    func process(_ entry: PlanEntry, model: (Gateway, Connection)?, journalled: Task<Void, any Error>? = nil) async
-        -> Finished {
+    /// One pair, from its journal entry to `created` (or a clean failure). `prepared`: its pending
+    /// entry and request made ready ahead (``prepare(_:model:stopping:)``), for the first attempt.
+    func process(_ entry: PlanEntry, model: (Gateway, Connection)?, prepared: Prepared? = nil) async -> Finished {
         let started = Date()
         func outcome(_ result: PairOutcome.Result, _ connections: [ConnectionRecord] = [], drift: [AttributeChange] = [])
             -> PairOutcome {
@@ -180,7 +191,7 @@ public struct Executor: Sendable {
         case .update: return Finished(outcome: await update(entry, model: model, started: started))
         default: break
         }
-        var journalled = journalled
+        var journalled = prepared?.journalled, body = prepared?.body
         // Before its own pending entry would have been written: undo the one written ahead.
         func failed(_ failure: PairFailure) async -> Finished {
             if let ahead = journalled { await unjournal(entry, ahead) }
@@ -253,7 +264,9 @@ public struct Executor: Sendable {
                 return Finished(outcome: outcome(.failed(PairFailure(
                     "could not record the pair before creating it: \(error); nothing was sent"))))
             }
-            switch await create(gateway, connection, psk, indices: missing == all ? nil : missing) {
+            let encoded = missing == all ? await body?.value : nil
+            body = nil
+            switch await create(gateway, connection, psk, indices: missing == all ? nil : missing, encoded: encoded) {
             case .created(let made):
                 let records = mergeInOrder(pair.connections, have + made)
                 var recorded = pair
@@ -285,10 +298,12 @@ public struct Executor: Sendable {
         case uncertain
     }
 
-    func create(_ gateway: Gateway, _ connection: Connection, _ psk: Secret, indices: [Int]?) async -> CreateResult {
+    /// `encoded`: the request's body, encoded ahead.
+    func create(_ gateway: Gateway, _ connection: Connection, _ psk: Secret, indices: [Int]?, encoded: [UInt8]? = nil) async
+        -> CreateResult {
         let request = BatchCreateRequest(gateway: gateway, connection: connection, psk: psk, indices: indices)
         do {
-            let response = try await client.batchCreate(request)
+            let response = try await client.batchCreate(request, encoded: encoded)
             let records = response.vpnConnections.map {
                 ConnectionRecord(id: ConnectionID($0.id), name: $0.name ?? "", vgwIP: $0.vgwIP ?? "", createdAt: $0.createdAt)
             }
