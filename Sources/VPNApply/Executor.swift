@@ -68,7 +68,8 @@ public struct Executor: Sendable {
     ) async -> ApplyReport {
         let started = Date()
         let work = plan.entries.filter(\.makesCalls)
-        let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } }, uniquingKeysWith: { a, _ in a })
+        let index = Dictionary(desired.gateways.flatMap { g in g.connections.map { (g.address(of: $0), (g, $0)) } },
+                               uniquingKeysWith: { a, _ in a })
         let next = Locked(0)
         let results = Locked<[PairOutcome]>([])
         let stopped = Locked(false)
@@ -132,8 +133,9 @@ public struct Executor: Sendable {
         for task in settling.withLock({ $0 }) { await task.value }
         var stateError: StateError?
         do { try await writer.finish() } catch { stateError = error }
-        return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 }, seconds: Date().timeIntervalSince(started),
-                           stateError: stateError, stoppedBy: client.credentialsGate.rejected)
+        return ApplyReport(outcomes: results.withLock { $0 }, interrupted: stopped.withLock { $0 },
+                           seconds: Date().timeIntervalSince(started), stateError: stateError,
+                           stoppedBy: client.credentialsGate.rejected)
     }
 
     /// A pair's outcome, which holds once its `recording` (the state write of its result, if
@@ -163,11 +165,13 @@ public struct Executor: Sendable {
     /// pending entry on disk holds the names an earlier run may have created, which its look must
     /// find first.
     func prepare(_ entry: PlanEntry, model: (Gateway, Connection)?, stopping: () -> Bool) -> Prepared? {
-        guard entry.action == .create, let pair = entry.desired, let psk = psks[entry.address], let (gateway, connection) = model,
-              client.credentialsGate.rejected == nil, !stopping() else { return nil }
+        guard entry.action == .create, let pair = entry.desired, let psk = psks[entry.address],
+              let (gateway, connection) = model, client.credentialsGate.rejected == nil, !stopping() else { return nil }
         let writer = self.writer
         return Prepared(journalled: Task { try await writer.put(entry.address, .pending(pair)) },
-                        body: Task { VPNClient.encode(BatchCreateRequest(gateway: gateway, connection: connection, psk: psk)) })
+                        body: Task {
+                            VPNClient.encode(BatchCreateRequest(gateway: gateway, connection: connection, psk: psk))
+                        })
     }
 
     /// Puts back what the state held before an entry written ahead, for a pair that did not start.
@@ -227,7 +231,8 @@ public struct Executor: Sendable {
             if mustLook {
                 let found: [LiveConnection?]
                 do {
-                    found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames, useLive: useLive)
+                    found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames,
+                                           useLive: useLive)
                 } catch .nameTaken(let detail) {
                     return await failed(PairFailure(detail))
                 } catch {
@@ -280,15 +285,15 @@ public struct Executor: Sendable {
                 try? await writer.put(address, nil)
                 return Finished(outcome: outcome(.failed(PairFailure(error.description, error: error))))
             case .refused(let error):
-                let failure = PairFailure("found \(have.count) of its connections but could not create the rest: \(error); "
-                    + "it stays pending", error: error)
+                let failure = PairFailure("found \(have.count) of its connections but could not create the rest: "
+                    + "\(error); it stays pending", error: error)
                 return Finished(outcome: outcome(.failed(failure)))
             case .uncertain:
                 mustLook = true
             }
         }
-        let failure = PairFailure("no attempt ended with a clear answer; it stays pending and the next apply looks for its "
-            + "connections")
+        let failure = PairFailure("no attempt ended with a clear answer; it stays pending and the next apply looks "
+            + "for its connections")
         return Finished(outcome: outcome(.failed(failure)))
     }
 
@@ -299,8 +304,8 @@ public struct Executor: Sendable {
     }
 
     /// `encoded`: the request's body, encoded ahead.
-    func create(_ gateway: Gateway, _ connection: Connection, _ psk: Secret, indices: [Int]?, encoded: [UInt8]? = nil) async
-        -> CreateResult {
+    func create(_ gateway: Gateway, _ connection: Connection, _ psk: Secret, indices: [Int]?,
+                encoded: [UInt8]? = nil) async -> CreateResult {
         let request = BatchCreateRequest(gateway: gateway, connection: connection, psk: psk, indices: indices)
         do {
             let response = try await client.batchCreate(request, encoded: encoded)
