@@ -19,15 +19,7 @@ import Testing
         let emulator = try EmulatorProcess(arguments: ["--latency", "150"], dataFile: ws.url("emulator.json"),
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
-        let apply = Process()
-        apply.executableURL = BinaryRunner.executable
-        apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2", "--quiet"]
-        apply.currentDirectoryURL = ws.url
-        apply.environment = ProcessInfo.processInfo.environment.merging(emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }) { $1 }
-        let err = Pipe()
-        apply.standardError = err
-        apply.standardOutput = FileHandle.nullDevice
-        try apply.run()
+        let (apply, err) = try Self.startApply(in: ws, against: emulator)
         Thread.sleep(forTimeInterval: 1.0)
         kill(apply.processIdentifier, SIGINT)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -44,6 +36,24 @@ import Testing
     }
 }
 
+extension InterruptTests {
+    /// `apply vpn.yaml` against the emulator at parallelism 2, running; its standard error in the pipe.
+    static func startApply(in ws: Scratch, against emulator: EmulatorProcess) throws -> (Process, Pipe) {
+        let apply = Process()
+        apply.executableURL = BinaryRunner.executable
+        apply.arguments = ["apply", "-f", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2",
+                           "--quiet"]
+        apply.currentDirectoryURL = ws.url
+        apply.environment = ProcessInfo.processInfo.environment
+            .merging(emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }) { $1 }
+        let err = Pipe()
+        apply.standardError = err
+        apply.standardOutput = FileHandle.nullDevice
+        try apply.run()
+        return (apply, err)
+    }
+}
+
 /// A second SIGINT stops at once, and says which pairs it leaves pending.
 @Suite struct SecondInterruptTests {
     @Test("a second SIGINT exits 130 at once, naming the pairs left pending; the next apply recovers them")
@@ -54,16 +64,7 @@ import Testing
                                            gatewaysFrom: ws.url("vpn.yaml"))
         defer { emulator.stop() }
         let env = emulator.clientEnvironment.merging(ApplyEndToEndTests.psks) { $1 }
-        let apply = Process()
-        apply.executableURL = BinaryRunner.executable
-        apply.arguments = ["apply", "vpn.yaml", "--endpoint", emulator.endpoint, "--auto-approve", "--parallelism", "2",
-                           "--quiet"]
-        apply.currentDirectoryURL = ws.url
-        apply.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let err = Pipe()
-        apply.standardError = err
-        apply.standardOutput = FileHandle.nullDevice
-        try apply.run()
+        let (apply, err) = try InterruptTests.startApply(in: ws, against: emulator)
         // apply first reads the gateways and their connections (two calls of 1.5 s), then creates.
         Thread.sleep(forTimeInterval: 3.8)
         kill(apply.processIdentifier, SIGINT)

@@ -25,13 +25,19 @@ import VPNEmulator
                                                          retrying: { notice in retried?.all.withLock { $0.append(notice) } }))
     }
 
+    /// An emulator serving https with `ca`'s server certificate, and its throwaway credentials.
+    static func httpsEmulator(_ ca: TestCA) throws -> (EmulatorServer, String, Secret) {
+        let (ak, sk) = EmulatorConfiguration.randomCredentials()
+        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)),
+                                        options: .init(tls: (ca.serverCertificate, ca.serverKey)))
+        return (server, ak, sk)
+    }
+
     @Test("https round trip against the emulator with a test CA: create, list, show")
     func httpsRoundTrip() async throws {
         let ca = try TestCA.make()
         defer { ca.remove() }
-        let (ak, sk) = EmulatorConfiguration.randomCredentials()
-        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)),
-                                        options: .init(tls: (ca.serverCertificate, ca.serverKey)))
+        let (server, ak, sk) = try Self.httpsEmulator(ca)
         defer { server.stop() }
         #expect(server.baseURL.scheme == "https")
         let client = try Self.client(server.baseURL, ak, sk, transport: TransportConfiguration(caBundle: ca.caCertificate))
@@ -48,9 +54,7 @@ import VPNEmulator
         let ca = try TestCA.make()
         let other = try TestCA.make(name: "some other CA", serverCertificate: false)
         defer { ca.remove(); other.remove() }
-        let (ak, sk) = EmulatorConfiguration.randomCredentials()
-        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)),
-                                        options: .init(tls: (ca.serverCertificate, ca.serverKey)))
+        let (server, ak, sk) = try Self.httpsEmulator(ca)
         defer { server.stop() }
         let retried = Notices()
         let client = try Self.client(server.baseURL, ak, sk, transport: TransportConfiguration(caBundle: other.caCertificate), retried: retried)
@@ -71,9 +75,7 @@ import VPNEmulator
     func verificationOnByDefault() async throws {
         let ca = try TestCA.make()
         defer { ca.remove() }
-        let (ak, sk) = EmulatorConfiguration.randomCredentials()
-        let server = try EmulatorServer(emulator: VPNEmulator(configuration: EmulatorConfiguration(accessKey: ak, secretKey: sk)),
-                                        options: .init(tls: (ca.serverCertificate, ca.serverKey)))
+        let (server, ak, sk) = try Self.httpsEmulator(ca)
         defer { server.stop() }
         await #expect { _ = try await Self.client(server.baseURL, ak, sk).listConnections(vgwID: Self.gateway) } throws: { error in
             guard case .notSent(.tls) = error as? VPNAPIError else { return false }
