@@ -1,5 +1,3 @@
-import CYAML
-
 /// Turns libyaml events into ``YAMLNode`` trees.
 ///
 /// Open collections live on an explicit stack whose frames are mutated in place
@@ -68,64 +66,67 @@ struct Composer {
         stopped = true
     }
 
+    /// Whether the next node starts an item of the streamed list.
+    var awaitsStreamedItem: Bool { streamFrame != nil && stack.count - 1 == streamFrame && !stopped }
+
+    /// The depth of the collections open now.
+    var depth: Int { stack.count }
+
     /// Takes one event.
     /// - Returns: An item of the streamed list, when this event completed one.
-    mutating func consume(_ event: yaml_event_t) -> YAMLNode? {
+    mutating func consume(_ event: ReaderEvent) -> YAMLNode? {
         take(event)
         let item = streamedItem
         streamedItem = nil
         return stopped ? nil : item
     }
 
-    private mutating func take(_ event: yaml_event_t) {
-        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-        switch event.type {
-        case YAML_DOCUMENT_START_EVENT:
+    private mutating func take(_ event: ReaderEvent) {
+        let mark = event.mark
+        switch event.kind {
+        case .documentStart:
             documents += 1
             if documents == 2 {
                 issues.append(YAMLIssue(.multipleDocuments, at: mark, "the file holds more than one YAML document; only the first is read"))
             }
-        case YAML_SCALAR_EVENT:
+        case .scalar:
             guard documents == 1 else { return }
-            let s = event.data.scalar
-            let utf8 = UnsafeBufferPointer(start: s.value, count: s.length)
-            let text = String(decoding: utf8, as: UTF8.self)
-            let tag = s.tag == nil ? nil : coreTag(s.tag, at: mark, expected: Self.scalarTags)
+            let utf8 = event.value
+            let text = String(utf8)
+            let tag = event.tag == nil ? nil : coreTag(event.tag, at: mark, expected: Self.scalarTags)
             let scalar = YAMLScalar(
                 text: text,
                 utf8: utf8,
-                plain: s.style == YAML_PLAIN_SCALAR_STYLE,
+                plain: event.isPlain,
                 tag: tag.flatMap(YAMLScalar.CoreTag.init(rawValue:))
             )
             let node = YAMLNode(.scalar(scalar), at: mark)
-            if let a = s.anchor { anchors[String(cString: a)] = (node, 1) }
-            let isMergeKey = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil && s.length == 2 && text == "<<"
+            if let a = event.anchor { anchors[String(a)] = (node, 1) }
+            let isMergeKey = event.isPlain && event.tag == nil && utf8.count == 2 && text == "<<"
             add(node, size: 1, isMergeKey: isMergeKey)
-        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+        case .sequenceStart, .mappingStart:
             guard documents == 1 else { return }
-            let isMapping = event.type == YAML_MAPPING_START_EVENT
-            let anchorPtr = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-            let tagPtr = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
-            if tagPtr != nil { _ = coreTag(tagPtr, at: mark, expected: isMapping ? ["map"] : ["seq"]) }
+            let isMapping = event.kind == .mappingStart
+            if event.tag != nil { _ = coreTag(event.tag, at: mark, expected: isMapping ? ["map"] : ["seq"]) }
             guard stack.count < maxDepth else {
                 fail(YAMLIssue(.tooDeep, at: mark, "collections nest deeper than \(maxDepth) levels"))
                 return
             }
-            if !isMapping, anchorPtr == nil, startsStreamedList() {
+            if !isMapping, event.anchor == nil, startsStreamedList() {
                 streamed = true
                 streamFrame = stack.count
             }
-            stack.append(Frame(isMapping: isMapping, mark: mark, anchor: anchorPtr.map { String(cString: $0) }))
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            stack.append(Frame(isMapping: isMapping, mark: mark, anchor: event.anchor.map(String.init)))
+        case .sequenceEnd, .mappingEnd:
             guard documents == 1, var frame = stack.popLast() else { return }
             if stack.count == streamFrame { streamFrame = nil }
             if frame.isMapping { applyMerges(&frame) }
             let node = YAMLNode(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), at: frame.mark)
             if let a = frame.anchor { anchors[a] = (node, frame.size) }
             add(node, size: frame.size)
-        case YAML_ALIAS_EVENT:
+        case .alias:
             guard documents == 1 else { return }
-            let name = String(cString: event.data.alias.anchor)
+            let name = String(event.value)
             guard let (node, size) = anchors[name] else {
                 issues.append(YAMLIssue(.undefinedAlias, at: mark, "undefined alias *\(name): no anchor of that name is defined before it"))
                 add(YAMLNode(.scalar(YAMLScalar(text: "", plain: true)), at: mark), size: 1)
@@ -141,7 +142,7 @@ struct Composer {
             var copy = node
             copy.mark = mark
             add(copy, size: size)
-        default:
+        case .other:
             break
         }
     }
@@ -235,9 +236,9 @@ struct Composer {
     }
 
     /// Checks an explicit tag; returns the core-schema short name (`str`, `int`, …) or `nil` for no tag.
-    private mutating func coreTag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: Mark, expected: Set<String>) -> String? {
-        guard let pointer else { return nil }
-        let tag = String(cString: pointer)
+    private mutating func coreTag(_ bytes: UnsafeBufferPointer<UInt8>?, at mark: Mark, expected: Set<String>) -> String? {
+        guard let bytes else { return nil }
+        let tag = String(bytes)
         if tag == "!" { return nil }
         let prefix = "tag:yaml.org,2002:"
         if tag.hasPrefix(prefix), expected.contains(String(tag.dropFirst(prefix.count))) {

@@ -26,7 +26,7 @@ public struct YAMLReader: Sendable {
     /// - Returns: The composed document and every issue found. Never throws: syntax errors
     ///   come back as fatal issues with libyaml's location.
     public func read(_ bytes: [UInt8]) -> YAMLDocument {
-        read(bytes, streamingItemsOf: nil) { _, _ in }
+        read(bytes, streamingItemsOf: nil) { _, _ in false }
     }
 
     /// Reads one YAML document from UTF-8 bytes, handing out the items of one top-level list as
@@ -46,6 +46,29 @@ public struct YAMLReader: Sendable {
     ///   the list's node in it is empty because its items were handed out.
     public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
                      to consume: (YAMLNode, Int) -> Void) -> YAMLDocument {
+        read(bytes, streamingItemsOf: key) { item, index in
+            guard case .composed(let node) = item else { return false }
+            consume(node, index)
+            return true
+        }
+    }
+
+    /// Reads one YAML document from UTF-8 bytes as ``read(_:streamingItemsOf:to:)`` does, but
+    /// offers each streamed item first as it was read, without a tree.
+    ///
+    /// An item whose reading in place is the same as its composing (no anchor, alias, tag or
+    /// merge key, no keys that could be duplicates: see ``YAMLStreamedItem``) is offered as
+    /// ``YAMLStreamedItem/recorded(_:)``. When `consume` declines it (returns `false`), or for any
+    /// other item, the item is composed as usual, its issues are the document's, and it is offered
+    /// as ``YAMLStreamedItem/composed(_:)``, whose answer is ignored.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - key: The top-level key whose list is streamed; `nil` streams nothing.
+    ///   - consume: Called with each item and its index in the list; returns whether it took it.
+    /// - Returns: The composed document, as ``read(_:streamingItemsOf:to:)`` returns it.
+    public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
+                     offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
         if bytes.count > maxBytes {
             let mib = maxBytes >> 20
             return YAMLDocument(root: nil, issues: [
@@ -56,7 +79,15 @@ public struct YAMLReader: Sendable {
             return YAMLDocument(root: nil, issues: [issue])
         }
         var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key)
+        var recorder = ItemRecorder()
         var streamedCount = 0
+        /// Composes the recorded item (or the part of it read before a syntax error) and hands it out.
+        func compose(_ recorder: ItemRecorder) {
+            recorder.replay { event in
+                guard !composer.stopped, let item = composer.consume(event) else { return }
+                _ = consume(.composed(item), streamedCount)
+            }
+        }
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -70,13 +101,24 @@ public struct YAMLReader: Sendable {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(parser, &event) == 1 else {
+                    // The issues of the part of an item already read come before the syntax error.
+                    if recorder.isRecording { compose(recorder) }
                     composer.fail(Self.syntaxIssue(parser.pointee))
                     return
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return }
-                if let item = composer.consume(event) {
-                    consume(item, streamedCount)
+                let e = ReaderEvent(event)
+                if !recorder.isRecording, e.startsNode, composer.awaitsStreamedItem {
+                    recorder.begin(depthLeft: maxDepth - composer.depth)
+                }
+                if recorder.isRecording {
+                    guard recorder.record(e) else { continue }
+                    let taken = recorder.isPlain && recorder.withRoot { consume(.recorded($0), streamedCount) }
+                    if !taken { compose(recorder) }
+                    streamedCount += 1
+                } else if let item = composer.consume(e) {
+                    _ = consume(.composed(item), streamedCount)
                     streamedCount += 1
                 }
                 if composer.stopped { return }
@@ -107,4 +149,12 @@ public struct YAMLReader: Sendable {
         }
         return nil
     }
+}
+
+/// An item of the streamed list, as ``YAMLReader/read(_:streamingItemsOf:offering:)`` offers it.
+public enum YAMLStreamedItem {
+    /// A plain item read in place from its events, valid only during the call.
+    case recorded(YAMLRecordedNode)
+    /// An item composed as a tree: anchors, aliases, merges and tags applied, its issues reported.
+    case composed(YAMLNode)
 }

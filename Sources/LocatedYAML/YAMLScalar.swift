@@ -25,6 +25,7 @@ public struct YAMLScalar: Sendable, Equatable {
 
     /// Creates a scalar from the bytes libyaml delivered, resolving its type from them (`text` is
     /// those bytes as a string): the same as ``init(text:plain:tag:)`` without a second pass.
+    @usableFromInline
     init(text: String, utf8: UnsafeBufferPointer<UInt8>, plain: Bool, tag: CoreTag?) {
         self.text = text
         switch tag {

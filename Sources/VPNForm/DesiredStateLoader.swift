@@ -79,7 +79,7 @@ public struct DesiredStateLoader: Sendable {
         }
         // Each gateway is decoded as soon as it is read, so the YAML tree never holds the whole file.
         var decoder = DesiredStateDecoder(file: file)
-        let document = reader.read(bytes, streamingItemsOf: "gateways") { decoder.decodeStreamed(gateway: $0, at: $1) }
+        let document = reader.read(bytes, streamingItemsOf: "gateways") { decoder.decode(streamed: $0, at: $1) }
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
             return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: bytes)

@@ -15,19 +15,20 @@ struct DesiredStateDecoder {
 
     init(file: String) { d = NodeDecoder(file: file) }
 
-    static let topKeys = ["version", "project_id", "region", "endpoint", "defaults", "gateways", "moved"]
-    static let gatewayKeys = ["name", "id", "ips", "connections", "prevent_destroy"]
-    static let fieldKeys = AttributeTable.defaultsKeys
-    static let connectionKeys = AttributeTable.connectionKeys
-    static let moveKeys = ["from", "to"]
-    static let ikeKeys = ["ike_version", "phase1_negotiation_mode", "authentication_algorithm", "encryption_algorithm",
-                          "dh_group", "authentication_method", "lifetime_seconds", "local_id_type", "local_id",
-                          "peer_id_type", "peer_id", "dpd"]
-    static let dpdKeys = ["timeout", "interval", "msg"]
-    static let ipsecKeys = ["authentication_algorithm", "encryption_algorithm", "pfs", "transform_protocol",
-                            "lifetime_seconds", "encapsulation_mode"]
-    static let tunnelKeys = AttributeTable.tunnelKeys
-    static let ruleKeys = ["source", "destination"]
+    static let topKeys = KeySet(["version", "project_id", "region", "endpoint", "defaults", "gateways", "moved"])
+    static let gatewayKeys = KeySet(["name", "id", "ips", "connections", "prevent_destroy"])
+    static let fieldKeys = KeySet(AttributeTable.defaultsKeys)
+    static let connectionKeys = KeySet(AttributeTable.connectionKeys)
+    static let moveKeys = KeySet(["from", "to"])
+    static let ikeKeys = KeySet(["ike_version", "phase1_negotiation_mode", "authentication_algorithm",
+                                 "encryption_algorithm", "dh_group", "authentication_method", "lifetime_seconds",
+                                 "local_id_type", "local_id", "peer_id_type", "peer_id", "dpd"])
+    static let dpdKeys = KeySet(["timeout", "interval", "msg"])
+    static let ipsecKeys = KeySet(["authentication_algorithm", "encryption_algorithm", "pfs", "transform_protocol",
+                                   "lifetime_seconds", "encapsulation_mode"])
+    static let tunnelKeys = KeySet(AttributeTable.tunnelKeys)
+    static let ruleKeys = KeySet(["source", "destination"])
+    static let ikeHints = ["pfs": "IKE has no pfs; set ipsecpolicy.pfs"]
     static let apiOnlyHints = [
         "vgw_id": "the gateway's `id` sets vgw_id",
         "vgw_ip": "the gateway's `ips` set vgw_ip",
@@ -37,6 +38,32 @@ struct DesiredStateDecoder {
     /// Decodes one item of the top-level `gateways` list, as soon as it is read.
     mutating func decodeStreamed(gateway node: YAMLNode, at index: Int) {
         if let g = gateway(node, index, defaults: nil) { streamedGateways.append(g) }
+    }
+
+    /// Decodes one item of the top-level `gateways` list read in place, when it has no finding.
+    ///
+    /// - Returns: Whether it was taken. An item with any finding is not: its findings are dropped,
+    ///   and the reader composes it and hands it to ``decodeStreamed(gateway:at:)``, so that every
+    ///   diagnostic comes from one path, with the composer's own (duplicate keys and the like).
+    mutating func decodeRecorded(gateway node: YAMLRecordedNode, at index: Int) -> Bool {
+        let findingsBefore = d.findings.list.count
+        let g = gateway(node, index, defaults: nil)
+        guard let g, d.findings.list.count == findingsBefore else {
+            d.findings.removeAll(after: findingsBefore)
+            return false
+        }
+        streamedGateways.append(g)
+        return true
+    }
+
+    /// Hands a streamed item to ``decodeRecorded(gateway:at:)`` or ``decodeStreamed(gateway:at:)``.
+    mutating func decode(streamed item: YAMLStreamedItem, at index: Int) -> Bool {
+        switch item {
+        case .recorded(let node): return decodeRecorded(gateway: node, at: index)
+        case .composed(let node):
+            decodeStreamed(gateway: node, at: index)
+            return true
+        }
     }
 
     /// Decodes the document.
@@ -98,14 +125,14 @@ struct DesiredStateDecoder {
         return state
     }
 
-    private mutating func required(_ fields: Fields, _ key: String) -> YAMLNode? {
+    private mutating func required<Node>(_ fields: Fields<Node>, _ key: String) -> Node? {
         if let node = fields[key] { return node }
         d.error(fields.path(key), fields.mark, "required field is missing")
         return nil
     }
 
     /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` empty for later.
-    private mutating func gateway(_ node: YAMLNode, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
+    private mutating func gateway<Node: YAMLNodeView>(_ node: Node, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
         let path = FieldPath("gateways[\(index)]")
         guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
@@ -113,7 +140,7 @@ struct DesiredStateDecoder {
         let ips = required(f, "ips").flatMap { d.strings($0, f.path("ips")) }
         var connections: [Connection] = []
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
-            connections.reserveCapacity(items.count)
+            connections.reserveCapacity(Swift.max(items.underestimatedCount, 4))
             for (i, item) in items.enumerated() {
                 let path = f.path.appending("connections", index: i)
                 if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
@@ -127,8 +154,8 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection(_ node: YAMLNode, _ path: FieldPath, index: Int,
-                                     defaults: ConnectionFields?) -> Connection? {
+    private mutating func connection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
+                                                         defaults: ConnectionFields?) -> Connection? {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let fields = connectionFields(f)
@@ -146,7 +173,7 @@ struct DesiredStateDecoder {
         return c
     }
 
-    private mutating func connectionFields(_ f: Fields) -> ConnectionFields {
+    private mutating func connectionFields<Node>(_ f: Fields<Node>) -> ConnectionFields {
         let findingsBefore = d.findings.list.count
         var c = ConnectionFields()
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
@@ -167,12 +194,12 @@ struct DesiredStateDecoder {
         c.ipsecPolicy = f["ipsecpolicy"].flatMap { ipsecPolicy($0, f.path.appending("ipsecpolicy")) }
         // A field left unset although written always came with a finding: without one, none is.
         if d.findings.list.count != findingsBefore {
-            c.unreadable = Set(f.entries.lazy.map(\.key).filter(c.isUnset))
+            c.unreadable = Set(f.entries.lazy.map(\.key.string).filter(c.isUnset))
         }
         return c
     }
 
-    private mutating func psk(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
+    private mutating func psk<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
         switch EnvironmentName.reference(in: v) {
@@ -190,29 +217,29 @@ struct DesiredStateDecoder {
         return Located(.literal(secret), at: node.mark)
     }
 
-    private mutating func policyRule(_ node: YAMLNode, _ path: FieldPath) -> PolicyRule? {
+    private mutating func policyRule<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath) -> PolicyRule? {
         guard let f = d.mapping(node, path, allowed: Self.ruleKeys, hints: Self.apiOnlyHints) else { return nil }
         let source = required(f, "source").flatMap { d.string($0, f.path("source")) }
         let destination = required(f, "destination").flatMap { d.strings($0, f.path("destination")) }
         return PolicyRule(source: source, destination: destination, mark: f.mark)
     }
 
-    private mutating func tags(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Tag]>? {
-        guard case .mapping(let entries) = node.content else {
+    private mutating func tags<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<[Tag]>? {
+        guard let entries = node.entries else {
             d.error(path(), node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
         var tags: [Tag] = []
-        tags.reserveCapacity(entries.count)
+        tags.reserveCapacity(Swift.max(entries.underestimatedCount, 2))
         for e in entries {
-            if let value = d.string(e.value, NodeDecoder.join(path(), e.key)) {
-                tags.append(Tag(key: Located(e.key, at: e.keyMark), value: value))
+            if let value = d.string(e.value, NodeDecoder.join(path(), e.key.string)) {
+                tags.append(Tag(key: Located(e.key.string, at: e.keyMark), value: value))
             }
         }
         return Located(tags, at: node.mark)
     }
 
-    private mutating func tunnel(_ node: YAMLNode, _ path: FieldPath) -> Tunnel? {
+    private mutating func tunnel<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath) -> Tunnel? {
         guard let f = d.mapping(node, path, allowed: Self.tunnelKeys) else { return nil }
         var t = Tunnel(mark: f.mark)
         t.name = f["name"].flatMap { d.string($0, f.path("name")) }
@@ -222,8 +249,8 @@ struct DesiredStateDecoder {
         return t
     }
 
-    private mutating func ikePolicy(_ node: YAMLNode, _ path: FieldPath) -> IKEPolicy? {
-        guard let f = d.mapping(node, path, allowed: Self.ikeKeys, hints: ["pfs": "IKE has no pfs; set ipsecpolicy.pfs"]) else { return nil }
+    private mutating func ikePolicy<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath) -> IKEPolicy? {
+        guard let f = d.mapping(node, path, allowed: Self.ikeKeys, hints: Self.ikeHints) else { return nil }
         var p = IKEPolicy()
         p.ikeVersion = f["ike_version"].flatMap { d.enumValue($0, f.path("ike_version")) }
         p.phase1NegotiationMode = f["phase1_negotiation_mode"].flatMap { d.enumValue($0, f.path("phase1_negotiation_mode")) }
@@ -244,7 +271,7 @@ struct DesiredStateDecoder {
         return p
     }
 
-    private mutating func ipsecPolicy(_ node: YAMLNode, _ path: FieldPath) -> IPsecPolicy? {
+    private mutating func ipsecPolicy<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath) -> IPsecPolicy? {
         guard let f = d.mapping(node, path, allowed: Self.ipsecKeys) else { return nil }
         var p = IPsecPolicy()
         p.authenticationAlgorithm = f["authentication_algorithm"].flatMap { d.enumValue($0, f.path("authentication_algorithm")) }

@@ -13,22 +13,29 @@ struct NodeDecoder {
     mutating func warning(_ path: @autoclosure () -> String, _ mark: Mark, _ message: String) { findings.warning(path(), mark, message) }
 
     /// A mapping's entries, with every key outside `allowed` reported (with a suggestion).
-    mutating func mapping(_ node: YAMLNode, _ path: FieldPath, allowed: [String],
-                          hints: [String: String] = [:]) -> Fields? {
-        guard case .mapping(let entries) = node.content else {
+    mutating func mapping<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, allowed: KeySet,
+                                              hints: [String: String] = [:]) -> Fields<Node>? {
+        guard let entries = node.entries else {
             error(path.text, node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
-        for entry in entries where !allowed.contains(where: { Self.same($0, entry.key) }) {
-            let extra = hints[entry.key].map { "; \($0)" } ?? Suggestion.hint(for: entry.key, in: allowed)
-            error(Self.join(path.text, entry.key), entry.keyMark, "unknown key \"\(Self.clip(entry.key))\"\(extra)")
+        var values = [Node?](repeating: nil, count: allowed.count)
+        for entry in entries {
+            if let slot = allowed.slot(of: entry.key) {
+                // The composer keeps a key's first value only; a recorded mapping has no duplicate.
+                if values[slot] == nil { values[slot] = entry.value }
+                continue
+            }
+            let key = entry.key.string
+            let extra = hints[key].map { "; \($0)" } ?? Suggestion.hint(for: key, in: allowed.names)
+            error(Self.join(path.text, key), entry.keyMark, "unknown key \"\(Self.clip(key))\"\(extra)")
         }
-        return Fields(path: path, mark: node.mark, entries: entries)
+        return Fields(path: path, mark: node.mark, entries: entries, keys: allowed, values: values)
     }
 
     /// A list's items.
-    mutating func list(_ node: YAMLNode, _ path: @autoclosure () -> String) -> [YAMLNode]? {
-        guard case .sequence(let items) = node.content else {
+    mutating func list<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Node.Items? {
+        guard let items = node.items else {
             error(path(), node.mark, "expected a list, got \(node.kindDescription)")
             return nil
         }
@@ -36,8 +43,9 @@ struct NodeDecoder {
     }
 
     /// A string. Plain scalars that resolve to numbers, booleans or null are refused (quote them).
-    mutating func string(_ node: YAMLNode, _ path: @autoclosure () -> String, secret: Bool = false) -> Located<String>? {
-        guard case .scalar(let s) = node.content else {
+    mutating func string<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String,
+                                             secret: Bool = false) -> Located<String>? {
+        guard let s = node.scalar else {
             error(path(), node.mark, "expected a string, got \(node.kindDescription)")
             return nil
         }
@@ -50,8 +58,8 @@ struct NodeDecoder {
     }
 
     /// An integer written as a plain number.
-    mutating func int(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<Int>? {
-        guard case .scalar(let s) = node.content, case .int(let v) = s.value else {
+    mutating func int<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<Int>? {
+        guard let s = node.scalar, case .int(let v) = s.value else {
             error(path(), node.mark, "expected an integer, got \(Self.describe(node))")
             return nil
         }
@@ -59,7 +67,8 @@ struct NodeDecoder {
     }
 
     /// An integer within `range`.
-    mutating func int(_ node: YAMLNode, _ path: @autoclosure () -> String, in range: ClosedRange<Int>) -> Located<Int>? {
+    mutating func int<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String,
+                                          in range: ClosedRange<Int>) -> Located<Int>? {
         guard let v = int(node, path()) else { return nil }
         guard range.contains(v.value) else {
             error(path(), node.mark, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(v.value)")
@@ -69,8 +78,8 @@ struct NodeDecoder {
     }
 
     /// `true` or `false`.
-    mutating func bool(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<Bool>? {
-        guard case .scalar(let s) = node.content, case .bool(let v) = s.value else {
+    mutating func bool<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<Bool>? {
+        guard let s = node.scalar, case .bool(let v) = s.value else {
             error(path(), node.mark, "expected true or false, got \(Self.describe(node))")
             return nil
         }
@@ -78,7 +87,8 @@ struct NodeDecoder {
     }
 
     /// One of an enumeration's spellings, with a suggestion on a near miss.
-    mutating func enumValue<E: FieldEnum>(_ node: YAMLNode, _ path: @autoclosure () -> String, _ type: E.Type = E.self) -> Located<E>? {
+    mutating func enumValue<E: FieldEnum, Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String,
+                                                              _ type: E.Type = E.self) -> Located<E>? {
         guard let text = string(node, path()) else { return nil }
         guard let value = E(rawValue: text.value) else {
             let hint = Suggestion.hint(for: text.value, in: E.spellings)
@@ -89,10 +99,10 @@ struct NodeDecoder {
     }
 
     /// A list of strings.
-    mutating func strings(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
+    mutating func strings<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
         guard let items = list(node, path()) else { return nil }
         var values: [Located<String>] = []
-        values.reserveCapacity(items.count)
+        values.reserveCapacity(Swift.max(items.underestimatedCount, 2))
         for (i, item) in items.enumerated() {
             if let value = string(item, "\(path())[\(i)]") { values.append(value) }
         }
@@ -108,9 +118,9 @@ struct NodeDecoder {
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// A scalar's kind and text, or a collection's kind: `a string "abc"`, `a list`.
-    static func describe(_ node: YAMLNode) -> String {
-        if case .scalar(let s) = node.content, case .string = s.value { return "a string \"\(clip(s.text))\"" }
-        if case .scalar(let s) = node.content, s.value != .null { return "\(s.value.kindDescription) \(clip(s.text))" }
+    static func describe<Node: YAMLNodeView>(_ node: Node) -> String {
+        if let s = node.scalar, case .string = s.value { return "a string \"\(clip(s.text))\"" }
+        if let s = node.scalar, s.value != .null { return "\(s.value.kindDescription) \(clip(s.text))" }
         return node.kindDescription
     }
 
@@ -124,31 +134,26 @@ struct NodeDecoder {
 ///
 /// A class, not a struct: every field the decoder reads captures it in a closure, and a struct was
 /// copied into each (its entries and path retained and released every time).
-final class Fields {
+final class Fields<Node: YAMLNodeView> {
     let path: FieldPath
     let mark: Mark
-    let entries: [YAMLEntry]
-    /// One bit per key written, chosen by its length and first byte. Most lookups are of keys not
-    /// written; a clear bit answers them without comparing a string. (Keys are compared as bytes
-    /// here, which is String equality for the ASCII keys vpnform knows.)
-    private let written: UInt64
+    let entries: Node.Entries
+    private let keys: KeySet
+    /// The value of each known key written, by its slot in ``keys``.
+    private let values: [Node?]
 
-    init(path: FieldPath, mark: Mark, entries: [YAMLEntry]) {
+    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, values: [Node?]) {
         self.path = path
         self.mark = mark
         self.entries = entries
-        written = entries.reduce(0) { $0 | Self.bit($1.key) }
+        self.keys = keys
+        self.values = values
     }
 
-    subscript(key: String) -> YAMLNode? {
-        guard written & Self.bit(key) != 0 else { return nil }
-        return entries.first { NodeDecoder.same($0.key, key) }?.value
-    }
-
-    @inline(__always)
-    private static func bit(_ key: String) -> UInt64 {
-        let bytes = key.utf8
-        return 1 &<< UInt64(truncatingIfNeeded: (bytes.count &* 7 &+ Int(bytes.first ?? 0)) & 63)
+    /// The value of `key`, one of the keys the mapping was read with.
+    subscript(key: String) -> Node? {
+        guard let slot = keys.slot(of: key) else { return nil }
+        return values[slot]
     }
 
     func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }

@@ -9,6 +9,9 @@ struct Findings {
         list.append(Diagnostic(.error, file: file, at: mark, path: path, message))
     }
 
+    /// Drops the findings after the first `count`.
+    mutating func removeAll(after count: Int) { list.removeSubrange(count...) }
+
     mutating func warning(_ path: String, _ mark: Mark, _ message: String) {
         list.append(Diagnostic(.warning, file: file, at: mark, path: path, message))
     }

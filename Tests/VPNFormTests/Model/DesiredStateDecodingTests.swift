@@ -1,4 +1,6 @@
 import Testing
+import EstateGenerator
+import Foundation
 import VPNForm
 
 @Suite struct DesiredStateDecodingTests {
@@ -155,5 +157,77 @@ import VPNForm
             #expect(findings.isEmpty)
             #expect(psk == .environment(String(expected.dropFirst(4))))
         }
+    }
+}
+
+/// Gateways read in place from their events decode exactly as gateways composed into a tree.
+@Suite struct RecordedGatewayDecodingTests {
+    /// The same file with its gateways list anchored: an anchored list is never streamed, so every
+    /// gateway is then decoded from the composed tree.
+    static func composedEverywhere(_ text: String) -> String {
+        text.replacingOccurrences(of: "\ngateways:\n", with: "\ngateways: &all\n")
+    }
+
+    static let variety = DesiredStateDecodingTests.base + """
+          - name: br
+            id: 9030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+            ips: [1d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4]
+            prevent_destroy: true
+            connections:
+              - name: p
+                style: policy
+                cgw_id: 22f3577a-cbd8-4602-b68c-ecbf792fcec5
+                policy_rules:
+                  - {source: 10.1.0.0/24, destination: [192.168.9.0/24, 192.168.10.0/24]}
+                ipsecpolicy: {authentication_algorithm: sha2-256, encryption_algorithm: aes-128, lifetime_seconds: 7200}
+                tags: {site: "s1", "tier": t2}
+                prevent_destroy: true
+              - name: s
+                enable_nqa: true
+                tunnel_local_address: 169.254.2.1/30
+                tunnel_peer_address: 169.254.2.2/30
+                ha_role: master
+                ikepolicy: {ike_version: v1, phase1_negotiation_mode: main, lifetime_seconds: 86400, local_id_type: fqdn, local_id: a.example}
+          - name: anchored
+            id: &gid a030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+            ips: [2d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4]
+            connections: [{name: c, style: bgp, enable_hub: true}]
+          - name: merged
+            id: b030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+            ips: [3d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4]
+            connections: [{<<: {style: bgp}, name: d}]
+          - name: wrong
+            id: *gid
+            ips: [10.0.0.1, 10.0.0.1, 10.0.0.2]
+            colour: blue
+            connections:
+              - {name: e, name: f, psk: hunter22-literal, style: nope, peer_subnets: [10.0.0.1/24]}
+              - {name: g, tags: {k: [1]}, ikepolicy: {lifetime_seconds: 5}, tunnels: {a: 1}}
+
+        """
+
+    func load(_ text: String) -> LoadedDesiredState {
+        DesiredStateLoader().load(bytes: Array(text.utf8), file: "t.yaml")
+    }
+
+    @Test("every kind of field, anchors, merges and mistakes: the same state and diagnostics")
+    func variety() throws {
+        let streamed = load(Self.variety), composed = load(Self.composedEverywhere(Self.variety))
+        #expect(Self.composedEverywhere(Self.variety) != Self.variety)
+        let state = try #require(streamed.state)
+        #expect(state.gateways.map(\.name.value) == ["hq", "br", "anchored", "merged", "wrong"])
+        #expect(streamed.state == composed.state)
+        #expect(streamed.diagnostics == composed.diagnostics)
+        #expect(!streamed.diagnostics.isEmpty)
+    }
+
+    @Test("generated estates: the same state and diagnostics", arguments: [(60, false), (45, true)])
+    func generated(pairs: Int, twoIPs: Bool) throws {
+        let text = EstateGenerator(pairs: pairs, connectionsPerGateway: 7, seed: 7, twoIPs: twoIPs).yaml()
+        let streamed = load(text), composed = load(Self.composedEverywhere(text))
+        #expect(Self.composedEverywhere(text) != text)
+        #expect(try #require(streamed.state).pairCount == pairs)
+        #expect(streamed.state == composed.state)
+        #expect(streamed.diagnostics == composed.diagnostics)
     }
 }

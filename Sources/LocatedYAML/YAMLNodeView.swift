@@ -1,0 +1,101 @@
+/// A located YAML node as a decoder reads it: a composed ``YAMLNode``, or a ``YAMLRecordedNode``
+/// read in place from an item's events. One decoder, generic over this, serves both.
+public protocol YAMLNodeView {
+    /// A list's items, in order.
+    associatedtype Items: Sequence where Items.Element == Self
+    /// A mapping's entries, in order; can be iterated more than once.
+    associatedtype Entries: Sequence where Entries.Element == YAMLEntryView<Self>
+
+    /// Where the node starts.
+    var mark: Mark { get }
+    /// A short name of the node's kind, for messages: "a string", "a list", "a mapping" ….
+    var kindDescription: String { get }
+    /// The scalar, or `nil` for a collection.
+    var scalar: YAMLScalar? { get }
+    /// The items of a list, or `nil` for anything else.
+    var items: Items? { get }
+    /// The entries of a mapping, or `nil` for anything else.
+    var entries: Entries? { get }
+}
+
+/// One `key: value` entry of a mapping, as ``YAMLNodeView`` hands it out.
+public struct YAMLEntryView<Node: YAMLNodeView> {
+    /// The key's text.
+    public var key: YAMLKeyText
+    /// Where the key starts.
+    public var keyMark: Mark
+    /// The value.
+    public var value: Node
+
+    /// Creates an entry.
+    @inlinable
+    public init(key: YAMLKeyText, keyMark: Mark, value: Node) {
+        self.key = key
+        self.keyMark = keyMark
+        self.value = value
+    }
+}
+
+/// A mapping key's text: a string already made, or bytes still in the reader's buffer, so that
+/// comparing a key with the names a decoder knows makes no string.
+public struct YAMLKeyText {
+    @usableFromInline let text: String?
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+
+    /// A key made into a string already.
+    @inlinable
+    public init(_ text: String) {
+        self.text = text
+        bytes = UnsafeBufferPointer(start: nil, count: 0)
+    }
+
+    /// A key as bytes, valid as long as the buffer they are in.
+    @inlinable
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        text = nil
+        self.bytes = bytes
+    }
+
+    /// The key as a string.
+    @inlinable
+    public var string: String { text ?? String(bytes) }
+
+    /// Whether the key is `name`, comparing lengths first (most names looked for differ in length).
+    /// Bytes are compared for a key still in the buffer: for the ASCII names decoders know, that is
+    /// the same as string equality.
+    @inlinable
+    public func `is`(_ name: String) -> Bool {
+        if let text { return text.utf8.count == name.utf8.count && text == name }
+        guard bytes.count == name.utf8.count else { return false }
+        var name = name
+        return name.withUTF8 { n in
+            for i in 0..<n.count where n[i] != bytes[i] { return false }
+            return true
+        }
+    }
+
+    /// Length in UTF-8 bytes.
+    @inlinable
+    public var utf8Count: Int { text?.utf8.count ?? bytes.count }
+
+    /// The first UTF-8 byte, or 0 for an empty key.
+    @inlinable
+    public var firstByte: UInt8 { text.map { $0.utf8.first ?? 0 } ?? bytes.first ?? 0 }
+}
+
+extension YAMLNode: YAMLNodeView {
+    public var scalar: YAMLScalar? {
+        if case .scalar(let s) = content { return s }
+        return nil
+    }
+
+    public var items: [YAMLNode]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+
+    public var entries: LazyMapSequence<[YAMLEntry], YAMLEntryView<YAMLNode>>? {
+        guard case .mapping(let entries) = content else { return nil }
+        return entries.lazy.map { YAMLEntryView(key: YAMLKeyText($0.key), keyMark: $0.keyMark, value: $0.value) }
+    }
+}

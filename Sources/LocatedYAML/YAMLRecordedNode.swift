@@ -1,0 +1,121 @@
+/// A node of a streamed item read in place from the item's recorded events, without composing a
+/// tree: scalars become strings only when asked for, keys never.
+///
+/// It points into the reader's buffers, so it is valid only inside the call it is handed to
+/// (``YAMLReader/read(_:streamingItemsOf:offering:)``) and must not be kept.
+public struct YAMLRecordedNode: YAMLNodeView {
+    @usableFromInline let events: UnsafeBufferPointer<RecordedEvent>
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let index: Int
+
+    @inlinable
+    init(events: UnsafeBufferPointer<RecordedEvent>, bytes: UnsafeBufferPointer<UInt8>, index: Int) {
+        self.events = events
+        self.bytes = bytes
+        self.index = index
+    }
+
+    @inlinable
+    var event: RecordedEvent { events[index] }
+
+    @inlinable
+    func text(of e: RecordedEvent) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[e.start..<(e.start + e.count)])
+    }
+
+    @inlinable
+    func node(_ i: Int) -> YAMLRecordedNode { YAMLRecordedNode(events: events, bytes: bytes, index: i) }
+
+    @inlinable
+    public var mark: Mark { event.mark }
+
+    @inlinable
+    public var kindDescription: String {
+        switch event.kind {
+        case .sequenceStart: "a list"
+        case .mappingStart: "a mapping"
+        default: scalar?.value.kindDescription ?? "a string"
+        }
+    }
+
+    /// Resolved as the composer resolves it (a recorded item has no tags).
+    @inlinable
+    public var scalar: YAMLScalar? {
+        let e = event
+        guard e.kind == .scalar else { return nil }
+        let utf8 = text(of: e)
+        return YAMLScalar(text: String(utf8), utf8: utf8, plain: e.isPlain, tag: nil)
+    }
+
+    @inlinable
+    public var items: Items? {
+        event.kind == .sequenceStart ? Items(list: self) : nil
+    }
+
+    @inlinable
+    public var entries: Entries? {
+        event.kind == .mappingStart ? Entries(mapping: self) : nil
+    }
+
+    /// The items of a recorded list.
+    public struct Items: Sequence {
+        @usableFromInline let list: YAMLRecordedNode
+
+        @inlinable
+        init(list: YAMLRecordedNode) { self.list = list }
+
+        public struct Iterator: IteratorProtocol {
+            @usableFromInline let list: YAMLRecordedNode
+            @usableFromInline var position: Int
+
+            @inlinable
+            init(list: YAMLRecordedNode, position: Int) {
+                self.list = list
+                self.position = position
+            }
+
+            @inlinable
+            public mutating func next() -> YAMLRecordedNode? {
+                guard position < list.event.end else { return nil }
+                let item = list.node(position)
+                position = list.events[position].end + 1
+                return item
+            }
+        }
+
+        @inlinable
+        public func makeIterator() -> Iterator { Iterator(list: list, position: list.index + 1) }
+    }
+
+    /// The entries of a recorded mapping.
+    public struct Entries: Sequence {
+        @usableFromInline let mapping: YAMLRecordedNode
+
+        @inlinable
+        init(mapping: YAMLRecordedNode) { self.mapping = mapping }
+
+        public struct Iterator: IteratorProtocol {
+            @usableFromInline let mapping: YAMLRecordedNode
+            @usableFromInline var position: Int
+
+            @inlinable
+            init(mapping: YAMLRecordedNode, position: Int) {
+                self.mapping = mapping
+                self.position = position
+            }
+
+            @inlinable
+            public mutating func next() -> YAMLEntryView<YAMLRecordedNode>? {
+                guard position < mapping.event.end else { return nil }
+                let key = mapping.events[position]
+                let value = position + 1
+                position = mapping.events[value].end + 1
+                return YAMLEntryView(key: YAMLKeyText(bytes: mapping.text(of: key)), keyMark: key.mark,
+                                     value: mapping.node(value))
+            }
+        }
+
+        @inlinable
+        public func makeIterator() -> Iterator { Iterator(mapping: mapping, position: mapping.index + 1) }
+    }
+}

@@ -1,0 +1,53 @@
+import LocatedYAML
+
+/// The keys one kind of mapping may have, each with a slot number, found from a key's length and
+/// first byte with at most a comparison or two: checking a mapping's keys against a list, then
+/// looking up each field by name, had been most of the cost of decoding a connection.
+struct KeySet: Sendable {
+    /// The keys, in the order messages list them.
+    let names: [String]
+    /// The first slot of each hash bucket, or -1.
+    private let heads: [Int8]
+    /// The next slot in the same bucket, or -1.
+    private let chain: [Int8]
+
+    init(_ names: [String]) {
+        precondition(names.count < Int8.max, "too many keys for a KeySet")
+        self.names = names
+        var heads = [Int8](repeating: -1, count: 64), chain = [Int8](repeating: -1, count: names.count)
+        for slot in names.indices.reversed() {
+            let b = Self.bucket(names[slot].utf8.count, names[slot].utf8.first ?? 0)
+            chain[slot] = heads[b]
+            heads[b] = Int8(slot)
+        }
+        self.heads = heads
+        self.chain = chain
+    }
+
+    var count: Int { names.count }
+
+    /// The slot of a key written in a file, or `nil` for a key not in the set.
+    @inline(__always)
+    func slot(of key: YAMLKeyText) -> Int? {
+        var slot = Int(heads[Self.bucket(key.utf8Count, key.firstByte)])
+        while slot >= 0 {
+            if key.is(names[slot]) { return slot }
+            slot = Int(chain[slot])
+        }
+        return nil
+    }
+
+    /// The slot of a key the decoder asks for, or `nil` for a key not in the set.
+    @inline(__always)
+    func slot(of name: String) -> Int? {
+        var slot = Int(heads[Self.bucket(name.utf8.count, name.utf8.first ?? 0)])
+        while slot >= 0 {
+            if names[slot] == name { return slot }
+            slot = Int(chain[slot])
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func bucket(_ count: Int, _ first: UInt8) -> Int { (count &* 7 &+ Int(first)) & 63 }
+}
