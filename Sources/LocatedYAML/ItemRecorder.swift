@@ -31,20 +31,21 @@ struct ItemRecorder {
     /// - Returns: Whether it completed the item (recording then stops).
     mutating func record(_ event: ReaderEvent) -> Bool {
         var record = RecordedEvent(kind: event.kind, mark: event.mark, isPlain: event.isPlain,
-                                   start: bytes.count, count: event.value.count)
-        bytes.append(contentsOf: event.value)
+                                   start: bytes.count, count: event.value.count, end: events.count)
+        if !event.value.isEmpty { bytes.append(contentsOf: event.value) }
         if let anchor = event.anchor {
             isPlain = false
-            record.anchor = (bytes.count, anchor.count)
+            record.anchorStart = Int32(truncatingIfNeeded: bytes.count)
+            record.anchorCount = Int32(truncatingIfNeeded: anchor.count)
             bytes.append(contentsOf: anchor)
         }
         if let tag = event.tag {
             isPlain = false
-            record.tag = (bytes.count, tag.count)
+            record.tagStart = Int32(truncatingIfNeeded: bytes.count)
+            record.tagCount = Int32(truncatingIfNeeded: tag.count)
             bytes.append(contentsOf: tag)
         }
-        let atKey = open.last.map { $0.isMapping && $0.expectsKey } ?? false
-        record.end = events.count
+        let atKey = !open.isEmpty && open[open.count - 1].isMapping && open[open.count - 1].expectsKey
         events.append(record)
         switch event.kind {
         case .scalar:
@@ -61,7 +62,7 @@ struct ItemRecorder {
             open.append((events.count - 1, event.kind == .mappingStart, true))
         case .sequenceEnd, .mappingEnd:
             let start = open.removeLast().start
-            events[start].end = events.count - 1
+            events[start].end = Int32(truncatingIfNeeded: events.count - 1)
             if isPlain, event.kind == .mappingEnd, !keysAreDistinct(mappingAt: start) { isPlain = false }
             nodeDone()
         case .documentStart, .other:
@@ -74,13 +75,13 @@ struct ItemRecorder {
     /// Hands each recorded event to `body` as the composer takes it.
     func replay(_ body: (ReaderEvent) -> Void) {
         bytes.withUnsafeBufferPointer { b in
-            func slice(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: b[start..<(start + count)])
+            func slice(_ start: Int32, _ count: Int32) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: b[Int(start)..<Int(start + count)])
             }
             for e in events {
                 body(ReaderEvent(kind: e.kind, mark: e.mark, value: slice(e.start, e.count), isPlain: e.isPlain,
-                                 anchor: e.anchor.map { slice($0.start, $0.count) },
-                                 tag: e.tag.map { slice($0.start, $0.count) }))
+                                 anchor: e.anchorStart < 0 ? nil : slice(e.anchorStart, e.anchorCount),
+                                 tag: e.tagStart < 0 ? nil : slice(e.tagStart, e.tagCount)))
             }
         }
     }
@@ -105,44 +106,47 @@ struct ItemRecorder {
             var i = start + 1
             while events[i].kind != .mappingEnd {
                 let key = events[i]
-                let keyBytes = UnsafeBufferPointer(rebasing: b[key.start..<(key.start + key.count)])
+                let keyBytes = UnsafeBufferPointer(rebasing: b[Int(key.start)..<Int(key.start + key.count)])
                 if keyBytes.contains(where: { $0 >= 0x80 }) { return false }
                 var j = start + 1
                 while j < i {
                     let other = events[j]
                     if other.count == key.count,
-                       UnsafeBufferPointer(rebasing: b[other.start..<(other.start + other.count)]).elementsEqual(keyBytes) {
+                       UnsafeBufferPointer(rebasing: b[Int(other.start)..<Int(other.start + other.count)])
+                           .elementsEqual(keyBytes) {
                         return false
                     }
-                    j = events[j + 1].end + 1
+                    j = Int(events[j + 1].end) + 1
                 }
-                i = events[i + 1].end + 1
+                i = Int(events[i + 1].end) + 1
             }
             return true
         }
     }
 }
 
-/// One recorded event: its kind, position and where its bytes are in ``ItemRecorder``'s buffer.
+/// One recorded event: its kind, position and where its bytes are in ``ItemRecorder``'s buffer
+/// (offsets as `Int32` and no optionals: the record is copied for every event).
 @usableFromInline
 struct RecordedEvent {
     @usableFromInline var kind: ReaderEvent.Kind
-    @usableFromInline var mark: Mark
     @usableFromInline var isPlain: Bool
+    @usableFromInline var mark: Mark
     /// A scalar's bytes (an alias's name).
-    @usableFromInline var start: Int
-    @usableFromInline var count: Int
-    var anchor: (start: Int, count: Int)?
-    var tag: (start: Int, count: Int)?
+    @usableFromInline var start: Int32
+    @usableFromInline var count: Int32
     /// For a collection's start, the index of its end; for any other event, its own index.
-    @usableFromInline var end: Int
+    @usableFromInline var end: Int32
+    /// The anchor's and the tag's bytes; a start of -1 for none.
+    var anchorStart: Int32 = -1, anchorCount: Int32 = 0
+    var tagStart: Int32 = -1, tagCount: Int32 = 0
 
-    init(kind: ReaderEvent.Kind, mark: Mark, isPlain: Bool, start: Int, count: Int) {
+    init(kind: ReaderEvent.Kind, mark: Mark, isPlain: Bool, start: Int, count: Int, end: Int) {
         self.kind = kind
         self.mark = mark
         self.isPlain = isPlain
-        self.start = start
-        self.count = count
-        end = 0
+        self.start = Int32(truncatingIfNeeded: start)
+        self.count = Int32(truncatingIfNeeded: count)
+        self.end = Int32(truncatingIfNeeded: end)
     }
 }

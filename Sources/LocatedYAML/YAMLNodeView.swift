@@ -74,6 +74,15 @@ public struct YAMLKeyText {
         }
     }
 
+    /// Whether the key's UTF-8 is `utf8`, byte for byte (for ASCII names, the same as ``is(_:)``).
+    @inlinable
+    public func `is`(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let text { return text.utf8.count == utf8.count && text.utf8.elementsEqual(utf8) }
+        guard bytes.count == utf8.count else { return false }
+        for i in 0..<utf8.count where utf8[i] != bytes[i] { return false }
+        return true
+    }
+
     /// Length in UTF-8 bytes.
     @inlinable
     public var utf8Count: Int { text?.utf8.count ?? bytes.count }

@@ -20,7 +20,7 @@ public struct YAMLRecordedNode: YAMLNodeView {
 
     @inlinable
     func text(of e: RecordedEvent) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: bytes[e.start..<(e.start + e.count)])
+        UnsafeBufferPointer(rebasing: bytes[Int(e.start)..<Int(e.start &+ e.count)])
     }
 
     @inlinable
@@ -76,9 +76,9 @@ public struct YAMLRecordedNode: YAMLNodeView {
 
             @inlinable
             public mutating func next() -> YAMLRecordedNode? {
-                guard position < list.event.end else { return nil }
+                guard position < Int(list.event.end) else { return nil }
                 let item = list.node(position)
-                position = list.events[position].end + 1
+                position = Int(list.events[position].end) &+ 1
                 return item
             }
         }
@@ -106,10 +106,10 @@ public struct YAMLRecordedNode: YAMLNodeView {
 
             @inlinable
             public mutating func next() -> YAMLEntryView<YAMLRecordedNode>? {
-                guard position < mapping.event.end else { return nil }
+                guard position < Int(mapping.event.end) else { return nil }
                 let key = mapping.events[position]
                 let value = position + 1
-                position = mapping.events[value].end + 1
+                position = Int(mapping.events[value].end) &+ 1
                 return YAMLEntryView(key: YAMLKeyText(bytes: mapping.text(of: key)), keyMark: key.mark,
                                      value: mapping.node(value))
             }

@@ -12,6 +12,14 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
         self.value = value
     }
 
+    /// ``init(_:)-(StringProtocol)`` of a `String`: a call from another module to the generic one is
+    /// not specialised, and went through a witness table for every byte run (most callers pass strings).
+    public init?(_ text: String) {
+        var text = text
+        guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.value = value
+    }
+
     /// The value of dotted-quad bytes, or `nil`.
     static func parse(_ bytes: some Collection<UInt8>) -> UInt32? {
         var value: UInt32 = 0, octets = 0, current: UInt32 = 0, digits = 0, leadingZero = false
@@ -57,6 +65,13 @@ public struct IPv4CIDR: Hashable, Sendable, CustomStringConvertible {
     /// Parses `a.b.c.d/n`.
     public init?(_ text: some StringProtocol) {
         guard let (address, prefix) = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Self.parse(Array(text.utf8)) else { return nil }
+        self.init(address: IPv4Address(address), prefix: prefix)
+    }
+
+    /// ``init(_:)-(StringProtocol)`` of a `String`, specialised here (see ``IPv4Address/init(_:)-(String)``).
+    public init?(_ text: String) {
+        var text = text
+        guard let (address, prefix) = text.withUTF8({ Self.parse($0) }) else { return nil }
         self.init(address: IPv4Address(address), prefix: prefix)
     }
 

@@ -6,6 +6,9 @@ import LocatedYAML
 struct KeySet: Sendable {
     /// The keys, in the order messages list them.
     let names: [String]
+    /// The keys' UTF-8, one after another, and where each starts (one more entry for the end).
+    private let utf8: [UInt8]
+    private let starts: [Int]
     /// The first slot of each hash bucket, or -1.
     private let heads: [Int8]
     /// The next slot in the same bucket, or -1.
@@ -22,6 +25,8 @@ struct KeySet: Sendable {
         }
         self.heads = heads
         self.chain = chain
+        utf8 = names.flatMap(\.utf8)
+        starts = names.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
     }
 
     var count: Int { names.count }
@@ -31,7 +36,10 @@ struct KeySet: Sendable {
     func slot(of key: YAMLKeyText) -> Int? {
         var slot = Int(heads[Self.bucket(key.utf8Count, key.firstByte)])
         while slot >= 0 {
-            if key.is(names[slot]) { return slot }
+            let matches = utf8.withUnsafeBufferPointer {
+                key.is(UnsafeBufferPointer(rebasing: $0[starts[slot]..<starts[slot + 1]]))
+            }
+            if matches { return slot }
             slot = Int(chain[slot])
         }
         return nil

@@ -39,7 +39,7 @@ public struct ConnectionFields: Sendable, Equatable {
     public func merged(over base: ConnectionFields) -> ConnectionFields {
         var m = self
         for merge in Self.mergeSteps { merge(&m, base) }
-        m.unreadable = unreadable.union(base.unreadable)
+        if !base.unreadable.isEmpty { m.unreadable = unreadable.union(base.unreadable) }
         return m
     }
 

@@ -86,20 +86,27 @@ private struct ValidationRun {
         var apiNames = [String: Mark](minimumCapacity: g.connections.count * g.ips.value.count)
         let gatewayPath = g.path
         let gatewayIsHandle = FormatRules.isHandle(g.name.value)
+        let anyNameOverride = g.connections.contains { $0.tunnels?.value.contains { $0.name != nil } ?? false }
         for c in g.connections {
             // Spelled out only for a finding: most connections have none. (It captures the index,
             // not the connection: capturing the connection copied it for every rule.)
             let index = c.index
             func path() -> String { "\(gatewayPath).connections[\(index)]" }
             let nameProblem = FormatRules.handle(c.name.value)
+            var firstWithName: Mark?
             if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
             else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
                 names[c.name.value] = first
+                firstWithName = first
                 error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
             }
             checkOwnFields(c.fields, path())
             checkSpec(c, of: g, path())
             guard nameProblem == nil, gatewayIsHandle else { continue }
+            guard anyNameOverride else {
+                checkDerivedAPINames(of: c, in: g, firstWithName: firstWithName, path())
+                continue
+            }
             for (i, apiName) in g.apiNames(of: c).enumerated() {
                 let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
                 func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
@@ -111,6 +118,27 @@ private struct ValidationRun {
                     apiNames[apiName.value] = first
                     error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
                 }
+            }
+        }
+    }
+
+    /// The rules of the API names of a connection whose gateway overrides none (`GATEWAY-CONNECTION-N`
+    /// throughout), without making the names: both handles are valid, so a name is a valid handle
+    /// unless it is too long; and since `N` is the part after the last `-`, two names are the same
+    /// only for two connections of the same name (`firstWithName`, the first one's position, which
+    /// is where its API names were first seen).
+    mutating func checkDerivedAPINames(of c: Connection, in g: Gateway, firstWithName: Mark?,
+                                       _ path: @autoclosure () -> String) {
+        let stem = g.name.value.utf8.count + 1 + c.name.value.utf8.count + 1
+        for i in g.ips.value.indices {
+            let n = i + 1
+            let digits = n < 10 ? 1 : String(n).utf8.count
+            guard stem + digits > 64 || firstWithName != nil else { continue }
+            let apiName = "\(g.name.value)-\(c.name.value)-\(n)"
+            if stem + digits > 64 {
+                error("\(path()).name", c.name.mark, "API connection name \"\(apiName)\" is longer than 64 characters; set tunnels[\(i)].name")
+            } else if let first = firstWithName {
+                error("\(path()).name", c.name.mark, "duplicate API connection name \"\(apiName)\" in gateway \(g.name.value) (first at \(first))")
             }
         }
     }
@@ -173,8 +201,23 @@ private struct ValidationRun {
     mutating func checkSubnetList(_ list: Located<[Located<String>]>, _ path: @autoclosure () -> String, limit: Int) {
         if list.value.count > limit { error(path(), list.mark, "at most \(limit) entries allowed, got \(list.value.count)") }
         if list.value.isEmpty { error(path(), list.mark, "at least 1 entry required") }
-        var seen = [String: Mark](minimumCapacity: list.value.count)
-        for (i, s) in list.value.enumerated() {
+        let subnets = list.value
+        guard subnets.count > 16 else {
+            // A short list (nearly all have one or two entries) is searched in place: a dictionary was an
+            // allocation and a hash per entry. `kept` marks the entries a dictionary would have held.
+            var kept: UInt16 = 0
+            for (i, s) in subnets.enumerated() {
+                if let m = FormatRules.subnet(s.value) { error("\(path())[\(i)]", s.mark, m); continue }
+                if let first = (0..<i).first(where: { kept & (1 << $0) != 0 && subnets[$0].value == s.value }) {
+                    error("\(path())[\(i)]", s.mark, "duplicate subnet \(s.value) (first at \(subnets[first].mark))")
+                } else {
+                    kept |= 1 << i
+                }
+            }
+            return
+        }
+        var seen = [String: Mark](minimumCapacity: subnets.count)
+        for (i, s) in subnets.enumerated() {
             if let m = FormatRules.subnet(s.value) { error("\(path())[\(i)]", s.mark, m) }
             else if let first = seen.updateValue(s.mark, forKey: s.value) {
                 seen[s.value] = first
@@ -191,11 +234,13 @@ private struct ValidationRun {
         func origin(_ own: Any?) -> String { own == nil ? inherited : "" }
 
         let unreadable = s.unreadable
-        if s.cgwID == nil, !unreadable.contains("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
-        if s.psk == nil, !unreadable.contains("psk") { error("\(path()).psk", c.mark, "required field is missing") }
+        // Nearly always empty: then no key is hashed to find that out.
+        func isUnreadable(_ key: String) -> Bool { !unreadable.isEmpty && unreadable.contains(key) }
+        if s.cgwID == nil, !isUnreadable("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
+        if s.psk == nil, !isUnreadable("psk") { error("\(path()).psk", c.mark, "required field is missing") }
         // With an unreadable style every style rule would be a guess; the style error says enough.
-        guard !unreadable.contains("style") else { return }
-        if style == .static, s.peerSubnets == nil, !unreadable.contains("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
+        guard !isUnreadable("style") else { return }
+        if style == .static, s.peerSubnets == nil, !isUnreadable("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
         if let v = s.enableNQA, style != .static {
             error("\(path()).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
         }
@@ -203,7 +248,7 @@ private struct ValidationRun {
             error("\(path()).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
         }
         if style == .policy {
-            if s.policyRules == nil, !unreadable.contains("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
+            if s.policyRules == nil, !isUnreadable("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
         } else if let rules = s.policyRules {
             error("\(path()).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
         }
@@ -212,12 +257,15 @@ private struct ValidationRun {
             if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
                 warning("\(ipath()).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
             }
-            for (key, id, type) in [("local_id", ike.localID, ike.localIDType), ("peer_id", ike.peerID, ike.peerIDType)] {
-                guard let id else { continue }
-                if (type?.value ?? .ip) == .ip, IPv4Address(id.value) == nil {
-                    error("\(ipath()).\(key)", id.mark, "expected an IPv4 address (\(key)_type is ip), got \"\(NodeDecoder.clip(id.value))\"")
-                } else if !(1...255).contains(id.value.count) {
-                    error("\(ipath()).\(key)", id.mark, "expected 1-255 characters, got \(id.value.count)")
+            // Most policies set neither id: then no list of the two is made.
+            if ike.localID != nil || ike.peerID != nil {
+                for (key, id, type) in [("local_id", ike.localID, ike.localIDType), ("peer_id", ike.peerID, ike.peerIDType)] {
+                    guard let id else { continue }
+                    if (type?.value ?? .ip) == .ip, IPv4Address(id.value) == nil {
+                        error("\(ipath()).\(key)", id.mark, "expected an IPv4 address (\(key)_type is ip), got \"\(NodeDecoder.clip(id.value))\"")
+                    } else if !(1...255).contains(id.value.count) {
+                        error("\(ipath()).\(key)", id.mark, "expected 1-255 characters, got \(id.value.count)")
+                    }
                 }
             }
         }
@@ -237,9 +285,10 @@ private struct ValidationRun {
             if let a = t.tunnelLocalAddress { rule("\(tpath()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
             if let a = t.tunnelPeerAddress { rule("\(tpath()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
         }
-        // The effective address pair of each per-IP connection: the tunnel entry's, else the connection's.
-        let slots: [Tunnel?] = tunnels.isEmpty ? [nil] : tunnels
-        for (i, t) in slots.enumerated() {
+        // The effective address pair of each per-IP connection: the tunnel entry's, else the connection's
+        // (one slot without a tunnel entry when there are none; no array is made for it).
+        for i in 0..<Swift.max(tunnels.count, 1) {
+            let t: Tunnel? = tunnels.isEmpty ? nil : tunnels[i]
             let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
             let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
             func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path()).tunnels[\(i)]" : path() }
