@@ -3,7 +3,9 @@ import LocatedYAML
 /// The keys one kind of mapping may have, each with a slot number, found from a key's length and
 /// first byte with at most a comparison or two: checking a mapping's keys against a list, then
 /// looking up each field by name, had been most of the cost of decoding a connection.
-struct KeySet: Sendable {
+///
+/// A class: every mapping read holds its set, and one reference is retained where five arrays were.
+final class KeySet: Sendable {
     /// The keys, in the order messages list them.
     let names: [String]
     /// The keys' UTF-8, one after another, and where each starts (one more entry for the end).
