@@ -23,6 +23,19 @@ public struct YAMLRecordedNode: YAMLNodeView {
         UnsafeBufferPointer(rebasing: bytes[Int(e.start)..<Int(e.start &+ e.count)])
     }
 
+    /// The number of nodes directly inside this collection, divided by `stride` (2 for a mapping's
+    /// keys and values).
+    @inlinable
+    func count(stride: Int) -> Int {
+        var n = 0, position = index + 1
+        let end = Int(event.end)
+        while position < end {
+            n += 1
+            position = Int(events[position].end) &+ 1
+        }
+        return n / stride
+    }
+
     @inlinable
     func node(_ i: Int) -> YAMLRecordedNode { YAMLRecordedNode(events: events, bytes: bytes, index: i) }
 
@@ -85,6 +98,11 @@ public struct YAMLRecordedNode: YAMLNodeView {
 
         @inlinable
         public func makeIterator() -> Iterator { Iterator(list: list, position: list.index + 1) }
+
+        /// The exact number of items (a walk over them that skips their contents), so that an array
+        /// of them is made at its size: growing by doubling left a quarter of each array unused.
+        @inlinable
+        public var underestimatedCount: Int { list.count(stride: 1) }
     }
 
     /// The entries of a recorded mapping.
@@ -117,5 +135,9 @@ public struct YAMLRecordedNode: YAMLNodeView {
 
         @inlinable
         public func makeIterator() -> Iterator { Iterator(mapping: mapping, position: mapping.index + 1) }
+
+        /// The exact number of entries (see ``Items/underestimatedCount``).
+        @inlinable
+        public var underestimatedCount: Int { mapping.count(stride: 2) }
     }
 }

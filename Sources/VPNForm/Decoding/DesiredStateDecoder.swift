@@ -140,7 +140,7 @@ struct DesiredStateDecoder {
         let ips = required(f, "ips").flatMap { d.strings($0, f.path("ips")) }
         var connections: [Connection] = []
         if let node = f["connections"], let items = d.list(node, f.path("connections")) {
-            connections.reserveCapacity(Swift.max(items.underestimatedCount, 4))
+            connections.reserveCapacity(items.underestimatedCount)
             for (i, item) in items.enumerated() {
                 let path = f.path.appending("connections", index: i)
                 if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
@@ -230,7 +230,7 @@ struct DesiredStateDecoder {
             return nil
         }
         var tags: [Tag] = []
-        tags.reserveCapacity(Swift.max(entries.underestimatedCount, 2))
+        tags.reserveCapacity(entries.underestimatedCount)
         for e in entries {
             if let value = d.string(e.value, NodeDecoder.join(path(), e.key.string)) {
                 tags.append(Tag(key: Located(e.key.string, at: e.keyMark), value: value))

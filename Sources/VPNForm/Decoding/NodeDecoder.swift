@@ -102,7 +102,7 @@ struct NodeDecoder {
     mutating func strings<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
         guard let items = list(node, path()) else { return nil }
         var values: [Located<String>] = []
-        values.reserveCapacity(Swift.max(items.underestimatedCount, 2))
+        values.reserveCapacity(items.underestimatedCount)
         for (i, item) in items.enumerated() {
             if let value = string(item, "\(path())[\(i)]") { values.append(value) }
         }
