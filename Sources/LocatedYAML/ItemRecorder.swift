@@ -72,6 +72,9 @@ struct ItemRecorder {
         return !isRecording
     }
 
+    /// Stops recording the item before its end (the rest of it is composed as it comes).
+    mutating func stop() { isRecording = false }
+
     /// Hands each recorded event to `body` as the composer takes it.
     func replay(_ body: (ReaderEvent) -> Void) {
         bytes.withUnsafeBufferPointer { b in

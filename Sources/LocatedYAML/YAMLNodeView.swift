@@ -3,8 +3,8 @@
 public protocol YAMLNodeView {
     /// A list's items, in order.
     associatedtype Items: Sequence where Items.Element == Self
-    /// A mapping's entries, in order; can be iterated more than once.
-    associatedtype Entries: Sequence where Entries.Element == YAMLEntryView<Self>
+    /// A mapping's entries, in order, each at an integer position.
+    associatedtype Entries: YAMLEntryCollection where Entries.Element == YAMLEntryView<Self>, Entries.Node == Self
 
     /// Where the node starts.
     var mark: Mark { get }
@@ -16,6 +16,16 @@ public protocol YAMLNodeView {
     var items: Items? { get }
     /// The entries of a mapping, or `nil` for anything else.
     var entries: Entries? { get }
+}
+
+/// A mapping's entries as ``YAMLNodeView`` hands them out, each at an integer position, whose key and
+/// value can also be had alone: looking a field up then makes (and retains) nothing else.
+public protocol YAMLEntryCollection: Collection where Index == Int {
+    associatedtype Node: YAMLNodeView
+    /// The key of the entry at `position`.
+    func key(at position: Int) -> YAMLKeyText
+    /// The value of the entry at `position`.
+    func value(at position: Int) -> Node
 }
 
 /// One `key: value` entry of a mapping, as ``YAMLNodeView`` hands it out.
@@ -77,9 +87,18 @@ public struct YAMLKeyText {
     /// Whether the key's UTF-8 is `utf8`, byte for byte (for ASCII names, the same as ``is(_:)``).
     @inlinable
     public func `is`(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let text { return text.utf8.count == utf8.count && text.utf8.elementsEqual(utf8) }
-        guard bytes.count == utf8.count else { return false }
-        for i in 0..<utf8.count where utf8[i] != bytes[i] { return false }
+        if var text {
+            // In place: `elementsEqual` of a UTF8View went byte by byte through its iterator.
+            guard text.utf8.count == utf8.count else { return false }
+            return text.withUTF8 { Self.same($0, utf8) }
+        }
+        return Self.same(bytes, utf8)
+    }
+
+    @inlinable
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
         return true
     }
 
@@ -103,8 +122,37 @@ extension YAMLNode: YAMLNodeView {
         return nil
     }
 
-    public var entries: LazyMapSequence<[YAMLEntry], YAMLEntryView<YAMLNode>>? {
+    public var entries: EntryList? {
         guard case .mapping(let entries) = content else { return nil }
-        return entries.lazy.map { YAMLEntryView(key: YAMLKeyText($0.key), keyMark: $0.keyMark, value: $0.value) }
+        return EntryList(entries: entries)
+    }
+
+    /// The entries of a composed mapping.
+    public struct EntryList: YAMLEntryCollection {
+        @usableFromInline let entries: [YAMLEntry]
+
+        @inlinable
+        init(entries: [YAMLEntry]) { self.entries = entries }
+
+        @inlinable
+        public var startIndex: Int { 0 }
+
+        @inlinable
+        public var endIndex: Int { entries.count }
+
+        @inlinable
+        public func index(after i: Int) -> Int { i + 1 }
+
+        @inlinable
+        public subscript(position: Int) -> YAMLEntryView<YAMLNode> {
+            let e = entries[position]
+            return YAMLEntryView(key: YAMLKeyText(e.key), keyMark: e.keyMark, value: e.value)
+        }
+
+        @inlinable
+        public func key(at position: Int) -> YAMLKeyText { YAMLKeyText(entries[position].key) }
+
+        @inlinable
+        public func value(at position: Int) -> YAMLNode { entries[position].value }
     }
 }

@@ -113,10 +113,18 @@ public struct YAMLReader: Sendable {
                     recorder.begin(depthLeft: maxDepth - composer.depth)
                 }
                 if recorder.isRecording {
-                    guard recorder.record(e) else { continue }
-                    let taken = recorder.isPlain && recorder.withRoot { consume(.recorded($0), streamedCount) }
-                    if !taken { compose(recorder) }
-                    streamedCount += 1
+                    let complete = recorder.record(e)
+                    if !recorder.isPlain {
+                        // Not to be read in place: what was recorded is composed, and the rest of the
+                        // item goes straight to the composer (an anchored item is not recorded twice over).
+                        compose(recorder)
+                        recorder.stop()
+                        if complete { streamedCount += 1 }
+                    } else if complete {
+                        let taken = recorder.withRoot { consume(.recorded($0), streamedCount) }
+                        if !taken { compose(recorder) }
+                        streamedCount += 1
+                    }
                 } else if let item = composer.consume(e) {
                     _ = consume(.composed(item), streamedCount)
                     streamedCount += 1

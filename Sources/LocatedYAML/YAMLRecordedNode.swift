@@ -105,36 +105,37 @@ public struct YAMLRecordedNode: YAMLNodeView {
         public var underestimatedCount: Int { list.count(stride: 1) }
     }
 
-    /// The entries of a recorded mapping.
-    public struct Entries: Sequence {
+    /// The entries of a recorded mapping, indexed by the position of each key's event.
+    public struct Entries: YAMLEntryCollection {
         @usableFromInline let mapping: YAMLRecordedNode
 
         @inlinable
         init(mapping: YAMLRecordedNode) { self.mapping = mapping }
 
-        public struct Iterator: IteratorProtocol {
-            @usableFromInline let mapping: YAMLRecordedNode
-            @usableFromInline var position: Int
+        @inlinable
+        public var startIndex: Int { mapping.index &+ 1 }
 
-            @inlinable
-            init(mapping: YAMLRecordedNode, position: Int) {
-                self.mapping = mapping
-                self.position = position
-            }
+        @inlinable
+        public var endIndex: Int { Int(mapping.event.end) }
 
-            @inlinable
-            public mutating func next() -> YAMLEntryView<YAMLRecordedNode>? {
-                guard position < Int(mapping.event.end) else { return nil }
-                let key = mapping.events[position]
-                let value = position + 1
-                position = Int(mapping.events[value].end) &+ 1
-                return YAMLEntryView(key: YAMLKeyText(bytes: mapping.text(of: key)), keyMark: key.mark,
-                                     value: mapping.node(value))
-            }
+        /// After a key, its value, and whatever the value holds.
+        @inlinable
+        public func index(after i: Int) -> Int { Int(mapping.events[i &+ 1].end) &+ 1 }
+
+        @inlinable
+        public subscript(position: Int) -> YAMLEntryView<YAMLRecordedNode> {
+            let key = mapping.events[position]
+            return YAMLEntryView(key: YAMLKeyText(bytes: mapping.text(of: key)), keyMark: key.mark,
+                                 value: mapping.node(position &+ 1))
         }
 
         @inlinable
-        public func makeIterator() -> Iterator { Iterator(mapping: mapping, position: mapping.index + 1) }
+        public func key(at position: Int) -> YAMLKeyText {
+            YAMLKeyText(bytes: mapping.text(of: mapping.events[position]))
+        }
+
+        @inlinable
+        public func value(at position: Int) -> YAMLRecordedNode { mapping.node(position &+ 1) }
 
         /// The exact number of entries (see ``Items/underestimatedCount``).
         @inlinable

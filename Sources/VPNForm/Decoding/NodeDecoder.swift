@@ -19,18 +19,22 @@ struct NodeDecoder {
             error(path.text, node.mark, "expected a mapping, got \(node.kindDescription)")
             return nil
         }
-        var values = [Node?](repeating: nil, count: allowed.count)
-        for entry in entries {
-            if let slot = allowed.slot(of: entry.key) {
+        // Where each known key's entry is: positions, not values, so that no node is retained twice.
+        var positions = [Int32](repeating: -1, count: allowed.count)
+        var i = entries.startIndex
+        while i != entries.endIndex {
+            if let slot = allowed.slot(of: entries.key(at: i)) {
                 // The composer keeps a key's first value only; a recorded mapping has no duplicate.
-                if values[slot] == nil { values[slot] = entry.value }
-                continue
+                if positions[slot] < 0 { positions[slot] = Int32(truncatingIfNeeded: i) }
+            } else {
+                let entry = entries[i]
+                let key = entry.key.string
+                let extra = hints[key].map { "; \($0)" } ?? Suggestion.hint(for: key, in: allowed.names)
+                error(Self.join(path.text, key), entry.keyMark, "unknown key \"\(Self.clip(key))\"\(extra)")
             }
-            let key = entry.key.string
-            let extra = hints[key].map { "; \($0)" } ?? Suggestion.hint(for: key, in: allowed.names)
-            error(Self.join(path.text, key), entry.keyMark, "unknown key \"\(Self.clip(key))\"\(extra)")
+            i = entries.index(after: i)
         }
-        return Fields(path: path, mark: node.mark, entries: entries, keys: allowed, values: values)
+        return Fields(path: path, mark: node.mark, entries: entries, keys: allowed, positions: positions)
     }
 
     /// A list's items.
@@ -139,21 +143,21 @@ final class Fields<Node: YAMLNodeView> {
     let mark: Mark
     let entries: Node.Entries
     private let keys: KeySet
-    /// The value of each known key written, by its slot in ``keys``.
-    private let values: [Node?]
+    /// The position in ``entries`` of each known key written, by its slot in ``keys``; -1 for none.
+    private let positions: [Int32]
 
-    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, values: [Node?]) {
+    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, positions: [Int32]) {
         self.path = path
         self.mark = mark
         self.entries = entries
         self.keys = keys
-        self.values = values
+        self.positions = positions
     }
 
     /// The value of `key`, one of the keys the mapping was read with.
     subscript(key: String) -> Node? {
-        guard let slot = keys.slot(of: key) else { return nil }
-        return values[slot]
+        guard let slot = keys.slot(of: key), positions[slot] >= 0 else { return nil }
+        return entries.value(at: Int(positions[slot]))
     }
 
     func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }
