@@ -70,6 +70,29 @@ import Testing
         #expect(!r.document.issues.contains { $0.isFatal })
     }
 
+    @Test("an item found not plain part way is composed from there: the same node and issues as composing it whole")
+    func switchedPartWay() {
+        let text = "gs:\n  - {a: {k: 1, k: 2}, b: [1, {c: 3}], d: x}\n  - {e: &n 5, f: *n, g: [y]}\n  - {h: 1}\n"
+        var offered: [String] = []
+        let document = YAMLReader().read(Array(text.utf8), streamingItemsOf: "gs") { item, index in
+            switch item {
+            case .recorded(let node): offered.append("recorded \(index) \(Self.dump(node))")
+            case .composed(let node): offered.append("composed \(index) \(Self.dump(node))")
+            }
+            return true
+        }
+        var whole: [String] = []
+        _ = YAMLReader().read(Array(text.utf8), streamingItemsOf: "gs") { item, index in
+            guard case .composed(let node) = item else { return false }
+            whole.append("\(index) \(Self.dump(node))")
+            return true
+        }
+        #expect(offered.map { $0.split(separator: " ")[0] } == ["composed", "composed", "recorded"])
+        #expect(offered.prefix(2).map { $0.split(separator: " ", maxSplits: 1)[1] } == whole.prefix(2).map { Substring($0) })
+        #expect(document.issues.map(\.kind) == [.duplicateKey])
+        #expect(document.issues.map(\.description) == YAMLReader().read(Array(text.utf8)).issues.map(\.description))
+    }
+
     @Test("a composed item's issues are the document's, as without offering")
     func issuesOfComposed() {
         let text = "gs:\n  - {n: x}\n  - {n: x, n: y}\n  - {m: 1}\n"
