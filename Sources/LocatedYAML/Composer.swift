@@ -236,7 +236,8 @@ struct Composer {
     }
 
     /// Checks an explicit tag; returns the core-schema short name (`str`, `int`, …) or `nil` for no tag.
-    private mutating func coreTag(_ bytes: UnsafeBufferPointer<UInt8>?, at mark: Mark, expected: Set<String>) -> String? {
+    private mutating func coreTag(_ bytes: UnsafeBufferPointer<UInt8>?, at mark: Mark,
+                                  expected: Set<String>) -> String? {
         guard let bytes else { return nil }
         let tag = String(bytes)
         if tag == "!" { return nil }

@@ -54,7 +54,8 @@ struct ReaderEvent {
             self.init(kind: .mappingStart, mark: mark, anchor: Self.text(s.anchor), tag: Self.text(s.tag))
         case YAML_SEQUENCE_END_EVENT: self.init(kind: .sequenceEnd, mark: mark)
         case YAML_MAPPING_END_EVENT: self.init(kind: .mappingEnd, mark: mark)
-        case YAML_ALIAS_EVENT: self.init(kind: .alias, mark: mark, value: Self.text(event.data.alias.anchor) ?? .init(start: nil, count: 0))
+        case YAML_ALIAS_EVENT:
+            self.init(kind: .alias, mark: mark, value: Self.text(event.data.alias.anchor) ?? .init(start: nil, count: 0))
         case YAML_DOCUMENT_START_EVENT: self.init(kind: .documentStart, mark: mark)
         default: self.init(kind: .other, mark: mark)
         }
@@ -63,7 +64,8 @@ struct ReaderEvent {
     /// A NUL-terminated anchor or tag as bytes (the input holds no NUL, so none is cut short).
     private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> UnsafeBufferPointer<UInt8>? {
         guard let pointer else { return nil }
-        return UnsafeBufferPointer(start: pointer, count: strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)))
+        let count = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+        return UnsafeBufferPointer(start: pointer, count: count)
     }
 }
 

@@ -112,16 +112,19 @@ public struct YAMLKeyText {
 }
 
 extension YAMLNode: YAMLNodeView {
+    /// The scalar, or `nil` for a collection.
     public var scalar: YAMLScalar? {
         if case .scalar(let s) = content { return s }
         return nil
     }
 
+    /// The items of a list, or `nil` for anything else.
     public var items: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
+    /// The entries of a mapping, or `nil` for anything else.
     public var entries: EntryList? {
         guard case .mapping(let entries) = content else { return nil }
         return EntryList(entries: entries)
@@ -134,24 +137,30 @@ extension YAMLNode: YAMLNodeView {
         @inlinable
         init(entries: [YAMLEntry]) { self.entries = entries }
 
+        /// The first entry's position, 0.
         @inlinable
         public var startIndex: Int { 0 }
 
+        /// The position after the last entry.
         @inlinable
         public var endIndex: Int { entries.count }
 
+        /// The next entry's position.
         @inlinable
         public func index(after i: Int) -> Int { i + 1 }
 
+        /// The entry at `position`.
         @inlinable
         public subscript(position: Int) -> YAMLEntryView<YAMLNode> {
             let e = entries[position]
             return YAMLEntryView(key: YAMLKeyText(e.key), keyMark: e.keyMark, value: e.value)
         }
 
+        /// The key of the entry at `position`.
         @inlinable
         public func key(at position: Int) -> YAMLKeyText { YAMLKeyText(entries[position].key) }
 
+        /// The value of the entry at `position`.
         @inlinable
         public func value(at position: Int) -> YAMLNode { entries[position].value }
     }

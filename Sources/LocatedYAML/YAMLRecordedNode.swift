@@ -39,9 +39,11 @@ public struct YAMLRecordedNode: YAMLNodeView {
     @inlinable
     func node(_ i: Int) -> YAMLRecordedNode { YAMLRecordedNode(events: events, bytes: bytes, index: i) }
 
+    /// Where the node starts, as the composer would place it.
     @inlinable
     public var mark: Mark { event.mark }
 
+    /// A short name of the node's kind, for messages: "a string", "a list", "a mapping" ….
     @inlinable
     public var kindDescription: String {
         switch event.kind {
@@ -60,11 +62,13 @@ public struct YAMLRecordedNode: YAMLNodeView {
         return YAMLScalar(text: String(utf8), utf8: utf8, plain: e.isPlain, tag: nil)
     }
 
+    /// The items of a list, or `nil` for anything else.
     @inlinable
     public var items: Items? {
         event.kind == .sequenceStart ? Items(list: self) : nil
     }
 
+    /// The entries of a mapping, or `nil` for anything else.
     @inlinable
     public var entries: Entries? {
         event.kind == .mappingStart ? Entries(mapping: self) : nil
@@ -77,6 +81,7 @@ public struct YAMLRecordedNode: YAMLNodeView {
         @inlinable
         init(list: YAMLRecordedNode) { self.list = list }
 
+        /// Steps from item to item, over whatever each holds.
         public struct Iterator: IteratorProtocol {
             @usableFromInline let list: YAMLRecordedNode
             @usableFromInline var position: Int
@@ -96,6 +101,7 @@ public struct YAMLRecordedNode: YAMLNodeView {
             }
         }
 
+        /// An iterator from the first item.
         @inlinable
         public func makeIterator() -> Iterator { Iterator(list: list, position: list.index + 1) }
 
@@ -112,9 +118,11 @@ public struct YAMLRecordedNode: YAMLNodeView {
         @inlinable
         init(mapping: YAMLRecordedNode) { self.mapping = mapping }
 
+        /// The position of the first key's event.
         @inlinable
         public var startIndex: Int { mapping.index &+ 1 }
 
+        /// The position of the mapping's end event.
         @inlinable
         public var endIndex: Int { Int(mapping.event.end) }
 
@@ -122,6 +130,7 @@ public struct YAMLRecordedNode: YAMLNodeView {
         @inlinable
         public func index(after i: Int) -> Int { Int(mapping.events[i &+ 1].end) &+ 1 }
 
+        /// The entry whose key's event is at `position`.
         @inlinable
         public subscript(position: Int) -> YAMLEntryView<YAMLRecordedNode> {
             let key = mapping.events[position]
@@ -129,11 +138,13 @@ public struct YAMLRecordedNode: YAMLNodeView {
                                  value: mapping.node(position &+ 1))
         }
 
+        /// The key at `position`, as bytes in the reader's buffer.
         @inlinable
         public func key(at position: Int) -> YAMLKeyText {
             YAMLKeyText(bytes: mapping.text(of: mapping.events[position]))
         }
 
+        /// The value of the key at `position`.
         @inlinable
         public func value(at position: Int) -> YAMLRecordedNode { mapping.node(position &+ 1) }
 

@@ -132,7 +132,8 @@ struct DesiredStateDecoder {
     }
 
     /// - Parameter defaults: The file's `defaults`, or `nil` to leave each connection's `spec` empty for later.
-    private mutating func gateway<Node: YAMLNodeView>(_ node: Node, _ index: Int, defaults: ConnectionFields?) -> Gateway? {
+    private mutating func gateway<Node: YAMLNodeView>(_ node: Node, _ index: Int,
+                                                      defaults: ConnectionFields?) -> Gateway? {
         let path = FieldPath("gateways[\(index)]")
         guard let f = d.mapping(node, path, allowed: Self.gatewayKeys, hints: Self.apiOnlyHints) else { return nil }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
@@ -199,7 +200,8 @@ struct DesiredStateDecoder {
         return c
     }
 
-    private mutating func psk<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<SecretReference>? {
+    private mutating func psk<Node: YAMLNodeView>(_ node: Node,
+                                                  _ path: @autoclosure () -> String) -> Located<SecretReference>? {
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
         switch EnvironmentName.reference(in: v) {

@@ -103,7 +103,8 @@ struct NodeDecoder {
     }
 
     /// A list of strings.
-    mutating func strings<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
+    mutating func strings<Node: YAMLNodeView>(_ node: Node,
+                                              _ path: @autoclosure () -> String) -> Located<[Located<String>]>? {
         guard let items = list(node, path()) else { return nil }
         var values: [Located<String>] = []
         values.reserveCapacity(items.underestimatedCount)

@@ -136,9 +136,11 @@ private struct ValidationRun {
             guard stem + digits > 64 || firstWithName != nil else { continue }
             let apiName = "\(g.name.value)-\(c.name.value)-\(n)"
             if stem + digits > 64 {
-                error("\(path()).name", c.name.mark, "API connection name \"\(apiName)\" is longer than 64 characters; set tunnels[\(i)].name")
+                error("\(path()).name", c.name.mark,
+                      "API connection name \"\(apiName)\" is longer than 64 characters; set tunnels[\(i)].name")
             } else if let first = firstWithName {
-                error("\(path()).name", c.name.mark, "duplicate API connection name \"\(apiName)\" in gateway \(g.name.value) (first at \(first))")
+                error("\(path()).name", c.name.mark,
+                      "duplicate API connection name \"\(apiName)\" in gateway \(g.name.value) (first at \(first))")
             }
         }
     }
