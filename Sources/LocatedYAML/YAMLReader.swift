@@ -80,6 +80,9 @@ public struct YAMLReader: Sendable {
         }
         var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key)
         var recorder = ItemRecorder()
+        // Recorded offsets are 32-bit. An item's bytes are at most 1.5 times the input's (`\L` is two
+        // characters for three bytes) plus one event's tag, so a quarter of the range is ample.
+        let canRecord = bytes.count <= Int(Int32.max) / 4
         var streamedCount = 0
         /// Composes the recorded item (or the part of it read before a syntax error) and hands it out.
         func compose(_ recorder: ItemRecorder) {
@@ -109,7 +112,7 @@ public struct YAMLReader: Sendable {
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return }
                 let e = ReaderEvent(event)
-                if !recorder.isRecording, e.startsNode, composer.awaitsStreamedItem {
+                if canRecord, !recorder.isRecording, e.startsNode, composer.awaitsStreamedItem {
                     recorder.begin(depthLeft: maxDepth - composer.depth)
                 }
                 if recorder.isRecording {
