@@ -1,10 +1,19 @@
 /// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
-/// and its API names.
-struct SpecSource {
+/// and its API names. A class, so that each writer is handed one reference (a struct this size went
+/// through the writers' reabstraction thunks as a copy, a retain per field, a thousand
+/// instructions per attribute).
+final class SpecSource {
     let gateway: Gateway
     let fields: ConnectionFields
     let tunnels: [Tunnel]
     let names: [Located<String>]
+
+    init(gateway: Gateway, fields: ConnectionFields, tunnels: [Tunnel], names: [Located<String>]) {
+        self.gateway = gateway
+        self.fields = fields
+        self.tunnels = tunnels
+        self.names = names
+    }
 
     /// The tunnel entry of gateway IP `i`, if the connection has one.
     func tunnel(_ i: Int) -> Tunnel? { i < tunnels.count ? tunnels[i] : nil }
@@ -14,7 +23,7 @@ struct SpecSource {
 /// key to write under and, for a per-IP attribute, the gateway IP's index. Attributes inside a
 /// policy (`ikepolicy.authentication_method`) are written with the policy.
 enum SpecField {
-    typealias Writer = @Sendable (inout CanonicalObject, String, SpecSource, Int) -> Void
+    typealias Writer = @Sendable (inout CanonicalObject, SpecKey, SpecSource, Int) -> Void
 
     /// One writer per top-level spec key of the table; a test holds the two to each other.
     static let byKey: [String: Writer] = [
@@ -38,20 +47,20 @@ enum SpecField {
         "peer_subnets": { o, k, s, _ in
             guard let v = s.fields.peerSubnets else { return }
             o.key(k)
-            o.w.stringArray(v.value.lazy.map(\.value))
+            o.stringArray(v.value.lazy.map(\.value))
         },
         "policy_rules": { o, k, s, _ in
             guard let rules = s.fields.policyRules else { return }
             o.key(k)
-            o.w.raw("[")
+            o.append(UInt8(ascii: "["))
             for (i, r) in rules.value.enumerated() {
-                o.w.raw(i == 0 ? "{\"destination\":" : ",{\"destination\":")
-                o.w.stringArray((r.destination?.value ?? []).lazy.map(\.value))
-                o.w.raw(",\"source\":")
-                o.w.string(r.source?.value ?? "")
-                o.w.raw("}")
+                o.append(i == 0 ? "{\"destination\":" : ",{\"destination\":")
+                o.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+                o.append(",\"source\":")
+                o.string(r.source?.value ?? "")
+                o.append(UInt8(ascii: "}"))
             }
-            o.w.raw("]")
+            o.append(UInt8(ascii: "]"))
         },
         "psk": { o, k, s, _ in
             switch s.fields.psk?.value {
@@ -76,20 +85,20 @@ enum SpecField {
             }
             members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             o.key(k)
-            o.w.append(UInt8(ascii: "{"))
+            o.append(UInt8(ascii: "{"))
             for (i, member) in members.enumerated() {
-                if i > 0 { o.w.append(UInt8(ascii: ",")) }
-                o.w.string(member.key)
-                o.w.append(UInt8(ascii: ":"))
-                o.w.string(member.value)
+                if i > 0 { o.append(UInt8(ascii: ",")) }
+                o.string(member.key)
+                o.append(UInt8(ascii: ":"))
+                o.string(member.value)
             }
-            o.w.append(UInt8(ascii: "}"))
+            o.append(UInt8(ascii: "}"))
         },
     ]
 
     /// A step of the writer: one pair-level attribute, or all per-IP attributes of every gateway IP.
     enum Step {
-        case attribute(String, Writer)
+        case attribute(SpecKey, Writer)
         case perIP
     }
 
@@ -99,7 +108,7 @@ enum SpecField {
 
     /// The pair-level steps in canonical (UTF-8) key order, the per-IP block at `connections[`'s place.
     static let steps: [Step] = {
-        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute($0.specKey, byKey[$0.specKey]!)) }
+        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute(SpecKey($0.specKey), byKey[$0.specKey]!)) }
         keyed.append(("connections[", .perIP))
         return keyed.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map(\.1)
     }()
@@ -109,7 +118,7 @@ enum SpecField {
         .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, byKey[$0]!) }
 
     /// The full per-IP keys of the first two gateway IPs (the usual pair), built once.
-    static let perIPKeys: [[String]] = (0..<2).map(keys(ofIP:))
+    static let perIPKeys: [[SpecKey]] = (0..<2).map { keys(ofIP: $0).map(SpecKey.init) }
 
     /// The full per-IP keys of gateway IP `i`, in canonical order.
     static func keys(ofIP i: Int) -> [String] { perIP.map { "connections[\(i)]." + $0.key } }
