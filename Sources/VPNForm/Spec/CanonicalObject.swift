@@ -1,5 +1,3 @@
-import Foundation
-
 /// A spec key as canonical JSON writes it before a value: `"cgw_id":`, the bytes copied as they are.
 struct SpecKey: Sendable, Equatable {
     /// The key.
@@ -20,56 +18,61 @@ struct SpecKey: Sendable, Equatable {
 /// the keys in sorted order (debug builds check). A plan writes one for every desired pair, a few
 /// dozen members each, so a member is a capacity check and a copy of its bytes, no more.
 struct CanonicalObject: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
+    private var out: GrowableBytes
     private var members = 0
     #if DEBUG
     private var lastKey: [UInt8] = []
     #endif
 
     init(capacity: Int = 1024) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-        append(UInt8(ascii: "{"))
+        out = GrowableBytes(capacity: capacity)
+        out.append(UInt8(ascii: "{"))
     }
-
-    deinit { base.deallocate() }
 
     /// Empties the object, keeping its storage, to write another.
     mutating func reset() {
-        count = 0
+        out.removeAll()
         members = 0
         #if DEBUG
         lastKey = []
         #endif
-        append(UInt8(ascii: "{"))
+        out.append(UInt8(ascii: "{"))
     }
 
     /// Closes the object; ``withBytes(_:)`` then sees the canonical JSON.
-    mutating func close() { append(UInt8(ascii: "}")) }
+    mutating func close() { out.append(UInt8(ascii: "}")) }
 
     /// Calls `body` with what has been written.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        try out.withBytes(body)
     }
 
     /// Closes the object and returns its bytes, in storage of their own.
     mutating func finish() -> [UInt8] {
         close()
-        return withBytes { Array($0) }
+        return out.array
     }
 
     // MARK: Members
 
     /// Starts a member: the separator and the key.
     mutating func key(_ key: SpecKey) {
-        key.written.withUnsafeBufferPointer { startMember($0) }
+        startMember()
+        key.written.withUnsafeBufferPointer { out.append($0) }
+        #if DEBUG
+        checkOrder(Array(key.name.utf8))
+        #endif
     }
 
-    /// Starts a member whose key is a literal (no escapes needed).
+    /// Starts a member whose key is a literal that needs no escapes.
     mutating func key(_ key: StaticString) {
-        startMember(UnsafeBufferPointer(start: nil, count: 0), literal: key)
+        startMember()
+        out.append(UInt8(ascii: "\""))
+        out.append(key)
+        out.append("\":")
+        #if DEBUG
+        checkOrder(Array(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)))
+        #endif
     }
 
     mutating func string(_ key: SpecKey, _ value: String) {
@@ -94,7 +97,7 @@ struct CanonicalObject: ~Copyable {
 
     mutating func bool(_ key: SpecKey, _ value: Bool) {
         self.key(key)
-        append(value ? "true" : "false")
+        out.append(value ? "true" : "false")
     }
 
     // MARK: Values
@@ -106,14 +109,11 @@ struct CanonicalObject: ~Copyable {
             if JSONWriter.containsEscape(utf8) {
                 var w = JSONWriter(style: .compact)
                 w.string(String(decoding: utf8, as: UTF8.self))
-                w.bytes.withUnsafeBufferPointer { append($0) }
+                w.bytes.withUnsafeBufferPointer { out.append($0) }
             } else {
-                reserve(utf8.count + 2)
-                base[count] = UInt8(ascii: "\"")
-                if let from = utf8.baseAddress { (base + count + 1).update(from: from, count: utf8.count) }
-                count += utf8.count + 1
-                base[count] = UInt8(ascii: "\"")
-                count += 1
+                out.append(UInt8(ascii: "\""))
+                out.append(utf8)
+                out.append(UInt8(ascii: "\""))
             }
         }
     }
@@ -132,66 +132,46 @@ struct CanonicalObject: ~Copyable {
                 i -= 1
                 d[i] = UInt8(ascii: "-")
             }
-            append(UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: d.count - i))
+            out.append(UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: d.count - i))
         }
     }
 
     /// `["a","b"]`.
     mutating func stringArray(_ items: some Sequence<String>) {
-        append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
-            if i > 0 { append(UInt8(ascii: ",")) }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             string(item)
         }
-        append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `{"k":"v",…}`, the members in the order given (sorted, each key once: the caller's part).
+    mutating func object(_ members: some Sequence<(String, String)>) {
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            string(key)
+            out.append(UInt8(ascii: ":"))
+            string(value)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Raw bytes: punctuation, or a literal already in canonical form.
-    mutating func append(_ literal: StaticString) {
-        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
+    mutating func append(_ literal: StaticString) { out.append(literal) }
 
-    mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
+    mutating func append(_ byte: UInt8) { out.append(byte) }
 
-    // MARK: Storage
-
-    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let from = bytes.baseAddress else { return }
-        reserve(bytes.count)
-        (base + count).update(from: from, count: bytes.count)
-        count += bytes.count
-    }
-
-    /// The separator, then the key: `written` (quoted, with its colon), or `literal` quoted here.
-    private mutating func startMember(_ written: UnsafeBufferPointer<UInt8>, literal: StaticString? = nil) {
-        #if DEBUG
-        let name: [UInt8] = literal.map { Array(UnsafeBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
-            ?? Array(written.dropFirst().dropLast(2))
-        precondition(members == 0 || lastKey.lexicographicallyPrecedes(name), "spec keys out of order")
-        lastKey = name
-        #endif
-        if members > 0 { append(UInt8(ascii: ",")) }
+    private mutating func startMember() {
+        if members > 0 { out.append(UInt8(ascii: ",")) }
         members += 1
-        if let literal {
-            append(UInt8(ascii: "\""))
-            append(literal)
-            append("\":")
-        } else {
-            append(written)
-        }
     }
 
-    private mutating func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
-        let grown = max(capacity * 2, count + n)
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        bigger.initialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity = grown
+    #if DEBUG
+    private mutating func checkOrder(_ key: [UInt8]) {
+        precondition(members == 1 || lastKey.lexicographicallyPrecedes(key), "spec keys out of order")
+        lastKey = key
     }
+    #endif
 }

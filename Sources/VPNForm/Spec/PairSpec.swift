@@ -131,8 +131,7 @@ public struct PairSpec: Sendable, Equatable {
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
                     let start = i + 1
-                    i += 1
-                    while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                    i = CanonicalString.end(in: b, from: start)
                     if depth == 0 {
                         if inKey {
                             (keyStart, keyEnd) = (start, i)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
 /// and its API names. A class, so that each writer is handed one reference (a struct this size went
 /// through the writers' reabstraction thunks as a copy, a retain per field, a thousand
@@ -42,8 +44,8 @@ enum SpecField {
         "enable_hub": { o, k, s, _ in if let v = s.fields.enableHub { o.bool(k, v.value) } },
         "enable_nqa": { o, k, s, _ in if let v = s.fields.enableNQA { o.bool(k, v.value) } },
         "gateway_id": { o, k, s, _ in o.string(k, s.gateway.id.value.rawValue) },
-        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicy { PairSpec.add(p, to: &o) } },
-        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicy { PairSpec.add(p, to: &o) } },
+        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicyBox { PairSpec.add(p.value, to: &o) } },
+        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicyBox { PairSpec.add(p.value, to: &o) } },
         "peer_subnets": { o, k, s, _ in
             guard let v = s.fields.peerSubnets else { return }
             o.key(k)
@@ -72,6 +74,13 @@ enum SpecField {
         "style": { o, k, s, _ in o.string(k, s.fields.effectiveStyle.rawValue) },
         "tags": { o, k, s, _ in
             guard let tags = s.fields.tags else { return }
+            o.key(k)
+            // Usually written in order, each key once and in ASCII (so no two are equal as Strings
+            // with different bytes): then as they are.
+            if zip(tags.value, tags.value.dropFirst()).allSatisfy({ Self.asciiPrecedes($0.key.value, $1.key.value) }) {
+                o.object(tags.value.lazy.map { ($0.key.value, $0.value.value) })
+                return
+            }
             // A later duplicate wins, as in a mapping (which keeps the first spelling of an equal key).
             // A pair has a handful of tags: a list searched in place is cheaper than a dictionary.
             var members: [(key: String, value: String)] = []
@@ -83,18 +92,32 @@ enum SpecField {
                     members.append((t.key.value, t.value.value))
                 }
             }
-            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            o.key(k)
-            o.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
-                if i > 0 { o.append(UInt8(ascii: ",")) }
-                o.string(member.key)
-                o.append(UInt8(ascii: ":"))
-                o.string(member.value)
-            }
-            o.append(UInt8(ascii: "}"))
+            members.sort { Self.precedes($0.key, $1.key) }
+            o.object(members)
         },
     ]
+
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let order = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+    }
+
+    /// Whether `a` and `b` are ASCII and `a` sorts before `b`.
+    private static func asciiPrecedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in isASCII(x) && isASCII(y) } } && precedes(a, b)
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
 
     /// A step of the writer: one pair-level attribute, or all per-IP attributes of every gateway IP.
     enum Step {

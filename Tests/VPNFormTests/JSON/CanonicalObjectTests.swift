@@ -54,3 +54,20 @@ struct CanonicalObjectTests {
         #expect(written({ _ in }, capacity: 0) == "{}")
     }
 }
+
+/// ``CanonicalString/end(in:from:)`` skips escaped quotes, however many backslashes precede them.
+struct CanonicalStringTests {
+    @Test("the closing quote is the first one not escaped", arguments: [
+        (#""plain",1"#, 6),
+        (#""a\"b",1"#, 5),
+        (#""a\\",1"#, 4),
+        (#""a\\\"b\\\\",1"#, 11),
+        (#""",1"#, 1),
+        (#""\"\"\\\""x"#, 9),
+    ])
+    func end(json: String, close: Int) {
+        let bytes = Array(json.utf8)
+        let found = bytes.withUnsafeBufferPointer { CanonicalString.end(in: $0, from: 1) }
+        #expect(found == close, "\(json)")
+    }
+}
