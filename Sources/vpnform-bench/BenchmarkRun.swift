@@ -214,11 +214,11 @@ struct BenchmarkRun {
     }
 
     /// The instructions one stage executes, counted by `valgrind --tool=callgrind` around
-    /// ``Stage/work(_:file:sequential:)`` only (start-up and reading the file excluded).
+    /// ``Stage/work(_:file:sequential:specs:)`` only (start-up and reading the file excluded).
     static func instructions(_ stage: Stage, _ file: String) throws -> Int {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["valgrind", "--tool=callgrind", "--toggle-collect=$s13vpnform_bench5StageO4work_4file10sequentialSiSays5UInt8VG_SSSbtKF",
+        p.arguments = ["valgrind", "--tool=callgrind", "--toggle-collect=$s13vpnform_bench5StageO4work_4file10sequential5specsSiSays5UInt8VG_SSSbSayAJGtKF",
                        "--callgrind-out-file=/dev/null", executable.path, "stage", stage.rawValue, file, "--sequential"]
         let err = Pipe()
         p.standardError = err

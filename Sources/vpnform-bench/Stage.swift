@@ -1,5 +1,6 @@
 import CYAML
 import Foundation
+import VPNCrypto
 import VPNForm
 
 /// One measured piece of work.
@@ -13,6 +14,10 @@ enum Stage: String, CaseIterable {
     /// The text rendering alone of a plan where every pair is a create (timed without the
     /// reading and planning that make the plan; not counted by callgrind).
     case render
+    /// SHA-256 of every spec in the estate's state: the digest check `plan` makes on every pair
+    /// it reads (the state read before the timing). With the floor, the least a plan against
+    /// this state can cost.
+    case digests
 
     struct Measurement {
         var seconds: Double
@@ -23,6 +28,7 @@ enum Stage: String, CaseIterable {
     ///   second thread meanwhile (the same instructions, all of them on the thread callgrind follows).
     func measure(file: String, sequential: Bool = false) throws -> Measurement {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let specs = self == .digests ? try Self.stateSpecs(of: file) : []
         let clock = ContinuousClock()
         var sink = 0
         let elapsed: Duration
@@ -32,7 +38,7 @@ enum Stage: String, CaseIterable {
             let plan = Planner.plan(desired: desired, state: StateFile(lineage: "6c7f1c2e-4c39-4a0e-9d5e-1f0a9a3b7d21"))
             elapsed = clock.measure { sink = Self.render(plan) }
         } else {
-            elapsed = try clock.measure { sink = try work(bytes, file: file, sequential: sequential) }
+            elapsed = try clock.measure { sink = try work(bytes, file: file, sequential: sequential, specs: specs) }
         }
         if sink < 0 { print(sink) }
         var usage = rusage()
@@ -44,7 +50,7 @@ enum Stage: String, CaseIterable {
     /// The measured work, alone in a function that callgrind's `--toggle-collect` can name
     /// (``BenchmarkRun/callgrindPattern``).
     @inline(never)
-    func work(_ bytes: [UInt8], file: String, sequential: Bool) throws -> Int {
+    func work(_ bytes: [UInt8], file: String, sequential: Bool, specs: [[UInt8]]) throws -> Int {
         switch self {
         case .floor:
             return Self.scan(bytes)
@@ -64,7 +70,15 @@ enum Stage: String, CaseIterable {
             return Self.render(plan)
         case .render:
             fail("render is timed by measure(file:sequential:)")
+        case .digests:
+            return specs.reduce(0) { $0 &+ Int(SHA256.digest($1)[0]) }
         }
+    }
+
+    /// The canonical bytes of every spec in the state beside `file`.
+    static func stateSpecs(of file: String) throws -> [[UInt8]] {
+        let store = StateStore(path: StateStore.defaultPath(forDesired: file))
+        return try store.load(keepingBytes: false).state.pairs.values.map(\.spec.canonical)
     }
 
     /// As `vpnform plan` renders, in chunks, without the write itself: the bytes written.

@@ -6,7 +6,7 @@ import Foundation
 //   swift run -c release vpnform-bench generate N DIR [--desired-only]
 //   swift run -c release vpnform-bench check [N,N]          (same diagnostics and plans as before the optimisation)
 //   swift run -c release vpnform-bench refresh [N] [--latency MS]   (the live read of N pairs: calls and wall time)
-//   vpnform-bench stage floor|validate|plan|render FILE [--sequential]
+//   vpnform-bench stage floor|validate|plan|render|digests FILE [--sequential]
 //                                   (one measurement, run by `run` in a child process; --sequential
 //                                    keeps plan on one thread, for valgrind --tool=callgrind)
 //
@@ -28,7 +28,7 @@ case "generate":
     print("wrote \(yaml) (\(pairs) pairs)\(args.count == 3 ? " and its state" : "")")
 case "stage":
     guard (3...4).contains(args.count), let stage = Stage(rawValue: args[1]), args.count == 3 || args[3] == "--sequential" else {
-        fail("usage: vpnform-bench stage floor|validate|plan|render FILE [--sequential]")
+        fail("usage: vpnform-bench stage floor|validate|plan|render|digests FILE [--sequential]")
     }
     let m = try stage.measure(file: args[2], sequential: args.count == 4)
     print("\(m.seconds) \(m.peakKB)")

@@ -239,12 +239,19 @@ import Testing
         for args in [["version"], ["--version"]] {
             let r = try BinaryRunner.run(args)
             #expect(r.status == 0)
-            let commit = try ProcessRunner.run(tool: "git", ["rev-parse", "--short=12", "HEAD"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            // The commit of this checkout's history the binary was built from: HEAD, or an
+            // earlier commit when one landed after the last build (`swift test` alone need not
+            // relink the executable).
+            let commit = try #require(r.stdout.firstRange(of: "(commit ").map {
+                String(r.stdout[$0.upperBound...].prefix { $0.isHexDigit })
+            })
+            #expect(r.stdout.hasPrefix("vpnform 0.1.0 (commit \(commit)"), "\(r.stdout)")
+            #expect(commit.count == 12, "\(r.stdout)")
+            let ancestor = try ProcessRunner.run(tool: "git", ["merge-base", "--is-ancestor", commit, "HEAD"])
+            #expect(ancestor.status == 0, "\(r.stdout) is not a commit of this checkout's history")
             let day = ISO8601DateFormatter.string(
                 from: Date(), timeZone: TimeZone(identifier: "UTC")!,
                 formatOptions: [.withFullDate])
-            #expect(r.stdout.hasPrefix("vpnform 0.1.0 (commit \(commit)"), "\(r.stdout)")
             // Built today or earlier: the date is a real day, not a placeholder.
             let built = try #require(
                 r.stdout.firstRange(of: "built ").map { String(r.stdout[$0.upperBound...].prefix(10)) })

@@ -30,6 +30,10 @@ public struct ConnectionFields: Sendable, Equatable {
 
     public init() {}
 
+    /// The policies' boxes, for a reader that need not copy a policy out (the spec writer).
+    var ikePolicyBox: Shared<IKEPolicy>? { ikePolicyStorage }
+    var ipsecPolicyBox: Shared<IPsecPolicy>? { ipsecPolicyStorage }
+
     /// The style in force: the one set, or the API's default `static`.
     public var effectiveStyle: ConnectionStyle { style?.value ?? .static }
 

@@ -1,8 +1,8 @@
 /// A growing byte buffer that output is written into, handed on in chunks of a few megabytes (at
 /// boundaries the writer chooses, so a chunk never splits a character or a plan entry).
-public struct OutputBuffer {
+public struct OutputBuffer: ~Copyable {
     /// What has been written and not yet handed on.
-    public private(set) var bytes: [UInt8] = []
+    private var bytes: GrowableBytes
     /// Hand the bytes on once there are at least this many.
     let chunkSize: Int
     /// Where full chunks go; `nil` keeps everything.
@@ -12,7 +12,7 @@ public struct OutputBuffer {
     public init(capacity: Int = 0) {
         chunkSize = .max
         sink = nil
-        bytes.reserveCapacity(capacity)
+        bytes = GrowableBytes(capacity: capacity)
     }
 
     /// A buffer that hands its bytes to `sink` whenever a boundary is reached with at least
@@ -20,37 +20,38 @@ public struct OutputBuffer {
     public init(chunkSize: Int = 4 << 20, sink: @escaping ([UInt8]) -> Void) {
         self.chunkSize = chunkSize
         self.sink = sink
-        bytes.reserveCapacity(min(chunkSize, 64 << 20) + (64 << 10))
+        bytes = GrowableBytes(capacity: min(chunkSize, 64 << 20) + (64 << 10))
     }
 
-    mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
+    /// What has been written and not yet handed on, as text.
+    public var text: String { bytes.withBytes { String(decoding: $0, as: UTF8.self) } }
 
+    mutating func append(_ text: StaticString) { bytes.append(text) }
+
+    /// Text; a literal goes to the `StaticString` overload, spared a `String`.
+    @_disfavoredOverload
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { bytes.append($0) }
     }
 
     mutating func append(_ b: UInt8) { bytes.append(b) }
 
-    mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
+    mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(raw) }
 
-    mutating func spaces(_ n: Int) {
-        if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
-    }
+    mutating func spaces(_ n: Int) { bytes.append(repeating: UInt8(ascii: " "), count: n) }
 
     /// A point where a chunk may end: hands the bytes on if there are enough.
     mutating func boundary() {
         guard let sink, bytes.count >= chunkSize else { return }
-        sink(bytes)
-        bytes.removeAll(keepingCapacity: true)
+        sink(bytes.array)
+        bytes.removeAll()
     }
 
     /// Hands on what is left.
     public mutating func finish() {
-        guard let sink, !bytes.isEmpty else { return }
-        sink(bytes)
-        bytes.removeAll(keepingCapacity: true)
+        guard let sink, bytes.count > 0 else { return }
+        sink(bytes.array)
+        bytes.removeAll()
     }
 }

@@ -129,11 +129,9 @@ public struct DesiredPair: Sendable, Equatable {
         let names = gateway.apiNames(of: connection)
         PairSpec.write(gateway: gateway, connection: connection, names: names, into: &scratch)
         scratch.close()
-        let written = scratch.bytes
-        if let current, written.withUnsafeBufferPointer({ current.hasCanonical($0) }) {
-            spec = current
-        } else {
-            spec = PairSpec(canonical: written.sizedCopy())
+        spec = scratch.withBytes { written in
+            if let current, current.hasCanonical(written) { return current }
+            return PairSpec(canonical: Array(written))
         }
         connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }

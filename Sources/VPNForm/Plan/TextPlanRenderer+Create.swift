@@ -27,16 +27,18 @@ extension TextPlanRenderer {
             out.append(" pair \"")
             out.append(a)
             out.append("\" {\n")
-            let marker = paint("+", "32")
-            for m in members {
-                out.append("      ")
-                out.append(marker)
-                out.append(UInt8(ascii: " "))
-                out.append(UnsafeBufferPointer(rebasing: b[m.key]))
-                out.spaces(width - m.key.count)
-                out.append(" = ")
-                Self.writeInline(UnsafeBufferPointer(rebasing: b[m.value]), to: &out)
-                out.append(UInt8(ascii: "\n"))
+            var marker = paint("+", "32")
+            marker.withUTF8 { marker in
+                for m in members {
+                    out.append("      ")
+                    out.append(marker)
+                    out.append(UInt8(ascii: " "))
+                    out.append(UnsafeBufferPointer(rebasing: b[m.key]))
+                    out.spaces(width - m.key.count)
+                    out.append(" = ")
+                    Self.writeInline(UnsafeBufferPointer(rebasing: b[m.value]), to: &out)
+                    out.append(UInt8(ascii: "\n"))
+                }
             }
             out.append("    }\n")
             return true
@@ -61,8 +63,7 @@ extension TextPlanRenderer {
             scan: while k < b.count {
                 switch b[k] {
                 case UInt8(ascii: "\""):
-                    k += 1
-                    while b[k] != UInt8(ascii: "\"") { k += b[k] == UInt8(ascii: "\\") ? 2 : 1 }
+                    k = CanonicalString.end(in: b, from: k + 1)
                 case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
                 case UInt8(ascii: "]"), UInt8(ascii: "}"):
                     if depth == 0 { break scan }
@@ -81,12 +82,16 @@ extension TextPlanRenderer {
 
     /// Canonical JSON bytes in ``JSONWriter``'s inline style: `", "` and `": "` between items.
     static func writeInline(_ v: UnsafeBufferPointer<UInt8>, to out: inout OutputBuffer) {
+        // A string, number or boolean is the same in both styles.
+        guard v.first == UInt8(ascii: "[") || v.first == UInt8(ascii: "{") else {
+            out.append(v)
+            return
+        }
         var from = 0, i = 0
         while i < v.count {
             switch v[i] {
             case UInt8(ascii: "\""):
-                i += 1
-                while v[i] != UInt8(ascii: "\"") { i += v[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                i = CanonicalString.end(in: v, from: i + 1)
             case UInt8(ascii: ","), UInt8(ascii: ":"):
                 out.append(UnsafeBufferPointer(rebasing: v[from...i]))
                 out.append(UInt8(ascii: " "))

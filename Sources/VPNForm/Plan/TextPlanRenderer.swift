@@ -19,7 +19,7 @@ public struct TextPlanRenderer: Sendable {
     public func render(_ plan: Plan) -> String {
         var out = OutputBuffer(capacity: 1 << 16)
         write(plan, to: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Writes the whole plan into `out`, marking a chunk boundary after each entry; the caller
@@ -33,7 +33,7 @@ public struct TextPlanRenderer: Sendable {
             out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
             return
         }
-        out.append("vpnform will perform the following actions:\n" as StaticString)
+        out.append("vpnform will perform the following actions:\n")
         for m in plan.moved {
             out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
         }

@@ -63,7 +63,7 @@ public struct PairSpec: Sendable, Equatable {
             case .attribute(let key, let write): write(&o, key, source, 0)
             case .perIP:
                 for i in gateway.ips.value.indices {
-                    let keys = i < SpecField.perIPKeys.count ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i)
+                    let keys = i < SpecField.perIPKeys.count ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i).map(SpecKey.init)
                     for (n, field) in SpecField.perIP.enumerated() { field.write(&o, keys[n], source, i) }
                 }
             }
@@ -131,8 +131,7 @@ public struct PairSpec: Sendable, Equatable {
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
                     let start = i + 1
-                    i += 1
-                    while b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                    i = CanonicalString.end(in: b, from: start)
                     if depth == 0 {
                         if inKey {
                             (keyStart, keyEnd) = (start, i)
@@ -197,66 +196,6 @@ struct SpecKeys: Sendable {
                 memcmp(b.baseAddress!, key.baseAddress!, key.count) == 0
             })
         }
-    }
-}
-
-/// Writes a canonical JSON object member by member; the caller supplies the keys in sorted order.
-struct CanonicalObject {
-    var w = JSONWriter(style: .compact, capacity: 1024)
-    private var count = 0
-    #if DEBUG
-    private var lastKey = ""
-    #endif
-
-    init() { w.append(UInt8(ascii: "{")) }
-
-    /// Empties the object, keeping its storage, to write another.
-    mutating func reset() {
-        w.removeAll()
-        count = 0
-        #if DEBUG
-        lastKey = ""
-        #endif
-        w.append(UInt8(ascii: "{"))
-    }
-
-    /// Closes the object; ``bytes`` is then the canonical JSON.
-    mutating func close() { w.append(UInt8(ascii: "}")) }
-
-    /// What has been written.
-    var bytes: [UInt8] { w.bytes }
-
-    mutating func key(_ key: String) {
-        #if DEBUG
-        precondition(count == 0 || lastKey.utf8.lexicographicallyPrecedes(key.utf8), "spec keys out of order: \(lastKey) before \(key)")
-        lastKey = key
-        #endif
-        if count > 0 { w.append(UInt8(ascii: ",")) }
-        w.append(UInt8(ascii: "\""))
-        w.raw(key)
-        w.append(UInt8(ascii: "\""))
-        w.append(UInt8(ascii: ":"))
-        count += 1
-    }
-
-    mutating func string(_ key: String, _ value: String) {
-        self.key(key)
-        w.string(value)
-    }
-
-    mutating func int(_ key: String, _ value: Int) {
-        self.key(key)
-        w.raw(String(value))
-    }
-
-    mutating func bool(_ key: String, _ value: Bool) {
-        self.key(key)
-        w.raw(value ? "true" : "false")
-    }
-
-    mutating func finish() -> [UInt8] {
-        close()
-        return bytes
     }
 }
 

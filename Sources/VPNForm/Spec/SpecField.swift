@@ -1,10 +1,21 @@
+import Foundation
+
 /// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
-/// and its API names.
-struct SpecSource {
+/// and its API names. A class, so that each writer is handed one reference (a struct this size went
+/// through the writers' reabstraction thunks as a copy, a retain per field, a thousand
+/// instructions per attribute).
+final class SpecSource {
     let gateway: Gateway
     let fields: ConnectionFields
     let tunnels: [Tunnel]
     let names: [Located<String>]
+
+    init(gateway: Gateway, fields: ConnectionFields, tunnels: [Tunnel], names: [Located<String>]) {
+        self.gateway = gateway
+        self.fields = fields
+        self.tunnels = tunnels
+        self.names = names
+    }
 
     /// The tunnel entry of gateway IP `i`, if the connection has one.
     func tunnel(_ i: Int) -> Tunnel? { i < tunnels.count ? tunnels[i] : nil }
@@ -14,7 +25,7 @@ struct SpecSource {
 /// key to write under and, for a per-IP attribute, the gateway IP's index. Attributes inside a
 /// policy (`ikepolicy.authentication_method`) are written with the policy.
 enum SpecField {
-    typealias Writer = @Sendable (inout CanonicalObject, String, SpecSource, Int) -> Void
+    typealias Writer = @Sendable (inout CanonicalObject, SpecKey, SpecSource, Int) -> Void
 
     /// One writer per top-level spec key of the table; a test holds the two to each other.
     static let byKey: [String: Writer] = [
@@ -33,25 +44,25 @@ enum SpecField {
         "enable_hub": { o, k, s, _ in if let v = s.fields.enableHub { o.bool(k, v.value) } },
         "enable_nqa": { o, k, s, _ in if let v = s.fields.enableNQA { o.bool(k, v.value) } },
         "gateway_id": { o, k, s, _ in o.string(k, s.gateway.id.value.rawValue) },
-        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicy { PairSpec.add(p, to: &o) } },
-        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicy { PairSpec.add(p, to: &o) } },
+        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicyBox { PairSpec.add(p.value, to: &o) } },
+        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicyBox { PairSpec.add(p.value, to: &o) } },
         "peer_subnets": { o, k, s, _ in
             guard let v = s.fields.peerSubnets else { return }
             o.key(k)
-            o.w.stringArray(v.value.lazy.map(\.value))
+            o.stringArray(v.value.lazy.map(\.value))
         },
         "policy_rules": { o, k, s, _ in
             guard let rules = s.fields.policyRules else { return }
             o.key(k)
-            o.w.raw("[")
+            o.append(UInt8(ascii: "["))
             for (i, r) in rules.value.enumerated() {
-                o.w.raw(i == 0 ? "{\"destination\":" : ",{\"destination\":")
-                o.w.stringArray((r.destination?.value ?? []).lazy.map(\.value))
-                o.w.raw(",\"source\":")
-                o.w.string(r.source?.value ?? "")
-                o.w.raw("}")
+                o.append(i == 0 ? "{\"destination\":" : ",{\"destination\":")
+                o.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+                o.append(",\"source\":")
+                o.string(r.source?.value ?? "")
+                o.append(UInt8(ascii: "}"))
             }
-            o.w.raw("]")
+            o.append(UInt8(ascii: "]"))
         },
         "psk": { o, k, s, _ in
             switch s.fields.psk?.value {
@@ -63,6 +74,13 @@ enum SpecField {
         "style": { o, k, s, _ in o.string(k, s.fields.effectiveStyle.rawValue) },
         "tags": { o, k, s, _ in
             guard let tags = s.fields.tags else { return }
+            o.key(k)
+            // Usually written in order, each key once and in ASCII (so no two are equal as Strings
+            // with different bytes): then as they are.
+            if zip(tags.value, tags.value.dropFirst()).allSatisfy({ Self.asciiPrecedes($0.key.value, $1.key.value) }) {
+                o.object(tags.value.lazy.map { ($0.key.value, $0.value.value) })
+                return
+            }
             // A later duplicate wins, as in a mapping (which keeps the first spelling of an equal key).
             // A pair has a handful of tags: a list searched in place is cheaper than a dictionary.
             var members: [(key: String, value: String)] = []
@@ -74,22 +92,36 @@ enum SpecField {
                     members.append((t.key.value, t.value.value))
                 }
             }
-            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            o.key(k)
-            o.w.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
-                if i > 0 { o.w.append(UInt8(ascii: ",")) }
-                o.w.string(member.key)
-                o.w.append(UInt8(ascii: ":"))
-                o.w.string(member.value)
-            }
-            o.w.append(UInt8(ascii: "}"))
+            members.sort { Self.precedes($0.key, $1.key) }
+            o.object(members)
         },
     ]
 
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let order = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+    }
+
+    /// Whether `a` and `b` are ASCII and `a` sorts before `b`.
+    private static func asciiPrecedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in isASCII(x) && isASCII(y) } } && precedes(a, b)
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+
     /// A step of the writer: one pair-level attribute, or all per-IP attributes of every gateway IP.
     enum Step {
-        case attribute(String, Writer)
+        case attribute(SpecKey, Writer)
         case perIP
     }
 
@@ -99,7 +131,7 @@ enum SpecField {
 
     /// The pair-level steps in canonical (UTF-8) key order, the per-IP block at `connections[`'s place.
     static let steps: [Step] = {
-        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute($0.specKey, byKey[$0.specKey]!)) }
+        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute(SpecKey($0.specKey), byKey[$0.specKey]!)) }
         keyed.append(("connections[", .perIP))
         return keyed.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map(\.1)
     }()
@@ -109,7 +141,7 @@ enum SpecField {
         .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, byKey[$0]!) }
 
     /// The full per-IP keys of the first two gateway IPs (the usual pair), built once.
-    static let perIPKeys: [[String]] = (0..<2).map(keys(ofIP:))
+    static let perIPKeys: [[SpecKey]] = (0..<2).map { keys(ofIP: $0).map(SpecKey.init) }
 
     /// The full per-IP keys of gateway IP `i`, in canonical order.
     static func keys(ofIP i: Int) -> [String] { perIP.map { "connections[\(i)]." + $0.key } }

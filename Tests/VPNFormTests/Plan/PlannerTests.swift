@@ -176,3 +176,34 @@ enum MixedPlan {
         #expect(pa.digest == DesiredPair(gateway: a.gateways[0], connection: a.gateways[0].connections[0]).digest)
     }
 }
+
+/// A spec's `tags` member: keys sorted by bytes, a later duplicate winning (the writer has a fast
+/// path for tags already in order, and the general one for the rest).
+struct SpecTagsTests {
+    private func tags(_ written: String) -> JSONValue? {
+        let d = desired("""
+            version: 1
+            region: cn-north-4
+            gateways:
+              - name: hq
+                id: 8030f6d6-32a8-4d20-a7f8-50a7a826e2f8
+                ips: [0d0f4af1-42b9-41eb-97b9-b4d41a0bf9c4]
+                connections:
+                  - name: a
+                    cgw_id: 00000000-0000-4000-8000-00000000000a
+                    psk: ${PSK}
+                    peer_subnets: [10.0.0.0/24]
+                    tags: \(written)
+
+            """)
+        return DesiredPair(gateway: d.gateways[0], connection: d.gateways[0].connections[0]).spec.attributes["tags"]
+    }
+
+    @Test("tags in order, out of order and with a non-ASCII key give the spec's sorted object")
+    func sorted() {
+        let want: JSONValue = .object(["a": .string("1"), "b": .string("2"), "c": .string("3")])
+        #expect(tags("{a: '1', b: '2', c: '3'}") == want)
+        #expect(tags("{c: '3', a: '1', b: '2'}") == want)
+        #expect(tags("{é: x, b: y}") == .object(["b": .string("y"), "é": .string("x")]))
+    }
+}

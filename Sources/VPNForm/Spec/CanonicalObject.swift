@@ -1,0 +1,177 @@
+/// A spec key as canonical JSON writes it before a value: `"cgw_id":`, the bytes copied as they are.
+struct SpecKey: Sendable, Equatable {
+    /// The key.
+    let name: String
+    /// `"` + name + `":`.
+    let written: [UInt8]
+
+    init(_ name: String) {
+        self.name = name
+        var w = JSONWriter(style: .compact)
+        w.string(name)
+        w.append(UInt8(ascii: ":"))
+        written = w.bytes
+    }
+}
+
+/// Writes a canonical JSON object member by member into a buffer of its own; the caller supplies
+/// the keys in sorted order (debug builds check). A plan writes one for every desired pair, a few
+/// dozen members each, so a member is a capacity check and a copy of its bytes, no more.
+struct CanonicalObject: ~Copyable {
+    private var out: GrowableBytes
+    private var members = 0
+    #if DEBUG
+    private var lastKey: [UInt8] = []
+    #endif
+
+    init(capacity: Int = 1024) {
+        out = GrowableBytes(capacity: capacity)
+        out.append(UInt8(ascii: "{"))
+    }
+
+    /// Empties the object, keeping its storage, to write another.
+    mutating func reset() {
+        out.removeAll()
+        members = 0
+        #if DEBUG
+        lastKey = []
+        #endif
+        out.append(UInt8(ascii: "{"))
+    }
+
+    /// Closes the object; ``withBytes(_:)`` then sees the canonical JSON.
+    mutating func close() { out.append(UInt8(ascii: "}")) }
+
+    /// Calls `body` with what has been written.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try out.withBytes(body)
+    }
+
+    /// Closes the object and returns its bytes, in storage of their own.
+    mutating func finish() -> [UInt8] {
+        close()
+        return out.array
+    }
+
+    // MARK: Members
+
+    /// Starts a member: the separator and the key.
+    mutating func key(_ key: SpecKey) {
+        startMember()
+        key.written.withUnsafeBufferPointer { out.append($0) }
+        #if DEBUG
+        checkOrder(Array(key.name.utf8))
+        #endif
+    }
+
+    /// Starts a member whose key is a literal that needs no escapes.
+    mutating func key(_ key: StaticString) {
+        startMember()
+        out.append(UInt8(ascii: "\""))
+        out.append(key)
+        out.append("\":")
+        #if DEBUG
+        checkOrder(Array(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)))
+        #endif
+    }
+
+    mutating func string(_ key: SpecKey, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    mutating func string(_ key: StaticString, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    mutating func int(_ key: SpecKey, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    mutating func int(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    mutating func bool(_ key: SpecKey, _ value: Bool) {
+        self.key(key)
+        out.append(value ? "true" : "false")
+    }
+
+    // MARK: Values
+
+    /// A quoted JSON string, escaped as ``JSONWriter`` escapes it.
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            if JSONWriter.containsEscape(utf8) {
+                var w = JSONWriter(style: .compact)
+                w.string(String(decoding: utf8, as: UTF8.self))
+                w.bytes.withUnsafeBufferPointer { out.append($0) }
+            } else {
+                out.append(UInt8(ascii: "\""))
+                out.append(utf8)
+                out.append(UInt8(ascii: "\""))
+            }
+        }
+    }
+
+    /// A JSON integer.
+    mutating func int(_ value: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: an Int is at most 20 characters
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = value.magnitude, i = d.count
+            repeat {
+                i -= 1
+                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                i -= 1
+                d[i] = UInt8(ascii: "-")
+            }
+            out.append(UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: d.count - i))
+        }
+    }
+
+    /// `["a","b"]`.
+    mutating func stringArray(_ items: some Sequence<String>) {
+        out.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            string(item)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `{"k":"v",…}`, the members in the order given (sorted, each key once: the caller's part).
+    mutating func object(_ members: some Sequence<(String, String)>) {
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            string(key)
+            out.append(UInt8(ascii: ":"))
+            string(value)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Raw bytes: punctuation, or a literal already in canonical form.
+    mutating func append(_ literal: StaticString) { out.append(literal) }
+
+    mutating func append(_ byte: UInt8) { out.append(byte) }
+
+    private mutating func startMember() {
+        if members > 0 { out.append(UInt8(ascii: ",")) }
+        members += 1
+    }
+
+    #if DEBUG
+    private mutating func checkOrder(_ key: [UInt8]) {
+        precondition(members == 1 || lastKey.lexicographicallyPrecedes(key), "spec keys out of order")
+        lastKey = key
+    }
+    #endif
+}

@@ -1,0 +1,73 @@
+import Testing
+@testable import VPNForm
+
+/// ``CanonicalObject`` writes into a buffer of its own; what it writes must be exactly what
+/// ``JSONWriter`` writes for the same object (the bytes a spec's digest hashes).
+struct CanonicalObjectTests {
+    private func written(_ write: (inout CanonicalObject) -> Void, capacity: Int = 1024) -> String {
+        var o = CanonicalObject(capacity: capacity)
+        write(&o)
+        return String(decoding: o.finish(), as: UTF8.self)
+    }
+
+    private func reference(_ members: [String: JSONValue]) -> String {
+        var w = JSONWriter(style: .compact)
+        w.write(.object(members))
+        return w.text
+    }
+
+    @Test("integers, booleans and strings needing escapes are written as JSONWriter writes them")
+    func sameAsJSONWriter() {
+        let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é 中"
+        let got = written { o in
+            o.bool(SpecKey("a"), false)
+            o.int(SpecKey("b"), Int.min)
+            o.int(SpecKey("c"), 0)
+            o.int(SpecKey("d"), Int.max)
+            o.int(SpecKey("e"), -7)
+            o.string(SpecKey("f \"key\""), text)
+            o.key(SpecKey("g"))
+            o.stringArray(["x", "", text])
+            o.string("h", "literal key")
+        }
+        let want = reference([
+            "a": .bool(false), "b": .int(Int.min), "c": .int(0), "d": .int(Int.max), "e": .int(-7),
+            "f \"key\"": .string(text), "g": .array([.string("x"), .string(""), .string(text)]),
+            "h": .string("literal key"),
+        ])
+        #expect(got == want)
+    }
+
+    @Test("an object larger than the buffer grows it, and reset empties it for the next")
+    func growsAndResets() {
+        let long = String(repeating: "0123456789", count: 50)
+        var o = CanonicalObject(capacity: 16)
+        for round in 0..<3 {
+            o.reset()
+            for i in 0..<20 { o.string(SpecKey("k\(i + 10)"), "\(round)\(long)") }
+            o.close()
+            let members = Dictionary(uniqueKeysWithValues: (0..<20).map {
+                ("k\($0 + 10)", JSONValue.string("\(round)\(long)"))
+            })
+            #expect(o.withBytes { String(decoding: $0, as: UTF8.self) } == reference(members))
+        }
+        #expect(written({ _ in }, capacity: 0) == "{}")
+    }
+}
+
+/// ``CanonicalString/end(in:from:)`` skips escaped quotes, however many backslashes precede them.
+struct CanonicalStringTests {
+    @Test("the closing quote is the first one not escaped", arguments: [
+        (#""plain",1"#, 6),
+        (#""a\"b",1"#, 5),
+        (#""a\\",1"#, 4),
+        (#""a\\\"b\\\\",1"#, 11),
+        (#""",1"#, 1),
+        (#""\"\"\\\""x"#, 9),
+    ])
+    func end(json: String, close: Int) {
+        let bytes = Array(json.utf8)
+        let found = bytes.withUnsafeBufferPointer { CanonicalString.end(in: $0, from: 1) }
+        #expect(found == close, "\(json)")
+    }
+}
