@@ -13,6 +13,20 @@ extension JSONScanner {
     /// a caller may trust the bytes once their digest matches. On `false` the caller reads the
     /// text again with ``value(depth:)``, which reports where it goes wrong.
     mutating func canonicalContainer(into out: inout [UInt8]) -> Bool {
+        var unused: [UInt32] = []
+        return canonicalContainer(into: &out, valueBounds: &unused, recording: false)
+    }
+
+    /// ``canonicalContainer(into:)``, also noting where in `out` each member's value of an object
+    /// lies (emptied first; a start and an end offset per member, in order; nothing for an array):
+    /// what a state reader needs to keep a spec compactly (``SpecLayouts``) without reading it again.
+    mutating func canonicalContainer(into out: inout [UInt8], valueBounds: inout [UInt32]) -> Bool {
+        valueBounds.removeAll(keepingCapacity: true)
+        return canonicalContainer(into: &out, valueBounds: &valueBounds, recording: true)
+    }
+
+    private mutating func canonicalContainer(into out: inout [UInt8], valueBounds: inout [UInt32],
+                                             recording: Bool) -> Bool {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[") else {
             return false
@@ -20,14 +34,16 @@ extension JSONScanner {
         guard let base = bytes.baseAddress else { return false }
         // At most 64 open containers, so at most 64 open objects' last keys.
         return withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: 64) { lastKeys in
-            canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!)
+            canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!, valueBounds: &valueBounds,
+                               recording: recording)
         }
     }
 
     /// ``canonicalContainer(into:)`` from ``offset``, an opening bracket. The text between
     /// whitespace is copied to `out` a run at a time, when whitespace (or the end) closes the run.
     private mutating func canonicalContainer(_ base: UnsafePointer<UInt8>, into out: inout [UInt8],
-                                             lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>) -> Bool {
+                                             lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>,
+                                             valueBounds: inout [UInt32], recording: Bool) -> Bool {
         let end = bytes.count
         // Open containers as bits (1 for an object); for each open object, where its last key lies
         // in the text (start, end), so that the next key can be checked to sort after it.
@@ -89,10 +105,13 @@ extension JSONScanner {
             case .colon:
                 guard b == UInt8(ascii: ":") else { return false }
                 i += 1
+                // The text from `run` is not yet in `out`: byte `i` goes to `out.count + i - run`.
+                if recording, depth == 1 { valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run)) }
                 want = .value
                 continue
             case .commaOrClose:
                 let inObject = kinds & 1 == 1
+                if recording, depth == 1, inObject { valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run)) }
                 if b == UInt8(ascii: ",") {
                     i += 1
                     want = inObject ? .key : .value
