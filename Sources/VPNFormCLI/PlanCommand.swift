@@ -72,10 +72,11 @@ enum PlanCommand {
         // held: the file is mapped and its pages let go as they are read.
         let keepBytes = args.flag("--json") || args.value("--out") != nil
         // The state is read (under its lock) on a second thread while the desired file is checked.
-        // The desired file's bytes are let go once it is read (hashed first for a saved or JSON plan):
-        // held through the plan, a large file's bytes would be as much memory as the plan itself.
+        // The desired file's bytes are let go once parsed, unless a saved or JSON plan needs their
+        // hash: held through the plan, a large file's bytes would be as much memory as the plan.
         let (desiredLoad, stateRead) = concurrently({
-            CommandSupport.loadDesired(desiredPath, printer: printer).map { ($0.state, keepBytes ? $0.loaded.sha256 : "") }
+            CommandSupport.loadDesired(desiredPath, printer: printer, keepingBytes: keepBytes)
+                .map { ($0.state, keepBytes ? $0.loaded.sha256 : "") }
         }, {
             Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)

@@ -74,7 +74,7 @@ public struct PlanPolicy: Sendable, Equatable {
             }
         }
         guard !allowMassChange else { return found }
-        let destroyed = plan.entries.filter(\.action.destroys).count
+        let destroyed = plan.entries.reduce(0) { $0 + ($1.action.destroys ? 1 : 0) }
         if desired.pairCount == 0, destroyed > 0 {
             found.append(.emptyDesiredFile(deleted: destroyed))
         } else if managed >= Self.massChangeMinimum, Double(destroyed) > Self.massChangeShare * Double(managed) {
