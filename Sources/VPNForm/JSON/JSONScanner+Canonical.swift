@@ -174,7 +174,7 @@ extension JSONScanner {
     /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
     /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20).
     @inline(__always)
-    private static func hasSpecialByte(_ w: UInt64) -> Bool {
+    static func hasSpecialByte(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         let below20 = (w &- ones &* 0x20) & ~w & highs
