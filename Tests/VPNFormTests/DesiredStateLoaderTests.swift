@@ -12,7 +12,8 @@ import VPNForm
         let valid = EstateGenerator(pairs: 30, connectionsPerGateway: 7, seed: 3).yaml()
         let invalid = valid.replacingOccurrences(of: "lifetime_seconds: 3600", with: "lifetime_seconds: 3")
         for text in [valid, invalid] {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("loader-\(UUID().uuidString).yaml").path
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("loader-\(UUID().uuidString).yaml").path
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let kept = try DesiredStateLoader().load(path: path)

@@ -111,7 +111,9 @@ extension JSONScanner {
                 continue
             case .commaOrClose:
                 let inObject = kinds & 1 == 1
-                if recording, depth == 1, inObject { valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run)) }
+                if recording, depth == 1, inObject {
+                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run))
+                }
                 if b == UInt8(ascii: ",") {
                     i += 1
                     want = inObject ? .key : .value

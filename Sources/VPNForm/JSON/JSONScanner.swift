@@ -137,8 +137,9 @@ struct JSONScanner {
         var i = start, plain = true, ascii = true
         while true {
             // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
-            if let base = bytes.baseAddress {
-                while i + 8 <= bytes.count, !Self.hasSpecialByte(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while i + 8 <= bytes.count,
+                      !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
                     i += 8
                 }
             }

@@ -83,7 +83,8 @@ struct CompactSpec: Sendable {
                     guard body(UnsafeBufferPointer(rebasing: t[layout.piece(k)])) else { return false }
                     guard k < layout.valueCount else { break }
                     let valueTo = valueEnd(k, b)
-                    guard body(UnsafeBufferPointer(rebasing: b[(values + valueFrom)..<(values + valueTo)])) else { return false }
+                    let value = UnsafeBufferPointer(rebasing: b[(values + valueFrom)..<(values + valueTo)])
+                    guard body(value) else { return false }
                     valueFrom = valueTo
                 }
                 return true

@@ -13,13 +13,11 @@ extension PairSpec {
             Self.forEachTopLevelMember(of: b) { key, value in
                 guard let (index, field) = Self.perIPKey(key), index < 64 else { return }
                 guard let text = Self.string(value) else { return }
-                if field == .name {
-                    if names.count <= index { names.append(contentsOf: repeatElement(nil, count: index + 1 - names.count)) }
-                    names[index] = text
-                } else {
-                    if ips.count <= index { ips.append(contentsOf: repeatElement(nil, count: index + 1 - ips.count)) }
-                    ips[index] = text
+                func put(_ list: inout [String?]) {
+                    if list.count <= index { list += repeatElement(nil, count: index + 1 - list.count) }
+                    list[index] = text
                 }
+                if field == .name { put(&names) } else { put(&ips) }
             }
         }
         return zip(names, ips).map { ConnectionRecord(id: nil, name: $0 ?? "", vgwIP: $1 ?? "", createdAt: nil) }
@@ -93,6 +91,9 @@ extension PairSpec {
     /// member of the canonical JSON object `b`.
     static func forEachTopLevelMember(of b: UnsafeBufferPointer<UInt8>,
                                       _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        func member(_ key: Range<Int>, _ value: Range<Int>) {
+            body(UnsafeBufferPointer(rebasing: b[key]), UnsafeBufferPointer(rebasing: b[value]))
+        }
         var i = 1, depth = 0, keyStart = 0, keyEnd = 0, valueStart = 0, inKey = true
         while i < b.count {
             let c = b[i]
@@ -105,7 +106,7 @@ extension PairSpec {
                 depth += 1
             } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
                 if depth == 0, !inKey {
-                    body(UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), UnsafeBufferPointer(rebasing: b[valueStart..<i]))
+                    member(keyStart..<keyEnd, valueStart..<i)
                 }
                 depth -= 1
             } else if depth == 0 {
@@ -113,7 +114,7 @@ extension PairSpec {
                     inKey = false
                     valueStart = i + 1
                 } else if c == UInt8(ascii: ",") {
-                    body(UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), UnsafeBufferPointer(rebasing: b[valueStart..<i]))
+                    member(keyStart..<keyEnd, valueStart..<i)
                     inKey = true
                 }
             }

@@ -190,7 +190,8 @@ struct SpecKeys: Sendable {
     /// The index of the key whose bytes are `key`, if any.
     func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         for i in lengths.indices where lengths[i] == key.count {
-            let same = key.isEmpty || bytes[i].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+            let same = key.isEmpty
+                || bytes[i].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             if same { return i }
         }
         return nil
@@ -290,8 +291,10 @@ public struct SpecDigest: RawRepresentable, Hashable, Sendable, CustomStringConv
             }
             let digits: StaticString = "0123456789abcdef"
             let hex = digits.utf8Start
-            for i in 0..<32 where d[n + 2 * i] != hex[Int(sha256[i] >> 4)] || d[n + 2 * i + 1] != hex[Int(sha256[i] & 0x0F)] {
-                return false
+            for i in 0..<32 {
+                guard d[n + 2 * i] == hex[Int(sha256[i] >> 4)], d[n + 2 * i + 1] == hex[Int(sha256[i] & 0x0F)] else {
+                    return false
+                }
             }
             return true
         }

@@ -206,7 +206,9 @@ struct StateReader {
     mutating func compactUUID(_ what: @autoclosure () -> String) throws(JSONReadError) -> CompactIDText {
         s.skipSpace()
         let at = s.offset
-        guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: at, message: "\(what()): expected a string") }
+        guard s.peek() == UInt8(ascii: "\"") else {
+            throw JSONReadError(offset: at, message: "\(what()): expected a string")
+        }
         let (raw, start, plain, ascii) = try s.rawString()
         if plain, let id = CompactIDText(lowerCaseUUID: raw) { return id }
         let value = try s.decode(raw, at: start, plain: plain, ascii: ascii)

@@ -68,8 +68,8 @@ public struct PairState: Sendable, Equatable {
     /// Creates the record of a pair.
     public init(gatewayID: GatewayID, cgwID: CustomerGatewayID, connections: [ConnectionRecord], spec: PairSpec,
                 status: Status) {
-        self.init(gatewayID: gatewayID, storedCGWID: CompactIDText(cgwID.rawValue), connections: connections, spec: spec,
-                  status: status)
+        self.init(gatewayID: gatewayID, storedCGWID: CompactIDText(cgwID.rawValue), connections: connections,
+                  spec: spec, status: status)
     }
 
     /// A record whose customer gateway id is held as a state holds it.

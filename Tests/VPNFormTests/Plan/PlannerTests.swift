@@ -50,7 +50,8 @@ enum MixedPlan {
         // The pair's connections are read from its spec: renamed there.
         var gone = samePair
         for (i, c) in samePair.connections.enumerated() {
-            gone.spec.attributes["connections[\(i)].name"] = .string(c.name.replacingOccurrences(of: "same", with: "gone"))
+            let name = c.name.replacingOccurrences(of: "same", with: "gone")
+            gone.spec.attributes["connections[\(i)].name"] = .string(name)
         }
         s.recordCreated(PairAddress(rawValue: "hq/gone"), gone, connections: ids(gone, 3))
         s.recordPending(PairAddress(rawValue: "hq/abandoned"), gone)

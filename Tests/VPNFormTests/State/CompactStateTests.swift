@@ -25,7 +25,9 @@ import VPNCrypto
         let digest = SHA256.digest(bytes)
         return bytes.withUnsafeBufferPointer { b in
             bounds.withUnsafeBufferPointer { v in
-                digest.withUnsafeBytes { d in layouts.compact(b, valueBounds: v, digest: d).map(PairSpec.init(compact:)) }
+                digest.withUnsafeBytes { d in
+                    layouts.compact(b, valueBounds: v, digest: d).map(PairSpec.init(compact:))
+                }
             }
         }
     }
@@ -169,9 +171,11 @@ import VPNCrypto
                 }
             }
         }
-        let escaped = PairSpec(attributes: ["connections[0].name": .string("a\"b"), "connections[0].vgw_ip": .string("ip"),
-                                            "connections[1].name": .string("c"), "connections[1].vgw_ip": .string("ip2"),
-                                            "connections[10].namex": .string("no")])
+        let escaped = PairSpec(attributes: [
+            "connections[0].name": .string("a\"b"), "connections[0].vgw_ip": .string("ip"),
+            "connections[1].name": .string("c"), "connections[1].vgw_ip": .string("ip2"),
+            "connections[10].namex": .string("no"),
+        ])
         #expect(escaped.connectionRecords == [ConnectionRecord(id: nil, name: "a\"b", vgwIP: "ip", createdAt: nil),
                                               ConnectionRecord(id: nil, name: "c", vgwIP: "ip2", createdAt: nil)])
     }
