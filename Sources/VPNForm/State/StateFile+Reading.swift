@@ -304,8 +304,9 @@ struct StateReader {
         }
         let bounds = valueBounds
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var values = [cgwID]
+        var values: [String] = []
         values.reserveCapacity(2 + 2 * records.count)
+        values.append(cgwID)
         for c in records {
             values.append(c.name)
             values.append(c.vgwIP)
@@ -349,6 +350,7 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "[") else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
         s.offset += 1
         var records: [ConnectionRecord] = [], first = true
+        records.reserveCapacity(2)  // at most two: one allocation, not two
         while try s.nextElement(&first) {
             guard records.count < 2 else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
             records.append(try connection("\(what()).connections[\(records.count)]",
