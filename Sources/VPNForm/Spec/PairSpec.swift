@@ -283,20 +283,23 @@ public struct SpecDigest: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// Whether this is `sha256:` and the lower-case hex of `sha256`, a SHA-256 (32 bytes).
     func `is`(_ sha256: UnsafeRawBufferPointer) -> Bool {
         var text = rawValue
-        return text.withUTF8 { d in
-            let prefix: StaticString = "sha256:"
-            let n = prefix.utf8CodeUnitCount
-            guard sha256.count == 32, d.count == n + 64, memcmp(d.baseAddress!, prefix.utf8Start, n) == 0 else {
+        return text.withUTF8 { Self.text($0, is: sha256) }
+    }
+
+    /// Whether the UTF-8 `text` is `sha256:` and the lower-case hex of `sha256` (32 bytes).
+    static func text(_ d: UnsafeBufferPointer<UInt8>, is sha256: UnsafeRawBufferPointer) -> Bool {
+        let prefix: StaticString = "sha256:"
+        let n = prefix.utf8CodeUnitCount
+        guard sha256.count == 32, d.count == n + 64, memcmp(d.baseAddress!, prefix.utf8Start, n) == 0 else {
+            return false
+        }
+        let digits: StaticString = "0123456789abcdef"
+        let hex = digits.utf8Start
+        for i in 0..<32 {
+            guard d[n + 2 * i] == hex[Int(sha256[i] >> 4)], d[n + 2 * i + 1] == hex[Int(sha256[i] & 0x0F)] else {
                 return false
             }
-            let digits: StaticString = "0123456789abcdef"
-            let hex = digits.utf8Start
-            for i in 0..<32 {
-                guard d[n + 2 * i] == hex[Int(sha256[i] >> 4)], d[n + 2 * i + 1] == hex[Int(sha256[i] & 0x0F)] else {
-                    return false
-                }
-            }
-            return true
         }
+        return true
     }
 }

@@ -218,6 +218,21 @@ struct StateReader {
         return CompactIDText(value)
     }
 
+    /// A `spec_digest` as written: where its text lies in the file when it has no escapes (as
+    /// vpnform writes it: no string is made of it), else the text decoded.
+    enum DigestText {
+        case raw(UnsafeBufferPointer<UInt8>)
+        case decoded(String)
+
+        /// Whether the text is `sha256:` and the lower-case hex of `sha256` (32 bytes).
+        func `is`(_ sha256: UnsafeRawBufferPointer) -> Bool {
+            switch self {
+            case .raw(let text): SpecDigest.text(text, is: sha256)
+            case .decoded(let text): SpecDigest(rawValue: text).is(sha256)
+            }
+        }
+    }
+
     /// The members of a pair's object.
     enum PairKey: String, CaseIterable {
         case gatewayID = "gateway_id", cgwID = "cgw_id", status, connections, spec, specDigest = "spec_digest"
@@ -236,7 +251,7 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
-        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (SpecDigest, Int)?
+        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (DigestText, Int)?
         var connections: ([ConnectionRecord], Int)?, spec: (stripped: Bool, at: Int)?
         var first = true
         while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
@@ -272,7 +287,12 @@ struct StateReader {
             case .specDigest? where digest == nil:
                 s.skipSpace()
                 let valueAt = s.offset
-                digest = (SpecDigest(rawValue: try string("\(what()).spec_digest")), valueAt)
+                guard s.peek() == UInt8(ascii: "\"") else {
+                    throw JSONReadError(offset: valueAt, message: "\(what()).spec_digest: expected a string")
+                }
+                let (raw, start, plain, ascii) = try s.rawString()
+                digest = (plain && ascii ? .raw(raw) : .decoded(try s.decode(raw, at: start, plain: plain, ascii: ascii)),
+                          valueAt)
             case let key?:
                 throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
             case nil:
