@@ -34,8 +34,10 @@ extension JSONScanner {
         guard let base = bytes.baseAddress else { return false }
         // At most 64 open containers, so at most 64 open objects' last keys.
         return withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: 64) { lastKeys in
-            canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!, valueBounds: &valueBounds,
-                               recording: recording)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stageSize) { stage in
+                canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!, stage: stage.baseAddress!,
+                                   valueBounds: &valueBounds, recording: recording)
+            }
         }
     }
 
@@ -43,7 +45,26 @@ extension JSONScanner {
     /// whitespace is copied to `out` a run at a time, when whitespace (or the end) closes the run.
     private mutating func canonicalContainer(_ base: UnsafePointer<UInt8>, into out: inout [UInt8],
                                              lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>,
+                                             stage: UnsafeMutablePointer<UInt8>,
                                              valueBounds: inout [UInt32], recording: Bool) -> Bool {
+        // Runs are gathered in `stage` and appended to `out` a few kilobytes at a time: a spec laid
+        // out one attribute a line has two runs an attribute, and an append costs more than a copy.
+        var staged = 0
+        func flush() {
+            if staged > 0 { out.append(contentsOf: UnsafeBufferPointer(start: stage, count: staged)) }
+            staged = 0
+        }
+        func put(_ from: Int, _ count: Int) {
+            if staged + count > Self.stageSize {
+                flush()
+                if count > Self.stageSize {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: count))
+                    return
+                }
+            }
+            (stage + staged).update(from: base + from, count: count)
+            staged += count
+        }
         let end = bytes.count
         // Open containers as bits (1 for an object); for each open object, where its last key lies
         // in the text (start, end), so that the next key can be checked to sort after it.
@@ -53,7 +74,7 @@ extension JSONScanner {
         defer { offset = i }
         while true {
             if i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 {
-                if i > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
+                if i > run { put(run, i - run) }
                 i += 1
                 while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
                 run = i
@@ -105,14 +126,17 @@ extension JSONScanner {
             case .colon:
                 guard b == UInt8(ascii: ":") else { return false }
                 i += 1
-                // The text from `run` is not yet in `out`: byte `i` goes to `out.count + i - run`.
-                if recording, depth == 1 { valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run)) }
+                // The staged text and the text from `run` are not yet in `out`: byte `i` goes to
+                // `out.count + staged + i - run`.
+                if recording, depth == 1 {
+                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + staged + i - run))
+                }
                 want = .value
                 continue
             case .commaOrClose:
                 let inObject = kinds & 1 == 1
                 if recording, depth == 1, inObject {
-                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + i - run))
+                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + staged + i - run))
                 }
                 if b == UInt8(ascii: ",") {
                     i += 1
@@ -127,12 +151,16 @@ extension JSONScanner {
             depth -= 1
             i += 1
             if depth == 0 {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run))
+                put(run, i - run)
+                flush()
                 return true
             }
             want = .commaOrClose
         }
     }
+
+    /// The bytes gathered before an append to the output.
+    private static let stageSize = 4096
 
     /// What the canonical reader expects next.
     private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }

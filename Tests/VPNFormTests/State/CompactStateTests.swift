@@ -157,6 +157,26 @@ import VPNCrypto
         #expect(array && bounds.isEmpty)
     }
 
+    @Test("a text many times the fast path's staging size, and a run longer than it, come out whole, bounds right",
+          arguments: [100, 4090, 4096, 4097, 9000])
+    func longTexts(_ length: Int) throws {
+        let long = String(repeating: "x", count: length)
+        let members = (0..<300).map { "\"k\(1000 + $0)\": [\"\($0)\", \($0)]" }.joined(separator: ",\n  ")
+        let text = "{\n  \"a\": \"\(long)\",\n  \(members),\n  \"z\": \"\(long)\"\n}"
+        var out: [UInt8] = [], bounds: [UInt32] = []
+        let ok = Array(text.utf8).withUnsafeBufferPointer { b in
+            var s = JSONScanner(b)
+            return s.canonicalContainer(into: &out, valueBounds: &bounds)
+        }
+        try #require(ok)
+        let stripped = "{\"a\":\"\(long)\"," + (0..<300).map { "\"k\(1000 + $0)\":[\"\($0)\",\($0)]" }.joined(separator: ",")
+            + ",\"z\":\"\(long)\"}"
+        #expect(out == Array(stripped.utf8))
+        var expected: [UInt32] = []
+        out.withUnsafeBufferPointer { PairSpec.noteValueBounds(of: $0, into: &expected) }
+        #expect(bounds == expected && bounds.count == 2 * 302)
+    }
+
     @Test("a desired pair's connections are its spec's names and gateway IPs, tunnel names included")
     func desiredConnections() {
         for seed in [1, 2] as [UInt64] {
