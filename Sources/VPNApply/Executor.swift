@@ -205,7 +205,9 @@ public struct Executor: Sendable {
             return await failed(PairFailure("not in the desired file"))
         }
         guard let psk = psks[address] else { return await failed(PairFailure("no pre-shared key resolved")) }
-        let all = Array(pair.connections.indices)
+        // Read from the pair's spec: once.
+        let wanted = pair.connections
+        let all = Array(wanted.indices)
         // A pending entry means an earlier attempt may have created some connections, and with a
         // live view every pair is looked for: adopt before create.
         var mustLook = entry.action == .recover || live != nil
@@ -231,7 +233,7 @@ public struct Executor: Sendable {
             if mustLook {
                 let found: [LiveConnection?]
                 do {
-                    found = try await find(pair.connections, gatewayID: pair.gatewayID, alsoNamed: earlierNames,
+                    found = try await find(wanted, gatewayID: pair.gatewayID, alsoNamed: earlierNames,
                                            useLive: useLive)
                 } catch .nameTaken(let detail) {
                     return await failed(PairFailure(detail))
@@ -273,7 +275,7 @@ public struct Executor: Sendable {
             body = nil
             switch await create(gateway, connection, psk, indices: missing == all ? nil : missing, encoded: encoded) {
             case .created(let made):
-                let records = mergeInOrder(pair.connections, have + made)
+                let records = mergeInOrder(wanted, have + made)
                 var recorded = pair
                 recorded.spec = Refresh.spec(pair.spec, with: adoptedDrift)
                 let result: PairOutcome.Result = have.isEmpty

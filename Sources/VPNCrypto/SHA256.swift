@@ -6,7 +6,7 @@ public enum SHA256 {
     /// The algorithm, fetched from the default provider once: `EVP_sha256()` makes every
     /// `EVP_Digest` fetch it again (a few thousand instructions per call, which a state read makes
     /// once per pair). OpenSSL's fetched algorithms are immutable and may be shared between threads.
-    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    nonisolated(unsafe) fileprivate static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: some ContiguousBytes) -> [UInt8] {
@@ -31,20 +31,27 @@ public enum SHA256 {
 }
 
 extension SHA256 {
-    /// Whether `hex` is the lower-case hex digest of `bytes`: what `hex(bytes) == hex` says, without
-    /// allocating (a state file checks one digest per pair).
-    public static func hasHexDigest(_ bytes: UnsafeRawBufferPointer, hex: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard hex.count == 64 else { return false }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { out in
+    /// Digests many byte strings in a row with one context: `EVP_Digest` allocates a context on every
+    /// call. Not for use from two threads at once.
+    public final class Hasher {
+        private let context: OpaquePointer
+
+        /// A hasher.
+        public init() {
+            guard let context = EVP_MD_CTX_new() else { preconditionFailure("libcrypto could not make a digest context") }
+            self.context = context
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        /// Writes the 32-byte digest of `bytes` to `out` (at least 32 bytes), allocating nothing.
+        public func digest(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+            precondition(out.count >= 32, "a SHA-256 digest is 32 bytes")
             var length: UInt32 = 0
-            let ok = EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, algorithm, nil)
-            precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-            let digits: StaticString = "0123456789abcdef"
-            let d = digits.utf8Start
-            for i in 0..<32 where hex[2 * i] != d[Int(out[i] >> 4)] || hex[2 * i + 1] != d[Int(out[i] & 0x0F)] {
-                return false
-            }
-            return true
+            let ok = EVP_DigestInit_ex2(context, SHA256.algorithm, nil) == 1
+                && EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1
+                && EVP_DigestFinal_ex(context, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
+            precondition(ok && length == 32, "SHA-256 failed")
         }
     }
 }

@@ -9,9 +9,10 @@ public struct LoadedDesiredState: Sendable {
     public var state: DesiredState?
     /// Every finding, sorted by position, errors and warnings.
     public var diagnostics: [Diagnostic]
-    /// The file's bytes.
+    /// The file's bytes; empty when loaded with `keepingBytes: false`.
     public var bytes: [UInt8] = []
-    /// The hex SHA-256 of the file's bytes (what a saved plan records), computed when asked for.
+    /// The hex SHA-256 of the file's bytes (what a saved plan records), computed when asked for
+    /// (only for a file loaded keeping its bytes).
     public var sha256: String { SHA256.hex(bytes) }
 
     /// Whether the file can be planned and applied: a model and no errors.
@@ -46,19 +47,23 @@ public struct DesiredStateLoader: Sendable {
     public init(reader: YAMLReader = YAMLReader()) { self.reader = reader }
 
     /// Reads and checks the file at `path`.
+    /// - Parameter keepingBytes: Whether the result keeps the file's bytes (for ``LoadedDesiredState/sha256``);
+    ///   without them, they are let go as soon as the YAML is parsed, before the model is checked: a
+    ///   large file's bytes are as much memory as a large state's.
     /// - Throws: ``DesiredStateFileError`` when the file cannot be read at all.
-    public func load(path: String) throws(DesiredStateFileError) -> LoadedDesiredState {
+    public func load(path: String, keepingBytes: Bool = true) throws(DesiredStateFileError) -> LoadedDesiredState {
         let url = URL(fileURLWithPath: path)
         do {
             let size = try url.resourceValues(forKeys: [.fileSizeKey, .isDirectoryKey])
             if size.isDirectory == true { throw DesiredStateFileError.unreadable(path: path, reason: "it is a directory") }
             if let bytes = size.fileSize, bytes > reader.maxBytes {
                 // Refuse before reading it into memory.
-                return load(bytes: Array(repeating: 0x20, count: 0), file: path, oversize: bytes)
+                var none: [UInt8] = []
+                return load(bytes: &none, file: path, oversize: bytes, keepingBytes: true)
             }
             // One statement, so that the Data is gone before reading starts: only one copy of the file stays.
-            let bytes = try [UInt8](Data(contentsOf: url))
-            return load(bytes: bytes, file: path)
+            var bytes = try [UInt8](Data(contentsOf: url))
+            return load(bytes: &bytes, file: path, oversize: nil, keepingBytes: keepingBytes)
         } catch let e as DesiredStateFileError {
             throw e
         } catch {
@@ -69,10 +74,12 @@ public struct DesiredStateLoader: Sendable {
 
     /// Reads and checks YAML bytes; `file` is the name diagnostics carry.
     public func load(bytes: [UInt8], file: String) -> LoadedDesiredState {
-        load(bytes: bytes, file: file, oversize: nil)
+        var bytes = bytes
+        return load(bytes: &bytes, file: file, oversize: nil, keepingBytes: true)
     }
 
-    private func load(bytes: [UInt8], file: String, oversize: Int?) -> LoadedDesiredState {
+    /// Reads and checks `bytes`, emptied once parsed unless `keepingBytes`.
+    private func load(bytes: inout [UInt8], file: String, oversize: Int?, keepingBytes: Bool) -> LoadedDesiredState {
         if let oversize {
             let d = Diagnostic(.error, file: file, at: .start, path: "", "file is larger than \(reader.maxBytes >> 20) MiB (\(oversize) bytes); refusing to read it")
             return LoadedDesiredState(state: nil, diagnostics: [d])
@@ -80,6 +87,7 @@ public struct DesiredStateLoader: Sendable {
         // Each gateway is decoded as soon as it is read, so the YAML tree never holds the whole file.
         var decoder = DesiredStateDecoder(file: file)
         let document = reader.read(bytes, streamingItemsOf: "gateways") { decoder.decode(streamed: $0, at: $1) }
+        if !keepingBytes { bytes = [] }
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
             return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: bytes)

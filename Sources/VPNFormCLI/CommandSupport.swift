@@ -37,10 +37,12 @@ enum CommandSupport {
     }
 
     /// Loads and validates the desired file; prints its diagnostics to stderr.
+    /// - Parameter keepingBytes: Whether the loaded file keeps its bytes (for its SHA-256).
     /// - Returns: The loaded file when it is valid, else `nil` (the caller exits 1).
-    static func loadDesired(_ path: String, printer: Printer) -> (state: DesiredState, loaded: LoadedDesiredState)? {
+    static func loadDesired(_ path: String, printer: Printer,
+                            keepingBytes: Bool = true) -> (state: DesiredState, loaded: LoadedDesiredState)? {
         do {
-            let loaded = try DesiredStateLoader().load(path: path)
+            let loaded = try DesiredStateLoader().load(path: path, keepingBytes: keepingBytes)
             printer.diagnostics(loaded.diagnostics)
             guard loaded.isValid, let state = loaded.state else {
                 let errors = loaded.diagnostics.filter { $0.severity == .error }.count

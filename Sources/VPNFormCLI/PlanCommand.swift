@@ -72,14 +72,19 @@ enum PlanCommand {
         // held: the file is mapped and its pages let go as they are read.
         let keepBytes = args.flag("--json") || args.value("--out") != nil
         // The state is read (under its lock) on a second thread while the desired file is checked.
-        let (desiredLoad, stateRead) = concurrently({ CommandSupport.loadDesired(desiredPath, printer: printer) }, {
+        // The desired file's bytes are let go once parsed, unless a saved or JSON plan needs their
+        // hash: held through the plan, a large file's bytes would be as much memory as the plan.
+        let (desiredLoad, stateRead) = concurrently({
+            CommandSupport.loadDesired(desiredPath, printer: printer, keepingBytes: keepBytes)
+                .map { ($0.state, keepBytes ? $0.loaded.sha256 : "") }
+        }, {
             Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)
                 defer { lock.release() }
                 return try StateStore(path: statePath).loadFolded(keepingBytes: keepBytes)
             }
         })
-        guard let (desired, desiredFile) = desiredLoad else { return ExitCode.failure }
+        guard let (desired, desiredSHA256) = desiredLoad else { return ExitCode.failure }
         let loaded: (state: StateFile, bytes: [UInt8]?)
         switch stateRead {
         case .success(let read): loaded = read
@@ -117,7 +122,7 @@ enum PlanCommand {
         // Hashing both files is for a saved or JSON plan only.
         let importCommand = CommandSupport.importCommand(desiredPath: desiredPath, statePath: statePath)
         var document: PlanDocument {
-            var d = PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredFile.sha256, statePath: statePath,
+            var d = PlanDocument(plan: plan, desiredPath: desiredPath, desiredSHA256: desiredSHA256, statePath: statePath,
                                  stateSHA256: loaded.bytes.map { SHA256.hex($0) }, lineage: loaded.state.lineage)
             d.importCommand = importCommand
             return d

@@ -53,8 +53,10 @@ enum StateCommand {
     static func load(_ args: ParsedArguments, _ printer: Printer) -> StateFile? {
         let path = CommandSupport.statePath(args)
         do {
-            let (state, bytes) = try StateStore(path: path).load()
-            if bytes == nil {
+            // Read without keeping the bytes: the file is mapped and let go as it is read.
+            let (state, _) = try StateStore(path: path).load(keepingBytes: false)
+            let files = FileManager.default
+            if !files.fileExists(atPath: path) && !files.fileExists(atPath: StateJournal(statePath: path).path) {
                 printer.print(Problem(severity: .summary, file: path,
                                       message: "no state file yet (nothing has been applied)"))
             }

@@ -27,7 +27,8 @@ enum ValidateCommand {
         }
         let loaded: LoadedDesiredState
         do throws(DesiredStateFileError) {
-            loaded = try DesiredStateLoader().load(path: file)
+            // Validation has no use for the bytes once they are parsed.
+            loaded = try DesiredStateLoader().load(path: file, keepingBytes: false)
         } catch {
             printer.print(error)
             return ExitCode.failure

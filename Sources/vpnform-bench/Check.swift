@@ -119,7 +119,6 @@ struct Check {
                 attributes["tags"] = nil
                 attributes["enable_nqa"] = .bool(true)
                 pair.spec = PairSpec(attributes: attributes)
-                pair.specDigest = pair.spec.digest
             }
             if i % 13 == 0 { pair.status = .pending }
             if i % 97 == 0 { out.pairs[PairAddress(rawValue: "zz-orphans/o\(i)")] = pair }

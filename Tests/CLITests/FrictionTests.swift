@@ -183,6 +183,18 @@ import Testing
         #expect(pairs.first?["status"] as? String == "created")
     }
 
+    @Test("state list says when there is no state file yet, and not when there is one (or only a journal)")
+    func stateListWithoutState() throws {
+        let ws = Scratch()
+        let missing = try BinaryRunner.run(["state", "list", "--state", ws.path("none.state.json")])
+        #expect(missing.status == 0 && missing.stderr.contains("no state file yet"), "\(missing.stderr)")
+        let present = try BinaryRunner.run(["state", "list", "-f", "examples/quickstart.yaml"])
+        #expect(present.status == 0 && !present.stderr.contains("no state file yet"), "\(present.stderr)")
+        _ = ws.write("only.state.json.journal", "")
+        let journal = try BinaryRunner.run(["state", "list", "--state", ws.path("only.state.json")])
+        #expect(!journal.stderr.contains("no state file yet"), "\(journal.stderr)")
+    }
+
     @Test(
         "help columns line up, in the overview and in every command's help",
         arguments: [

@@ -13,6 +13,20 @@ extension JSONScanner {
     /// a caller may trust the bytes once their digest matches. On `false` the caller reads the
     /// text again with ``value(depth:)``, which reports where it goes wrong.
     mutating func canonicalContainer(into out: inout [UInt8]) -> Bool {
+        var unused: [UInt32] = []
+        return canonicalContainer(into: &out, valueBounds: &unused, recording: false)
+    }
+
+    /// ``canonicalContainer(into:)``, also noting where in `out` each member's value of an object
+    /// lies (emptied first; a start and an end offset per member, in order; nothing for an array):
+    /// what a state reader needs to keep a spec compactly (``SpecLayouts``) without reading it again.
+    mutating func canonicalContainer(into out: inout [UInt8], valueBounds: inout [UInt32]) -> Bool {
+        valueBounds.removeAll(keepingCapacity: true)
+        return canonicalContainer(into: &out, valueBounds: &valueBounds, recording: true)
+    }
+
+    private mutating func canonicalContainer(into out: inout [UInt8], valueBounds: inout [UInt32],
+                                             recording: Bool) -> Bool {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[") else {
             return false
@@ -20,14 +34,37 @@ extension JSONScanner {
         guard let base = bytes.baseAddress else { return false }
         // At most 64 open containers, so at most 64 open objects' last keys.
         return withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: 64) { lastKeys in
-            canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stageSize) { stage in
+                canonicalContainer(base, into: &out, lastKeys: lastKeys.baseAddress!, stage: stage.baseAddress!,
+                                   valueBounds: &valueBounds, recording: recording)
+            }
         }
     }
 
     /// ``canonicalContainer(into:)`` from ``offset``, an opening bracket. The text between
     /// whitespace is copied to `out` a run at a time, when whitespace (or the end) closes the run.
     private mutating func canonicalContainer(_ base: UnsafePointer<UInt8>, into out: inout [UInt8],
-                                             lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>) -> Bool {
+                                             lastKeys: UnsafeMutablePointer<(start: Int, end: Int)>,
+                                             stage: UnsafeMutablePointer<UInt8>,
+                                             valueBounds: inout [UInt32], recording: Bool) -> Bool {
+        // Runs are gathered in `stage` and appended to `out` a few kilobytes at a time: a spec laid
+        // out one attribute a line has two runs an attribute, and an append costs more than a copy.
+        var staged = 0
+        func flush() {
+            if staged > 0 { out.append(contentsOf: UnsafeBufferPointer(start: stage, count: staged)) }
+            staged = 0
+        }
+        func put(_ from: Int, _ count: Int) {
+            if staged + count > Self.stageSize {
+                flush()
+                if count > Self.stageSize {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: count))
+                    return
+                }
+            }
+            (stage + staged).update(from: base + from, count: count)
+            staged += count
+        }
         let end = bytes.count
         // Open containers as bits (1 for an object); for each open object, where its last key lies
         // in the text (start, end), so that the next key can be checked to sort after it.
@@ -37,7 +74,7 @@ extension JSONScanner {
         defer { offset = i }
         while true {
             if i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 {
-                if i > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
+                if i > run { put(run, i - run) }
                 i += 1
                 while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
                 run = i
@@ -89,10 +126,18 @@ extension JSONScanner {
             case .colon:
                 guard b == UInt8(ascii: ":") else { return false }
                 i += 1
+                // The staged text and the text from `run` are not yet in `out`: byte `i` goes to
+                // `out.count + staged + i - run`.
+                if recording, depth == 1 {
+                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + staged + i - run))
+                }
                 want = .value
                 continue
             case .commaOrClose:
                 let inObject = kinds & 1 == 1
+                if recording, depth == 1, inObject {
+                    valueBounds.append(UInt32(truncatingIfNeeded: out.count + staged + i - run))
+                }
                 if b == UInt8(ascii: ",") {
                     i += 1
                     want = inObject ? .key : .value
@@ -106,12 +151,16 @@ extension JSONScanner {
             depth -= 1
             i += 1
             if depth == 0 {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run))
+                put(run, i - run)
+                flush()
                 return true
             }
             want = .commaOrClose
         }
     }
+
+    /// The bytes gathered before an append to the output.
+    private static let stageSize = 4096
 
     /// What the canonical reader expects next.
     private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }
@@ -153,13 +202,15 @@ extension JSONScanner {
     }
 
     /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
-    /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20).
+    /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20; their high
+    /// bits are gathered first and tested once, without a branch per test).
     @inline(__always)
-    private static func hasSpecialByte(_ w: UInt64) -> Bool {
+    static func hasSpecialByte(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let below20 = (w &- ones &* 0x20) & ~w & highs
-        return w & highs != 0 || below20 != 0 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
+        let quotes = w ^ 0x2222_2222_2222_2222, backslashes = w ^ 0x5C5C_5C5C_5C5C_5C5C
+        let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+            | ((w &- 0x2020_2020_2020_2020) & ~w) | w
+        return found & highs != 0
     }
 
     /// The length of the well-formed UTF-8 sequence that starts with a non-ASCII byte at `j`

@@ -136,6 +136,13 @@ struct JSONScanner {
         let start = offset + 1
         var i = start, plain = true, ascii = true
         while true {
+            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while i + 8 <= bytes.count,
+                      !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                }
+            }
             guard i < bytes.count else { throw JSONReadError(offset: offset, message: "syntax error: a string is not closed") }
             let b = bytes[i]
             if b == Self.quote { break }

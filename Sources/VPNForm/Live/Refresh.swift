@@ -64,7 +64,6 @@ public struct Refresh: Sendable, Equatable {
                 let wanted = desiredSpec(address)
                 let spec = Self.spec(pair.spec, with: Self.changes(pair.spec, found, avoiding: wanted))
                 refreshed.pairs[address]?.spec = spec
-                refreshed.pairs[address]?.specDigest = spec.digest
             }
         }
         // Connections no pair claims: a desired pair's, to adopt, or unmanaged.

@@ -112,8 +112,9 @@ public struct DesiredPair: Sendable, Equatable {
     public var spec: PairSpec
     /// The digest of ``spec``.
     public var digest: SpecDigest { spec.digest }
-    /// The API connections the pair consists of: name and gateway IP, in IP order.
-    public var connections: [ConnectionRecord]
+    /// The API connections the pair consists of: name and gateway IP, in IP order (read from the
+    /// spec, which holds them).
+    public var connections: [ConnectionRecord] { spec.connectionRecords }
 
     /// The desired pair of `connection` on `gateway` (which must be valid).
     public init(gateway: Gateway, connection: Connection) {
@@ -133,7 +134,6 @@ public struct DesiredPair: Sendable, Equatable {
             if let current, current.hasCanonical(written) { return current }
             return PairSpec(canonical: Array(written))
         }
-        connections = zip(names, gateway.ips.value).map { ConnectionRecord(id: nil, name: $0.value, vgwIP: $1.value, createdAt: nil) }
     }
 }
 

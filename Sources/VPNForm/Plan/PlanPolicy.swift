@@ -31,8 +31,12 @@ public struct PlanPolicy: Sendable, Equatable {
     /// The plan with only the entries this policy lets apply carry out.
     public func scope(_ plan: Plan) -> Plan {
         var scoped = plan
-        scoped.entries = plan.entries.filter { e in
-            targets(e.address) && (!createOnly || e.action == .create || e.action == .recover || e.action == .noop)
+        // Without targets or --create-only every entry stays: the plan's storage is shared, not copied
+        // (a plan of 100,000 pairs is some tens of megabytes).
+        if !targets.isEmpty || createOnly {
+            scoped.entries.removeAll { e in
+                !targets(e.address) || (createOnly && e.action != .create && e.action != .recover && e.action != .noop)
+            }
         }
         for i in scoped.entries.indices where replacePSK.contains(scoped.entries[i].address.rawValue) {
             let e = scoped.entries[i]
@@ -70,7 +74,7 @@ public struct PlanPolicy: Sendable, Equatable {
             }
         }
         guard !allowMassChange else { return found }
-        let destroyed = plan.entries.filter(\.action.destroys).count
+        let destroyed = plan.entries.reduce(0) { $0 + ($1.action.destroys ? 1 : 0) }
         if desired.pairCount == 0, destroyed > 0 {
             found.append(.emptyDesiredFile(deleted: destroyed))
         } else if managed >= Self.massChangeMinimum, Double(destroyed) > Self.massChangeShare * Double(managed) {

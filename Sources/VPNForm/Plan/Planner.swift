@@ -79,17 +79,18 @@ public enum Planner {
         for (address, have) in state.pairs where !seen.contains(address) {
             entries.append(PlanEntry(address: address, action: .delete, desired: nil, current: have))
         }
-        return Plan(entries: sortedByAddress(entries))
+        sortByAddress(&entries)
+        return Plan(entries: entries)
     }
 
-    /// `entries` in address order: the order is found on the addresses alone and the entries,
-    /// large values, are moved once.
-    private static func sortedByAddress(_ entries: [PlanEntry]) -> [PlanEntry] {
+    /// Puts `entries` in address order: the order is found on the addresses alone and the entries,
+    /// large values, are swapped in place (sorting a copy would hold two arrays of them at once).
+    private static func sortByAddress(_ entries: inout [PlanEntry]) {
         let addresses = entries.map(\.address)
-        if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return entries }
+        if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return }
         let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
         // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps.
-        var entries = entries, placed = [Bool](repeating: false, count: entries.count)
+        var placed = [Bool](repeating: false, count: entries.count)
         for start in entries.indices where !placed[start] {
             var k = start
             while true {
@@ -100,7 +101,6 @@ public enum Planner {
                 k = from
             }
         }
-        return entries
     }
 
     /// Whether `a` sorts before `b` by their UTF-8 bytes.

@@ -27,8 +27,9 @@ public struct TextPlanRenderer: Sendable {
     public func write(_ plan: Plan, to out: inout OutputBuffer) {
         let driftText = drift.render(plan.drift)
         if !driftText.isEmpty { out.append(driftText + "\n") }
-        let shown = plan.entries.filter { $0.action != .noop }
-        if shown.isEmpty && plan.moved.isEmpty {
+        // Unchanged pairs are not shown; the others are written in place (a filtered copy of the
+        // entries of a large plan would be tens of megabytes).
+        if !plan.entries.contains(where: { $0.action != .noop }) && plan.moved.isEmpty {
             let n = plan.count(.noop)
             out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
             return
@@ -38,7 +39,7 @@ public struct TextPlanRenderer: Sendable {
             out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
         }
         var members: [CanonicalMember] = []
-        for entry in shown {
+        for entry in plan.entries where entry.action != .noop {
             out.append(UInt8(ascii: "\n"))
             // A create is written from its canonical spec bytes; anything else as rendered.
             if !(entry.action == .create && entry.liveStatus == nil && writeCreate(entry, members: &members, to: &out)) {

@@ -5,23 +5,52 @@ import VPNCrypto
 /// to `ikepolicy.dpd.timeout`-style names, with per-IP values under `connections[i].…`. Pre-shared
 /// keys appear only as their reference (`${NAME}`, or `(literal)`), never as a value.
 ///
-/// It is held as its canonical JSON (compact, keys sorted by UTF-8 bytes), the bytes its ``digest``
+/// It is its canonical JSON (compact, keys sorted by UTF-8 bytes), the bytes its ``digest``
 /// hashes: two specs are equal exactly when those bytes are. State files keep it, so a plan can name
-/// each attribute that changed.
+/// each attribute that changed; a spec read from a state is held compactly (``CompactSpec``).
 public struct PairSpec: Sendable, Equatable {
-    /// The canonical JSON of the attribute object.
-    public private(set) var canonical: [UInt8]
+    /// How the canonical bytes are held.
+    private(set) var storage: Storage
+
+    /// The two ways of holding a spec's canonical bytes.
+    enum Storage: Sendable {
+        /// The bytes as they are: a spec written from the desired file.
+        case whole([UInt8])
+        /// Split into a shared layout and values, with the digest the reader checked.
+        case compact(CompactSpec)
+    }
+
+    /// The canonical JSON of the attribute object (put back together for a spec held compactly).
+    public var canonical: [UInt8] {
+        switch storage {
+        case .whole(let bytes): bytes
+        case .compact(let spec): spec.canonical
+        }
+    }
 
     /// A spec from bytes known to be canonical JSON of an object: written by ``JSONWriter``, or
     /// accepted by ``JSONScanner/canonicalContainer(into:)``, which accepts nothing else. A digest
     /// match alone is not such proof (a hand editor can recompute a digest).
-    init(canonical: [UInt8]) { self.canonical = canonical }
+    init(canonical: [UInt8]) { storage = .whole(canonical) }
+
+    /// A spec held compactly: its bytes are canonical JSON, as for ``init(canonical:)``.
+    init(compact: CompactSpec) { storage = .compact(compact) }
+
+    /// Whether the two specs' canonical bytes are equal.
+    public static func == (a: PairSpec, b: PairSpec) -> Bool {
+        switch (a.storage, b.storage) {
+        case (.whole(let x), .whole(let y)): x == y
+        case (.compact(let x), .compact(let y)): x.sameBytes(as: y)
+        case (.whole(let x), .compact(let y)), (.compact(let y), .whole(let x)):
+            x.withUnsafeBufferPointer { y.isCanonical($0) }
+        }
+    }
 
     /// Creates a spec from attributes.
     public init(attributes: [String: JSONValue]) {
         var w = JSONWriter(style: .compact)
         w.write(.object(attributes))
-        canonical = w.bytes
+        storage = .whole(w.bytes)
     }
 
     /// Attribute name → value. Unset optional fields are absent (the server's defaults apply).
@@ -48,7 +77,7 @@ public struct PairSpec: Sendable, Equatable {
     init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
         Self.write(gateway: gateway, connection: connection, names: names, into: &o)
-        canonical = o.finish()
+        storage = .whole(o.finish())
     }
 
     /// Writes the spec's canonical bytes into `o`, emptied first and left open for ``CanonicalObject/close()``:
@@ -96,71 +125,37 @@ public struct PairSpec: Sendable, Equatable {
         if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value.rawValue) }
     }
 
-    /// `sha256:` and the hex SHA-256 of the spec's canonical JSON.
+    /// `sha256:` and the hex SHA-256 of the spec's canonical JSON (computed, unless the spec was
+    /// read from a state, which checked it).
     public var digest: SpecDigest {
-        SpecDigest(rawValue: "sha256:" + SHA256.hex(canonical))
-    }
-
-    /// Whether `digest` is ``digest`` (`digest == self.digest`), without building the text.
-    func hasDigest(_ digest: SpecDigest) -> Bool {
-        var text = digest.rawValue
-        return text.withUTF8 { d in
-            let prefix: StaticString = "sha256:"
-            let n = prefix.utf8CodeUnitCount
-            guard d.count == n + 64, memcmp(d.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
-            return canonical.withUnsafeBytes { SHA256.hasHexDigest($0, hex: UnsafeBufferPointer(rebasing: d[n...])) }
+        switch storage {
+        case .whole(let bytes): SpecDigest(rawValue: "sha256:" + SHA256.hex(bytes))
+        case .compact(let spec): spec.digest
         }
     }
 
     /// Whether the spec's canonical bytes are `bytes`.
     func hasCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        canonical.withUnsafeBufferPointer { c in
-            c.count == bytes.count && (c.isEmpty || memcmp(c.baseAddress!, bytes.baseAddress!, c.count) == 0)
-        }
-    }
-
-    /// The first of `keys` whose value is not a top-level string attribute of the spec equal to the
-    /// same element of `values`, or `nil` when all are: one pass over the canonical bytes, stopping
-    /// once all are seen.
-    func firstMismatch(_ keys: SpecKeys, _ values: [String]) -> String? {
-        precondition(keys.names.count == values.count && values.count < 64)
-        var seen: UInt64 = 0, remaining = values.count
-        canonical.withUnsafeBufferPointer { b in
-            var i = 1, depth = 0, keyStart = 0, keyEnd = 0, inKey = true
-            while i < b.count, remaining > 0 {
-                let c = b[i]
-                if c == UInt8(ascii: "\"") {
-                    let start = i + 1
-                    i = CanonicalString.end(in: b, from: start)
-                    if depth == 0 {
-                        if inKey {
-                            (keyStart, keyEnd) = (start, i)
-                        } else if let n = keys.index(of: UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])),
-                                  seen & (1 << n) == 0 {
-                            let value = UnsafeBufferPointer(rebasing: b[start..<i])
-                            if Self.rawString(value, equals: values[n]) { seen |= 1 << n }
-                            remaining -= 1
-                        }
-                    }
-                } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                    depth += 1
-                } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                    depth -= 1
-                } else if depth == 0 {
-                    if c == UInt8(ascii: ":") { inKey = false } else if c == UInt8(ascii: ",") { inKey = true }
-                }
-                i += 1
+        switch storage {
+        case .whole(let whole):
+            whole.withUnsafeBufferPointer { c in
+                c.count == bytes.count && (c.isEmpty || memcmp(c.baseAddress!, bytes.baseAddress!, c.count) == 0)
             }
+        case .compact(let spec): spec.isCanonical(bytes)
         }
-        return keys.names.indices.first { seen & (1 << $0) == 0 }.map { keys.names[$0] }
     }
 
     /// Whether the body of a JSON string as canonical JSON writes it is `value`.
-    private static func rawString(_ raw: UnsafeBufferPointer<UInt8>, equals value: String) -> Bool {
+    static func rawString(_ raw: UnsafeBufferPointer<UInt8>, equals value: String) -> Bool {
         var value = value
         let plain = value.withUTF8 { v -> Bool? in
+            // The same bytes, none of them escaped, is the common case: nothing else needs a look.
+            if v.count == raw.count, v.isEmpty || memcmp(v.baseAddress!, raw.baseAddress!, v.count) == 0,
+               !raw.contains(UInt8(ascii: "\\")) {
+                return true
+            }
             for b in v where JSONWriter.needsEscape(b) { return nil }
-            return v.count == raw.count && (v.isEmpty || memcmp(v.baseAddress!, raw.baseAddress!, v.count) == 0)
+            return false
         }
         if let plain { return plain }
         var w = JSONWriter(style: .compact)
@@ -183,19 +178,23 @@ struct SpecKeys: Sendable {
     /// The keys.
     let names: [String]
     private let bytes: [[UInt8]]
+    /// Each key's length: most keys of a spec are told apart by it alone.
+    private let lengths: [Int]
 
     init(_ names: [String]) {
         self.names = names
         bytes = names.map { Array($0.utf8) }
+        lengths = bytes.map(\.count)
     }
 
     /// The index of the key whose bytes are `key`, if any.
     func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
-        bytes.firstIndex { k in
-            k.count == key.count && (k.isEmpty || k.withUnsafeBufferPointer { b in
-                memcmp(b.baseAddress!, key.baseAddress!, key.count) == 0
-            })
+        for i in lengths.indices where lengths[i] == key.count {
+            let same = key.isEmpty
+                || bytes[i].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+            if same { return i }
         }
+        return nil
     }
 }
 
@@ -220,4 +219,27 @@ public struct SpecDigest: RawRepresentable, Hashable, Sendable, CustomStringConv
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
+
+    /// Whether this is `sha256:` and the lower-case hex of `sha256`, a SHA-256 (32 bytes).
+    func `is`(_ sha256: UnsafeRawBufferPointer) -> Bool {
+        var text = rawValue
+        return text.withUTF8 { Self.text($0, is: sha256) }
+    }
+
+    /// Whether the UTF-8 `text` is `sha256:` and the lower-case hex of `sha256` (32 bytes).
+    static func text(_ d: UnsafeBufferPointer<UInt8>, is sha256: UnsafeRawBufferPointer) -> Bool {
+        let prefix: StaticString = "sha256:"
+        let n = prefix.utf8CodeUnitCount
+        guard sha256.count == 32, d.count == n + 64, memcmp(d.baseAddress!, prefix.utf8Start, n) == 0 else {
+            return false
+        }
+        let digits: StaticString = "0123456789abcdef"
+        let hex = digits.utf8Start
+        for i in 0..<32 {
+            guard d[n + 2 * i] == hex[Int(sha256[i] >> 4)], d[n + 2 * i + 1] == hex[Int(sha256[i] & 0x0F)] else {
+                return false
+            }
+        }
+        return true
+    }
 }

@@ -44,11 +44,11 @@ extension StateFile {
 }
 
 /// Reads a state file token by token with ``JSONScanner``: strict JSON, every problem located,
-/// duplicate keys refused. A pair's spec is kept as the canonical bytes its digest covers; the
-/// pretty-printed text vpnform writes becomes those bytes by dropping the whitespace between its
-/// tokens, so the common case costs one checking pass and one SHA-256 per pair
-/// (``JSONScanner/canonicalContainer(into:)``, which accepts only canonical JSON). Any other
-/// spelling is parsed strictly and canonicalised.
+/// duplicate keys refused. A pair's spec is kept as the canonical bytes its digest covers (held
+/// compactly, ``CompactSpec``); the pretty-printed text vpnform writes becomes those bytes by
+/// dropping the whitespace between its tokens, so the common case costs one checking pass and one
+/// SHA-256 per pair (``JSONScanner/canonicalContainer(into:)``, which accepts only canonical JSON).
+/// Any other spelling is parsed strictly and canonicalised.
 struct StateReader {
     let path: String
     var s: JSONScanner
@@ -56,6 +56,12 @@ struct StateReader {
     var lineOffset = 0
     /// Where a spec's text is stripped of whitespace, reused from pair to pair.
     private var scratch: [UInt8] = []
+    /// Where the values of the spec in `scratch` lie (``JSONScanner/canonicalContainer(into:valueBounds:)``).
+    private var valueBounds: [UInt32] = []
+    /// The layouts of the specs read so far, which the specs kept share.
+    private var layouts = SpecLayouts()
+    /// Checks each spec's digest.
+    private let hasher = SHA256.Hasher()
     /// Told the offset after each pair: the reader does not look before it again unless it fails.
     var passed: ((Int) -> Void)?
     /// The last value read into each ``Repeating`` field, shared by the next pair that has it.
@@ -195,6 +201,38 @@ struct StateReader {
         return value
     }
 
+    /// A UUID, as ``uuid(_:_:)`` reads it, held as a state holds it (no string of its own when it is
+    /// in lower case, as the API writes ids).
+    mutating func compactUUID(_ what: @autoclosure () -> String) throws(JSONReadError) -> CompactIDText {
+        s.skipSpace()
+        let at = s.offset
+        guard s.peek() == UInt8(ascii: "\"") else {
+            throw JSONReadError(offset: at, message: "\(what()): expected a string")
+        }
+        let (raw, start, plain, ascii) = try s.rawString()
+        if plain, let id = CompactIDText(lowerCaseUUID: raw) { return id }
+        let value = try s.decode(raw, at: start, plain: plain, ascii: ascii)
+        guard FormatRules.isUUID(value) else {
+            throw JSONReadError(offset: at, message: "\(what()): expected a UUID, got \"\(NodeDecoder.clip(value))\"")
+        }
+        return CompactIDText(value)
+    }
+
+    /// A `spec_digest` as written: where its text lies in the file when it has no escapes (as
+    /// vpnform writes it: no string is made of it), else the text decoded.
+    enum DigestText {
+        case raw(UnsafeBufferPointer<UInt8>)
+        case decoded(String)
+
+        /// Whether the text is `sha256:` and the lower-case hex of `sha256` (32 bytes).
+        func `is`(_ sha256: UnsafeRawBufferPointer) -> Bool {
+            switch self {
+            case .raw(let text): SpecDigest.text(text, is: sha256)
+            case .decoded(let text): SpecDigest(rawValue: text).is(sha256)
+            }
+        }
+    }
+
     /// The members of a pair's object.
     enum PairKey: String, CaseIterable {
         case gatewayID = "gateway_id", cgwID = "cgw_id", status, connections, spec, specDigest = "spec_digest"
@@ -213,8 +251,8 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
-        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (SpecDigest, Int)?
-        var connections: ([ConnectionRecord], Int)?, spec: (canonical: [UInt8]?, at: Int)?
+        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (DigestText, Int)?
+        var connections: ([ConnectionRecord], Int)?, spec: (stripped: Bool, at: Int)?
         var first = true
         while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
             switch key {
@@ -239,17 +277,22 @@ struct StateReader {
                 let specAt = s.offset
                 guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: specAt, message: "\(what()).spec: expected an object") }
                 scratch.removeAll(keepingCapacity: true)
-                if s.canonicalContainer(into: &scratch) {
-                    spec = (scratch.sizedCopy(), specAt)  // a state holds one per pair
+                if s.canonicalContainer(into: &scratch, valueBounds: &valueBounds) {
+                    spec = (true, specAt)  // the canonical bytes are in `scratch` until the next pair
                 } else {
                     s.offset = specAt
                     _ = try s.value()  // throws where the text goes wrong
-                    spec = (nil, specAt)
+                    spec = (false, specAt)
                 }
             case .specDigest? where digest == nil:
                 s.skipSpace()
                 let valueAt = s.offset
-                digest = (SpecDigest(rawValue: try string("\(what()).spec_digest")), valueAt)
+                guard s.peek() == UInt8(ascii: "\"") else {
+                    throw JSONReadError(offset: valueAt, message: "\(what()).spec_digest: expected a string")
+                }
+                let (raw, start, plain, ascii) = try s.rawString()
+                digest = (plain && ascii ? .raw(raw) : .decoded(try s.decode(raw, at: start, plain: plain, ascii: ascii)),
+                          valueAt)
             case let key?:
                 throw JSONReadError(offset: at, message: "duplicate key \"\(text ?? key.rawValue)\"")
             case nil:
@@ -263,25 +306,55 @@ struct StateReader {
         guard let (records, listAt) = connections else { throw missing("connections") }
         guard let specText = spec else { throw missing("spec") }
         guard let (specDigest, digestAt) = digest else { throw missing("spec_digest") }
-        if status == .created || status == .updating, let i = records.firstIndex(where: { $0.id == nil }) {
+        if status == .created || status == .updating, let i = records.firstIndex(where: { !$0.hasID }) {
             throw JSONReadError(offset: listAt, message: "\(what()).connections[\(i)]: a created pair's connection needs its id")
         }
-        guard let pairSpec = try verifiedSpec(specText.canonical, at: specText.at, digest: specDigest) else {
-            throw JSONReadError(offset: digestAt, message: "\(what()).spec_digest does not match its spec (was the file edited by hand?)")
+        // The spec's canonical bytes: the text without its whitespace (the common case, which
+        // accepts only canonical JSON), else the text parsed and written canonically.
+        let canonical: [UInt8]
+        if specText.stripped {
+            canonical = scratch
+        } else {
+            var scanner = JSONScanner(s.bytes, at: specText.at)
+            guard case .object(let attributes) = try scanner.value() else {
+                throw JSONReadError(offset: specText.at, message: "\(what()).spec: expected an object")
+            }
+            canonical = PairSpec(attributes: attributes).canonical
+            canonical.withUnsafeBufferPointer { PairSpec.noteValueBounds(of: $0, into: &valueBounds) }
         }
+        let bounds = valueBounds
         // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var values = [cgwID]
+        var values: [String] = []
         values.reserveCapacity(2 + 2 * records.count)
+        values.append(cgwID)
         for c in records {
             values.append(c.name)
             values.append(c.vgwIP)
         }
         values.append(gatewayID)
-        if let key = pairSpec.firstMismatch(Self.repeatedKeys[records.count - 1], values) {
-            throw JSONReadError(offset: objectAt, message: "\(what()).\(key) does not agree with its spec (was the file edited by hand?)")
+        let keys = Self.repeatedKeys[records.count - 1]
+        let checked = canonical.withUnsafeBufferPointer { b in
+            bounds.withUnsafeBufferPointer { v -> Result<PairSpec, JSONReadError> in
+                withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { sha in
+                    hasher.digest(UnsafeRawBufferPointer(b), into: sha)
+                    guard specDigest.is(UnsafeRawBufferPointer(sha)) else {
+                        let message = "\(what()).spec_digest does not match its spec (was the file edited by hand?)"
+                        return .failure(JSONReadError(offset: digestAt, message: message))
+                    }
+                    if let key = PairSpec.firstMismatch(in: b, valueBounds: v, keys, values) {
+                        let message = "\(what()).\(key) does not agree with its spec (was the file edited by hand?)"
+                        return .failure(JSONReadError(offset: objectAt, message: message))
+                    }
+                    // A state keeps one spec per pair: compactly, when it can.
+                    if let compact = layouts.compact(b, valueBounds: v, digest: UnsafeRawBufferPointer(sha)) {
+                        return .success(PairSpec(compact: compact))
+                    }
+                    return .success(PairSpec(canonical: canonical.sizedCopy()))
+                }
+            }
         }
-        return PairState(gatewayID: GatewayID(gatewayID), cgwID: CustomerGatewayID(cgwID), connections: records,
-                         specDigest: specDigest, spec: pairSpec, status: status)
+        return PairState(gatewayID: GatewayID(gatewayID), storedCGWID: CompactIDText(cgwID), connections: records,
+                         spec: try checked.get(), status: status)
     }
 
     /// The spec keys the fields beside a spec repeat, in the order they are checked: for a pair of
@@ -291,25 +364,13 @@ struct StateReader {
         return SpecKeys(["cgw_id"] + perConnection + ["gateway_id"])
     }
 
-    /// The spec whose canonical JSON has `digest`: the whitespace-free text when that is it
-    /// (the common case), else the text parsed and canonicalised; `nil` when neither matches.
-    func verifiedSpec(_ stripped: [UInt8]?, at specAt: Int, digest: SpecDigest) throws(JSONReadError) -> PairSpec? {
-        if let stripped {
-            let fast = PairSpec(canonical: stripped)
-            if fast.hasDigest(digest) { return fast }
-        }
-        var scanner = JSONScanner(s.bytes, at: specAt)
-        guard case .object(let attributes) = try scanner.value() else { return nil }
-        let parsed = PairSpec(attributes: attributes)
-        return parsed.hasDigest(digest) ? parsed : nil
-    }
-
     /// The `connections` list: one or two records.
     mutating func connectionList(_ what: @autoclosure () -> String) throws(JSONReadError) -> [ConnectionRecord] {
         let listAt = s.offset
         guard s.peek() == UInt8(ascii: "[") else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
         s.offset += 1
         var records: [ConnectionRecord] = [], first = true
+        records.reserveCapacity(2)  // at most two: one allocation, not two
         while try s.nextElement(&first) {
             guard records.count < 2 else { throw JSONReadError(offset: listAt, message: "\(what()).connections: expected a list of 1 or 2 connections") }
             records.append(try connection("\(what()).connections[\(records.count)]",
@@ -324,10 +385,10 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
-        var id: String?, name: String?, vgwIP: String?, createdAt: String?, first = true
+        var id: CompactIDText?, name: String?, vgwIP: String?, createdAt: String?, first = true
         while let (key, text, at) = try s.nextKey(&first, in: Self.connectionKeys) {
             switch key {
-            case .id? where id == nil: id = try uuid("\(what()).id")
+            case .id? where id == nil: id = try compactUUID("\(what()).id")
             case .name? where name == nil: name = try string("\(what()).name")
             case .vgwIP? where vgwIP == nil: vgwIP = try string("\(what()).vgw_ip", field)
             case .createdAt? where createdAt == nil: createdAt = try string("\(what()).created_at", .createdAt)
@@ -338,7 +399,7 @@ struct StateReader {
         }
         guard let name else { throw JSONReadError(offset: objectAt, message: "name: required field is missing") }
         guard let vgwIP else { throw JSONReadError(offset: objectAt, message: "vgw_ip: required field is missing") }
-        return ConnectionRecord(id: id.map { ConnectionID($0) }, name: name, vgwIP: vgwIP, createdAt: createdAt)
+        return ConnectionRecord(storedID: id, name: name, vgwIP: vgwIP, createdAt: createdAt)
     }
 
     /// One journal line: `{"address": …, "pair": {…} or null}`.

@@ -2,13 +2,13 @@ extension PairState {
     /// A pair whose batch-create is about to be sent, with the names apply looks for if its answer is lost.
     public static func pending(_ pair: DesiredPair) -> PairState {
         PairState(gatewayID: pair.gatewayID, cgwID: pair.cgwID, connections: pair.connections,
-                  specDigest: pair.digest, spec: pair.spec, status: .pending)
+                  spec: pair.spec, status: .pending)
     }
 
     /// A pair whose connections exist, with the ids the API returned.
     public static func created(_ pair: DesiredPair, connections: [ConnectionRecord]) -> PairState {
         PairState(gatewayID: pair.gatewayID, cgwID: pair.cgwID, connections: connections,
-                  specDigest: pair.digest, spec: pair.spec, status: .created)
+                  spec: pair.spec, status: .created)
     }
 }
 

@@ -49,21 +49,35 @@ public struct PairState: Sendable, Equatable {
     /// The gateway's `vgw_id`.
     public var gatewayID: GatewayID
     /// The customer gateway's id.
-    public var cgwID: CustomerGatewayID
+    public var cgwID: CustomerGatewayID {
+        get { CustomerGatewayID(storedCGWID.text) }
+        set { storedCGWID = CompactIDText(newValue.rawValue) }
+    }
+    private var storedCGWID: CompactIDText
     /// One record per gateway IP: expected names while pending, IDs once created.
     public var connections: [ConnectionRecord]
-    /// The digest of ``spec``.
-    public var specDigest: SpecDigest
     /// The spec the pair was created from (non-secret), so a plan can show what changed.
     public var spec: PairSpec
     /// Pending or created.
     public var status: Status
 
-    public init(gatewayID: GatewayID, cgwID: CustomerGatewayID, connections: [ConnectionRecord], specDigest: SpecDigest, spec: PairSpec, status: Status) {
+    /// The digest of ``spec``, which the state file records beside it: derived, so the two cannot
+    /// disagree (a spec read from a state keeps the digest its reader checked).
+    public var specDigest: SpecDigest { spec.digest }
+
+    /// Creates the record of a pair.
+    public init(gatewayID: GatewayID, cgwID: CustomerGatewayID, connections: [ConnectionRecord], spec: PairSpec,
+                status: Status) {
+        self.init(gatewayID: gatewayID, storedCGWID: CompactIDText(cgwID.rawValue), connections: connections,
+                  spec: spec, status: status)
+    }
+
+    /// A record whose customer gateway id is held as a state holds it.
+    init(gatewayID: GatewayID, storedCGWID: CompactIDText, connections: [ConnectionRecord], spec: PairSpec,
+         status: Status) {
         self.gatewayID = gatewayID
-        self.cgwID = cgwID
+        self.storedCGWID = storedCGWID
         self.connections = connections
-        self.specDigest = specDigest
         self.spec = spec
         self.status = status
     }
@@ -72,7 +86,13 @@ public struct PairState: Sendable, Equatable {
 /// One API connection of a pair.
 public struct ConnectionRecord: Sendable, Equatable {
     /// The id the API returned; `nil` while the pair is pending.
-    public var id: ConnectionID?
+    public var id: ConnectionID? {
+        get { storedID.map { ConnectionID($0.text) } }
+        set { storedID = newValue.map { CompactIDText($0.rawValue) } }
+    }
+    private var storedID: CompactIDText?
+    /// Whether the record has an ``id`` (without building its text).
+    var hasID: Bool { storedID != nil }
     /// The connection's API name (how an interrupted apply finds it).
     public var name: String
     /// The gateway IP (EIP id or private IP) it is on.
@@ -80,8 +100,14 @@ public struct ConnectionRecord: Sendable, Equatable {
     /// The API's `created_at`, as returned.
     public var createdAt: String?
 
+    /// Creates a record.
     public init(id: ConnectionID?, name: String, vgwIP: String, createdAt: String?) {
-        self.id = id
+        self.init(storedID: id.map { CompactIDText($0.rawValue) }, name: name, vgwIP: vgwIP, createdAt: createdAt)
+    }
+
+    /// A record whose id is held as a state holds it.
+    init(storedID: CompactIDText?, name: String, vgwIP: String, createdAt: String?) {
+        self.storedID = storedID
         self.name = name
         self.vgwIP = vgwIP
         self.createdAt = createdAt

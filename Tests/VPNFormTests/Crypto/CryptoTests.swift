@@ -11,6 +11,17 @@ import VPNCrypto
         #expect(SHA256.hex(input) == expected)
     }
 
+    @Test("SHA-256 with one hasher reused: the same digests, one after another")
+    func sha256Reused() {
+        let hasher = SHA256.Hasher()
+        let long = String(repeating: "x", count: 1000)
+        for input in ["", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", long] {
+            var out = [UInt8](repeating: 0, count: 32)
+            Array(input.utf8).withUnsafeBytes { b in out.withUnsafeMutableBytes { hasher.digest(b, into: $0) } }
+            #expect(out == SHA256.digest(Array(input.utf8)), "\(input.prefix(10))")
+        }
+    }
+
     @Test("SHA-256 of a million a's")
     func sha256Million() {
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")

@@ -47,8 +47,12 @@ enum MixedPlan {
         s.recordCreated(sameAddress, samePair, connections: ids(samePair, 2))
         let (pendingAddress, pendingPair) = pair("pending")
         s.recordPending(pendingAddress, pendingPair)
+        // The pair's connections are read from its spec: renamed there.
         var gone = samePair
-        gone.connections = gone.connections.map { ConnectionRecord(id: nil, name: $0.name.replacingOccurrences(of: "same", with: "gone"), vgwIP: $0.vgwIP, createdAt: nil) }
+        for (i, c) in samePair.connections.enumerated() {
+            let name = c.name.replacingOccurrences(of: "same", with: "gone")
+            gone.spec.attributes["connections[\(i)].name"] = .string(name)
+        }
         s.recordCreated(PairAddress(rawValue: "hq/gone"), gone, connections: ids(gone, 3))
         s.recordPending(PairAddress(rawValue: "hq/abandoned"), gone)
         return s

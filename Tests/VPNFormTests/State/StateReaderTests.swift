@@ -46,6 +46,25 @@ import VPNForm
         #expect(try parse(swapped) == once)
     }
 
+    @Test("a spec_digest is read as any string spelling of it; anything else is located")
+    func digestSpellings() throws {
+        let state = sample()
+        let text = String(decoding: state.serialized(), as: UTF8.self)
+        // An escaped spelling of the same text is the same digest.
+        let escaped = text.replacingOccurrences(of: "\"spec_digest\": \"sha256:", with: "\"spec_digest\": \"\\u0073ha256:")
+        #expect(escaped != text)
+        #expect(try parse(escaped) == state)
+        // Not a string, upper-case hex, or cut short: refused, at the value or as a mismatch.
+        let notString = text.replacingOccurrences(of: "\"spec_digest\": \"sha256:", with: "\"spec_digest\": 7, \"x\": \"")
+        #expect(message(notString).contains("spec_digest: expected a string"), "\(message(notString))")
+        let pair = try #require(state.pairs.values.first)
+        let digest = pair.specDigest.rawValue
+        let upper = text.replacingOccurrences(of: digest, with: "sha256:" + digest.dropFirst(7).uppercased())
+        #expect(message(upper).contains("spec_digest does not match its spec"), "\(message(upper))")
+        let short = text.replacingOccurrences(of: digest, with: String(digest.dropLast()))
+        #expect(message(short).contains("spec_digest does not match its spec"), "\(message(short))")
+    }
+
     @Test("a spec's canonical bytes are its attributes in canonical order, for every generated shape")
     func canonicalOrder() {
         for seed in [1, 2, 3] as [UInt64] {
