@@ -101,13 +101,20 @@ struct ItemRecorder {
         open[last].expectsKey.toggle()
     }
 
+    /// Most keys a mapping read in place may have: each key is compared with those before it, so a
+    /// larger mapping (a hostile file's thousands of tags) is left to the composer, which indexes
+    /// keys by hash.
+    static let maxKeysInPlace = 16
+
     /// Whether no two keys of a mapping (all of them scalars) can be the same key: all ASCII, so that
     /// equal text is equal bytes, and no two with the same bytes (`1` and `"1"` are different keys,
-    /// but telling them apart is left to the composer).
+    /// but telling them apart is left to the composer); and at most ``maxKeysInPlace`` of them.
     private func keysAreDistinct(mappingAt start: Int) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            var i = start + 1
+            var i = start + 1, keys = 0
             while events[i].kind != .mappingEnd {
+                keys += 1
+                if keys > Self.maxKeysInPlace { return false }
                 let key = events[i]
                 let keyBytes = UnsafeBufferPointer(rebasing: b[Int(key.start)..<Int(key.start + key.count)])
                 if keyBytes.contains(where: { $0 >= 0x80 }) { return false }

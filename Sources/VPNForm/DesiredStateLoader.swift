@@ -9,11 +9,11 @@ public struct LoadedDesiredState: Sendable {
     public var state: DesiredState?
     /// Every finding, sorted by position, errors and warnings.
     public var diagnostics: [Diagnostic]
-    /// The file's bytes; empty when loaded with `keepingBytes: false`.
-    public var bytes: [UInt8] = []
-    /// The hex SHA-256 of the file's bytes (what a saved plan records), computed when asked for
-    /// (only for a file loaded keeping its bytes).
-    public var sha256: String { SHA256.hex(bytes) }
+    /// The file's bytes; `nil` when loaded with `keepingBytes: false`.
+    public var bytes: [UInt8]?
+    /// The hex SHA-256 of the file's bytes (what a saved plan records), computed when asked for;
+    /// `nil` when the file was loaded without keeping its bytes.
+    public var sha256: String? { bytes.map { SHA256.hex($0) } }
 
     /// Whether the file can be planned and applied: a model and no errors.
     public var isValid: Bool { state != nil && !diagnostics.hasErrors }
@@ -90,11 +90,12 @@ public struct DesiredStateLoader: Sendable {
         if !keepingBytes { bytes = [] }
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
-            return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: bytes)
+            return LoadedDesiredState(state: nil, diagnostics: diagnostics, bytes: keepingBytes ? bytes : nil)
         }
         let state = decoder.decode(document.root, gatewaysStreamed: document.itemsStreamed)
         diagnostics += decoder.d.findings.list
         if let state { diagnostics += Validator().validate(state, file: file) }
-        return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(), bytes: bytes)
+        return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(),
+                                  bytes: keepingBytes ? bytes : nil)
     }
 }

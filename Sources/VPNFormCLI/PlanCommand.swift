@@ -76,7 +76,7 @@ enum PlanCommand {
         // hash: held through the plan, a large file's bytes would be as much memory as the plan.
         let (desiredLoad, stateRead) = concurrently({
             CommandSupport.loadDesired(desiredPath, printer: printer, keepingBytes: keepBytes)
-                .map { ($0.state, keepBytes ? $0.loaded.sha256 : "") }
+                .map { ($0.state, $0.loaded.sha256 ?? "") }
         }, {
             Result { () throws(StateError) -> (state: StateFile, bytes: [UInt8]?) in
                 let lock = try StateLock.acquire(statePath: statePath, command: "plan", timeout: timeout)

@@ -48,7 +48,7 @@ import VPNForm
             bytes: scratch.bytes("quickstart.yaml")!, file: scratch.path("quickstart.yaml"))
         let plan = Planner.plan(desired: desired.state!, state: state.state)
         let document = PlanDocument(
-            plan: plan, desiredPath: scratch.path("quickstart.yaml"), desiredSHA256: desired.sha256,
+            plan: plan, desiredPath: scratch.path("quickstart.yaml"), desiredSHA256: desired.sha256!,
             statePath: scratch.path("quickstart.state.json"),
             stateSHA256: state.bytes.map { SHA256.hex($0) }, lineage: state.state.lineage)
         scratch.write("q.plan", document.rendered())

@@ -39,7 +39,8 @@ extension ApplySession {
                 }
                 self.desired = desired
                 warnings = loaded.diagnostics
-                desiredSHA256 = loaded.sha256
+                guard let sha256 = loaded.sha256 else { preconditionFailure("the desired file is loaded with its bytes") }
+                desiredSHA256 = sha256
                 if let savedPlan, savedPlan.desiredSHA256 != desiredSHA256 { throw .desiredChanged(path: desiredPath) }
             }
         }

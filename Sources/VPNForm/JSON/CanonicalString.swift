@@ -9,7 +9,9 @@ enum CanonicalString {
         let base = b.baseAddress!
         var from = start
         while true {
-            let found = memchr(base + from, Int32(UInt8(ascii: "\"")), b.count - from)!
+            guard let found = memchr(base + from, Int32(UInt8(ascii: "\"")), b.count - from) else {
+                preconditionFailure("canonical JSON has no unterminated string")
+            }
             let q = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             var backslashes = 0
             while q - backslashes - 1 >= start, b[q - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }

@@ -1,4 +1,4 @@
-import LocatedYAML
+@testable import LocatedYAML
 import Testing
 
 /// `read(_:streamingItemsOf:offering:)`: plain items are offered as read, without a tree; any item
@@ -62,6 +62,8 @@ import Testing
         "gs:\n  - {\"n\": x, n: y}\n",               // the same key, quoted once
         "gs:\n  - {é: x, e\u{301}: y}\n",            // non-ASCII keys, equal as text
         "gs:\n  - {[a]: x}\n",                       // a collection as a key
+        // More keys than are compared pairwise in place (a hostile file's thousands of tags).
+        "gs:\n  - {" + (0...ItemRecorder.maxKeysInPlace).map { "k\($0): v" }.joined(separator: ", ") + "}\n",
     ])
     func composed(text: String) {
         let r = read(text)
