@@ -85,11 +85,6 @@ struct CanonicalObject: ~Copyable {
         string(value)
     }
 
-    mutating func int(_ key: SpecKey, _ value: Int) {
-        self.key(key)
-        int(value)
-    }
-
     mutating func int(_ key: StaticString, _ value: Int) {
         self.key(key)
         int(value)

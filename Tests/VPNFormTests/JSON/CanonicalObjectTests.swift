@@ -21,10 +21,10 @@ struct CanonicalObjectTests {
         let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é 中"
         let got = written { o in
             o.bool(SpecKey("a"), false)
-            o.int(SpecKey("b"), Int.min)
-            o.int(SpecKey("c"), 0)
-            o.int(SpecKey("d"), Int.max)
-            o.int(SpecKey("e"), -7)
+            for (key, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
+                o.key(SpecKey(key))
+                o.int(value)
+            }
             o.string(SpecKey("f \"key\""), text)
             o.key(SpecKey("g"))
             o.stringArray(["x", "", text])
