@@ -105,13 +105,6 @@ public enum Planner {
 
     /// Whether `a` sorts before `b` by their UTF-8 bytes.
     private static func precedes(_ a: PairAddress, _ b: PairAddress) -> Bool {
-        var a = a.rawValue, b = b.rawValue
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = min(x.count, y.count)
-                let order = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-                return order != 0 ? order < 0 : x.count < y.count
-            }
-        }
+        a.rawValue.precedesByBytes(b.rawValue)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
 /// and its API names. A class, so that each writer is handed one reference (a struct this size went
 /// through the writers' reabstraction thunks as a copy, a retain per field, a thousand
@@ -92,27 +90,15 @@ enum SpecField {
                     members.append((t.key.value, t.value.value))
                 }
             }
-            members.sort { Self.precedes($0.key, $1.key) }
+            members.sort { $0.key.precedesByBytes($1.key) }
             o.object(members)
         },
     ]
 
-    /// Whether `a` sorts before `b` by their UTF-8 bytes.
-    private static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = min(x.count, y.count)
-                let order = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-                return order != 0 ? order < 0 : x.count < y.count
-            }
-        }
-    }
-
     /// Whether `a` and `b` are ASCII and `a` sorts before `b`.
     private static func asciiPrecedes(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in isASCII(x) && isASCII(y) } } && precedes(a, b)
+        return a.withUTF8 { x in b.withUTF8 { y in isASCII(x) && isASCII(y) } } && a.precedesByBytes(b)
     }
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
