@@ -6,7 +6,8 @@ public enum SHA256 {
     /// The algorithm, fetched from the default provider once: `EVP_sha256()` makes every
     /// `EVP_Digest` fetch it again (a few thousand instructions per call, which a state read makes
     /// once per pair). OpenSSL's fetched algorithms are immutable and may be shared between threads.
-    nonisolated(unsafe) fileprivate static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    nonisolated(unsafe) fileprivate static let algorithm: OpaquePointer? =
+        EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: some ContiguousBytes) -> [UInt8] {
@@ -38,7 +39,9 @@ extension SHA256 {
 
         /// A hasher.
         public init() {
-            guard let context = EVP_MD_CTX_new() else { preconditionFailure("libcrypto could not make a digest context") }
+            guard let context = EVP_MD_CTX_new() else {
+                preconditionFailure("libcrypto could not make a digest context")
+            }
             self.context = context
         }
 

@@ -72,7 +72,8 @@ struct Check {
         let plan = Planner.plan(desired: desired, state: reread)
         text += TextPlanRenderer(color: false).render(plan)
         let markdown = MarkdownPlanRenderer().render(plan)
-        let json = PlanDocument(plan: plan, desiredPath: "estate.yaml", desiredSHA256: loaded.sha256 ?? "", statePath: "estate.state.json",
+        let json = PlanDocument(plan: plan, desiredPath: "estate.yaml", desiredSHA256: loaded.sha256 ?? "",
+                                statePath: "estate.state.json",
                                 stateSHA256: nil, lineage: reread.lineage).rendered()
         text += json
         let summary = "\(noisy.diagnostics.count) diagnostics; \(plan.summaryLine)"

@@ -39,7 +39,9 @@ extension ApplySession {
                 }
                 self.desired = desired
                 warnings = loaded.diagnostics
-                guard let sha256 = loaded.sha256 else { preconditionFailure("the desired file is loaded with its bytes") }
+                guard let sha256 = loaded.sha256 else {
+                    preconditionFailure("the desired file is loaded with its bytes")
+                }
                 desiredSHA256 = sha256
                 if let savedPlan, savedPlan.desiredSHA256 != desiredSHA256 { throw .desiredChanged(path: desiredPath) }
             }

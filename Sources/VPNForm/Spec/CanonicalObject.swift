@@ -127,7 +127,8 @@ struct CanonicalObject: ~Copyable {
                 i -= 1
                 d[i] = UInt8(ascii: "-")
             }
-            out.append(UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: d.count - i))
+            let digits = d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i
+            out.append(UnsafeBufferPointer(start: digits, count: d.count - i))
         }
     }
 

@@ -92,7 +92,8 @@ public struct PairSpec: Sendable, Equatable {
             case .attribute(let key, let write): write(&o, key, source, 0)
             case .perIP:
                 for i in gateway.ips.value.indices {
-                    let keys = i < SpecField.perIPKeys.count ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i).map(SpecKey.init)
+                    let keys = i < SpecField.perIPKeys.count
+                        ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i).map(SpecKey.init)
                     for (n, field) in SpecField.perIP.enumerated() { field.write(&o, keys[n], source, i) }
                 }
             }

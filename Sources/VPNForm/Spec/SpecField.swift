@@ -117,7 +117,8 @@ enum SpecField {
 
     /// The pair-level steps in canonical (UTF-8) key order, the per-IP block at `connections[`'s place.
     static let steps: [Step] = {
-        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute(SpecKey($0.specKey), byKey[$0.specKey]!)) }
+        var keyed = topLevel.filter { !$0.perIP }
+            .map { ($0.specKey, Step.attribute(SpecKey($0.specKey), byKey[$0.specKey]!)) }
         keyed.append(("connections[", .perIP))
         return keyed.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map(\.1)
     }()
