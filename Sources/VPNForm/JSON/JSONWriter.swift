@@ -36,9 +36,6 @@ public struct JSONWriter {
     /// Appends raw bytes.
     mutating func append(_ b: UInt8) { bytes.append(b) }
 
-    /// Forgets what was written, keeping the storage.
-    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
     /// Appends raw bytes.
     mutating func append(_ b: some Collection<UInt8>) { bytes.append(contentsOf: b) }
 
@@ -94,16 +91,6 @@ public struct JSONWriter {
     public mutating func newline(_ level: Int) {
         bytes.append(UInt8(ascii: "\n"))
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
-    }
-
-    /// `["a","b"]` in the compact style.
-    mutating func stringArray(_ items: some Sequence<String>) {
-        bytes.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(item)
-        }
-        bytes.append(UInt8(ascii: "]"))
     }
 
     /// Whether a byte must be escaped in a JSON string.

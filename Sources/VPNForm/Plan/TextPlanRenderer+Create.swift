@@ -49,35 +49,15 @@ extension TextPlanRenderer {
     /// non-ASCII byte.
     static func members(of b: UnsafeBufferPointer<UInt8>, into members: inout [CanonicalMember]) -> Bool {
         members.removeAll(keepingCapacity: true)
-        var i = 1  // after "{"
-        while i < b.count, b[i] == UInt8(ascii: "\"") {
-            let keyStart = i + 1
-            var j = keyStart
-            while b[j] != UInt8(ascii: "\"") {
-                guard b[j] != UInt8(ascii: "\\"), b[j] < 0x80 else { return false }
-                j += 1
-            }
-            let key = keyStart..<j
-            let valueStart = j + 2  // past `":`
-            var k = valueStart, depth = 0
-            scan: while k < b.count {
-                switch b[k] {
-                case UInt8(ascii: "\""):
-                    k = CanonicalString.end(in: b, from: k + 1)
-                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-                case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    if depth == 0 { break scan }
-                    depth -= 1
-                case UInt8(ascii: ","):
-                    if depth == 0 { break scan }
-                default: break
-                }
-                k += 1
-            }
-            members.append(CanonicalMember(key: key, value: valueStart..<k))
-            i = k + 1  // past `,` (or `}`, ending the loop)
+        var plain = true
+        PairSpec.forEachTopLevelMember(of: b) { key, value in
+            if key.contains(where: { $0 == UInt8(ascii: "\\") || $0 >= 0x80 }) { plain = false }
+            let keyStart = key.baseAddress.map { b.baseAddress!.distance(to: $0) } ?? 0
+            let valueStart = value.baseAddress.map { b.baseAddress!.distance(to: $0) } ?? 0
+            members.append(CanonicalMember(key: keyStart..<(keyStart + key.count),
+                                           value: valueStart..<(valueStart + value.count)))
         }
-        return true
+        return plain
     }
 
     /// Canonical JSON bytes in ``JSONWriter``'s inline style: `", "` and `": "` between items.

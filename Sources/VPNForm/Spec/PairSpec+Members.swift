@@ -99,8 +99,7 @@ extension PairSpec {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 let start = i + 1
-                i += 1
-                while i < b.count, b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                i = CanonicalString.end(in: b, from: start)
                 if depth == 0, inKey { (keyStart, keyEnd) = (start, i) }
             } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
                 depth += 1
