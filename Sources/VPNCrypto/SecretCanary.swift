@@ -28,14 +28,20 @@ public enum SecretCanary {
     /// Throws when `bytes` contain a registered secret.
     /// - Parameter channel: What is being written, e.g. `standard output` or the state file's path.
     public static func check(_ bytes: [UInt8], channel: String) throws(SecretLeak) {
-        let hit = registered.withLock { list in
-            bytes.withUnsafeBytes { haystack in
-                list.contains { needle in
-                    needle.withUnsafeBytes { n in contains(haystack, n) }
-                }
+        if bytes.withUnsafeBytes(holdsSecret) { throw SecretLeak(channel: channel) }
+    }
+
+    /// Throws when the bytes in `haystack` contain a registered secret.
+    public static func check(_ haystack: UnsafeRawBufferPointer, channel: String) throws(SecretLeak) {
+        if holdsSecret(haystack) { throw SecretLeak(channel: channel) }
+    }
+
+    private static func holdsSecret(_ haystack: UnsafeRawBufferPointer) -> Bool {
+        registered.withLock { list in
+            list.contains { needle in
+                needle.withUnsafeBytes { n in contains(haystack, n) }
             }
         }
-        if hit { throw SecretLeak(channel: channel) }
     }
 
     /// Whether `needle` occurs in `haystack` (memchr for the first byte, memcmp for the rest;

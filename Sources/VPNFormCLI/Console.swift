@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import VPNCrypto
 
 /// Where the CLI writes, and what it knows of its environment: the seam tests replace.
@@ -7,6 +10,9 @@ public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     /// Writes to standard error.
     public var err: @Sendable (String) -> Void
+    /// Writes UTF-8 bytes, lent for the call, to standard output (a plan's text, megabytes at a time,
+    /// written without making it a `String`). By default, the bytes go to ``out`` as text.
+    public var outBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void
     /// The process environment; the live console leaves out empty variables.
     public var environment: [String: String]
 
@@ -14,29 +20,54 @@ public struct Console: Sendable {
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, environment: [String: String]) {
         self.out = out
         self.err = err
+        self.outBytes = { out(String(decoding: $0, as: UTF8.self)) }
         self.environment = environment
     }
 
     /// The real standard output, standard error and environment. Every write passes the secret
     /// canary first; a write that would reveal a loaded secret stops the process instead.
     public static var live: Console {
-        Console(
-            out: { write($0, to: .standardOutput, channel: "standard output") },
-            err: { write($0, to: .standardError, channel: "standard error") },
+        var console = Console(
+            out: { write($0, to: STDOUT_FILENO, channel: "standard output") },
+            err: { write($0, to: STDERR_FILENO, channel: "standard error") },
             // An empty variable counts as unset, everywhere (`HUAWEICLOUD_SDK_PROJECT_ID=` is no project id).
             environment: ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty }
         )
+        console.outBytes = { write(UnsafeRawBufferPointer($0), to: STDOUT_FILENO, channel: "standard output") }
+        return console
     }
 
-    private static func write(_ text: String, to handle: FileHandle, channel: String) {
+    private static func write(_ text: String, to fd: Int32, channel: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0), to: fd, channel: channel) }
+    }
+
+    /// Writes `bytes` whole to `fd` once the canary has passed them; a leak, or a write that fails
+    /// (a full disk; a closed pipe when `SIGPIPE` is ignored), ends the process with an error.
+    private static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32, channel: String) {
         do {
-            try SecretCanary.check(text, channel: channel)
-            handle.write(Data(text.utf8))
+            try SecretCanary.check(bytes, channel: channel)
         } catch {
-            // Straight to the file handle: going through a console again would meet the canary again.
-            FileHandle.standardError.write(Data(Problem(message: "\(error)").text.utf8))
-            exit(ExitCode.failure)
+            fail("\(error)")
         }
+        var done = 0
+        while done < bytes.count, let base = bytes.baseAddress {
+            let n = Glibc.write(fd, base + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                if fd == STDERR_FILENO { exit(ExitCode.failure) }
+                fail("cannot write to \(channel): \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    /// Ends the process with `message` on standard error, straight to the descriptor: going through a
+    /// console again would meet the canary again.
+    private static func fail(_ message: String) -> Never {
+        var text = Problem(message: message).text
+        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        exit(ExitCode.failure)
     }
 }
 

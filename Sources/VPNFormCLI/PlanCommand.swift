@@ -147,7 +147,7 @@ enum PlanCommand {
         } else {
             let color = TextPlanRenderer.wantsColor(isTerminal: CommandSupport.stdoutIsTerminal, environment: console.environment)
             // Written in chunks of a few megabytes: a plan of many creates is mostly this text.
-            var text = OutputBuffer { console.out(String(decoding: $0, as: UTF8.self)) }
+            var text = OutputBuffer(sink: console.outBytes)
             var renderer = TextPlanRenderer(color: color)
             renderer.drift = DriftRenderer(importCommand: importCommand)
             renderer.write(plan, to: &text)

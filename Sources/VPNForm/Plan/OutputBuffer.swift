@@ -5,8 +5,8 @@ public struct OutputBuffer: ~Copyable {
     private var bytes: GrowableBytes
     /// Hand the bytes on once there are at least this many.
     let chunkSize: Int
-    /// Where full chunks go; `nil` keeps everything.
-    let sink: (([UInt8]) -> Void)?
+    /// Where full chunks go, lent for the call; `nil` keeps everything.
+    let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
     /// A buffer that keeps everything written to it.
     public init(capacity: Int = 0) {
@@ -16,8 +16,9 @@ public struct OutputBuffer: ~Copyable {
     }
 
     /// A buffer that hands its bytes to `sink` whenever a boundary is reached with at least
-    /// `chunkSize` bytes, and once more at ``finish()``.
-    public init(chunkSize: Int = 4 << 20, sink: @escaping ([UInt8]) -> Void) {
+    /// `chunkSize` bytes, and once more at ``finish()``. The bytes are lent, not copied: the one
+    /// buffer is reused for the next chunk.
+    public init(chunkSize: Int = 4 << 20, sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
         self.chunkSize = chunkSize
         self.sink = sink
         bytes = GrowableBytes(capacity: min(chunkSize, 64 << 20) + (64 << 10))
@@ -44,14 +45,14 @@ public struct OutputBuffer: ~Copyable {
     /// A point where a chunk may end: hands the bytes on if there are enough.
     mutating func boundary() {
         guard let sink, bytes.count >= chunkSize else { return }
-        sink(bytes.array)
+        bytes.withBytes(sink)
         bytes.removeAll()
     }
 
     /// Hands on what is left.
     public mutating func finish() {
         guard let sink, bytes.count > 0 else { return }
-        sink(bytes.array)
+        bytes.withBytes(sink)
         bytes.removeAll()
     }
 }

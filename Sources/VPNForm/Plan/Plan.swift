@@ -18,19 +18,24 @@ public struct Plan: Sendable, Equatable {
 
     /// How many entries have each action.
     public var counts: [PlanEntry.Action: Int] {
-        entries.reduce(into: [:]) { $0[$1.action, default: 0] += 1 }
+        // Entries are large values: the loop reads each one's action in place rather than copying it.
+        var counts: [PlanEntry.Action: Int] = [:]
+        for i in entries.indices { counts[entries[i].action, default: 0] += 1 }
+        return counts
     }
 
     /// The number of entries with `action`.
     public func count(_ action: PlanEntry.Action) -> Int { counts[action] ?? 0 }
 
     /// Whether apply has anything to do. Drift alone (say, an unmanaged connection) is not a change.
-    public var hasChanges: Bool { !moved.isEmpty || entries.contains { $0.action != .noop } }
+    public var hasChanges: Bool { !moved.isEmpty || entries.indices.contains { entries[$0].action != .noop } }
 
     /// `Plan: 1 to create, 1 to update in place, 1 to replace, 1 to recover, 1 to delete, 3 unchanged.`
     public var summaryLine: String {
-        "Plan: \(count(.create)) to create, \(count(.update)) to update in place, \(count(.replace)) to replace, "
-            + "\(count(.recover)) to recover, \(count(.delete)) to delete, \(count(.noop)) unchanged."
+        let counts = counts
+        func count(_ action: PlanEntry.Action) -> Int { counts[action] ?? 0 }
+        return "Plan: \(count(.create)) to create, \(count(.update)) to update in place, \(count(.replace)) to "
+            + "replace, \(count(.recover)) to recover, \(count(.delete)) to delete, \(count(.noop)) unchanged."
     }
 }
 

@@ -67,14 +67,17 @@ public struct PlanPolicy: Sendable, Equatable {
             if g.preventDestroy { protectedGateways.insert(g.name.value) }
             for c in g.connections where c.preventDestroy || g.preventDestroy { protected.insert(g.address(of: c)) }
         }
-        for e in plan.entries where e.action.destroys {
-            let gateway = String(e.address.rawValue.prefix { $0 != "/" })
-            if protected.contains(e.address) || protectedGateways.contains(gateway) {
-                found.append(.preventDestroy(address: e.address, action: e.action))
+        // Entries are large values: each is read in place, not copied.
+        var destroyed = 0
+        for i in plan.entries.indices where plan.entries[i].action.destroys {
+            destroyed += 1
+            let (address, action) = (plan.entries[i].address, plan.entries[i].action)
+            let gateway = String(address.rawValue.prefix { $0 != "/" })
+            if protected.contains(address) || protectedGateways.contains(gateway) {
+                found.append(.preventDestroy(address: address, action: action))
             }
         }
         guard !allowMassChange else { return found }
-        let destroyed = plan.entries.reduce(0) { $0 + ($1.action.destroys ? 1 : 0) }
         if desired.pairCount == 0, destroyed > 0 {
             found.append(.emptyDesiredFile(deleted: destroyed))
         } else if managed >= Self.massChangeMinimum, Double(destroyed) > Self.massChangeShare * Double(managed) {

@@ -18,7 +18,7 @@ public enum Planner {
         if let live {
             result = plan(desired: desired, refresh: Refresh(state: state, live: live, desired: desired))
         } else {
-            result = plan(desired: desired, state: state)
+            result = diff(desired: desired, state: state)
         }
         result.moved = moved.map { Move(from: $0.from.rawValue, to: $0.to.rawValue) }
         return result
@@ -26,67 +26,107 @@ public enum Planner {
 
     /// The plan that brings a refreshed state to `desired`, with the refresh's drift and statuses.
     public static func plan(desired: DesiredState, refresh: Refresh) -> Plan {
-        var plan = plan(desired: desired, state: refresh.state)
+        var plan = diff(desired: desired, state: refresh.state)
         for i in plan.entries.indices { plan.entries[i].liveStatus = refresh.statuses[plan.entries[i].address] }
         plan.drift = refresh.drift
         plan.refreshed = true
         return plan
     }
 
-    static func plan(desired: DesiredState, state: StateFile) -> Plan {
-        var entries: [PlanEntry] = []
-        entries.reserveCapacity(max(desired.pairCount, state.pairs.count))
-        var seen = Set<PairAddress>()
-        seen.reserveCapacity(desired.pairCount)
-        // Each desired spec is written into one reused buffer and kept only when it differs from
-        // the state's: an unchanged pair shares the state's bytes.
-        var scratch = CanonicalObject()
-        for gateway in desired.gateways {
-            for connection in gateway.connections {
-                let address = gateway.address(of: connection)
-                seen.insert(address)
-                let current = state.pairs[address]
-                let want = DesiredPair(gateway: gateway, connection: connection, current: current?.spec,
-                                       scratch: &scratch)
-                guard let have = current else {
-                    entries.append(PlanEntry(address: address, action: .create, desired: want, current: nil))
-                    continue
-                }
-                switch have.status {
-                case .pending:
-                    entries.append(PlanEntry(address: address, action: .recover, desired: want, current: have))
-                case .deleting:
-                    // An interrupted delete (or replace) of a pair that is desired: finish it, create again.
-                    var entry = PlanEntry(address: address, action: .replace, desired: want, current: have,
-                                          changes: have.spec.changes(to: want.spec))
-                    entry.replacedBy = ["(interrupted delete)"]
-                    entries.append(entry)
-                // Equal canonical specs are equal digests (readers check that a state's spec has
-                // its digest), and comparing bytes spares hashing every desired pair.
-                case .created where have.spec == want.spec:
-                    entries.append(PlanEntry(address: address, action: .noop, desired: want, current: have))
-                case .created, .updating:
-                    // An interrupted update is sent again (PUT sets values), even when nothing differs.
-                    let changes = have.spec.changes(to: want.spec)
-                    let forcing = changes.map(\.attribute).filter { ChangeMethod.of($0) == .replacement }
-                    var entry = PlanEntry(address: address, action: forcing.isEmpty ? .update : .replace, desired: want,
-                                          current: have, changes: changes)
-                    entry.replacedBy = forcing
-                    entries.append(entry)
-                }
-            }
+    static func diff(desired: DesiredState, state: StateFile, parallelMinimum: Int = parallelMinimum) -> Plan {
+        let gateways = desired.gateways
+        // Each desired pair's spec is written (the bulk of the planner's work) on two threads, each
+        // taking the gateways that hold about half of the pairs.
+        var split = 0, pairs = 0
+        let half = desired.pairCount / 2
+        while split < gateways.count && pairs < half {
+            pairs += gateways[split].connections.count
+            split += 1
         }
-        for (address, have) in state.pairs where !seen.contains(address) {
-            entries.append(PlanEntry(address: address, action: .delete, desired: nil, current: have))
+        var entries: [PlanEntry]
+        if desired.pairCount >= parallelMinimum && split > 0 {
+            let secondHalf = gateways[split...]
+            let (first, second) = concurrently({ desiredEntries(of: gateways[..<split], state: state) },
+                                               { desiredEntries(of: secondHalf, state: state) })
+            entries = first
+            entries.append(contentsOf: second)
+        } else {
+            entries = Self.desiredEntries(of: gateways[...], state: state)
+        }
+        // Addresses are unique in a valid desired file: when every pair of the state was matched
+        // (a plan without deletes), nothing is left to look for.
+        let matched = entries.indices.reduce(0) { $0 + (entries[$1].current == nil ? 0 : 1) }
+        if matched < state.pairs.count {
+            var seen = Set<PairAddress>()
+            seen.reserveCapacity(entries.count)
+            for i in entries.indices { seen.insert(entries[i].address) }
+            for (address, have) in state.pairs where !seen.contains(address) {
+                entries.append(PlanEntry(address: address, action: .delete, desired: nil, current: have))
+            }
         }
         sortByAddress(&entries)
         return Plan(entries: entries)
     }
 
+    /// From this many desired pairs on, their specs are written on two threads.
+    static let parallelMinimum = 2_000
+
+    /// The entries of the desired pairs of `gateways`, in file order (no deletes).
+    private static func desiredEntries(of gateways: ArraySlice<Gateway>, state: StateFile) -> [PlanEntry] {
+        var entries: [PlanEntry] = []
+        entries.reserveCapacity(gateways.reduce(0) { $0 + $1.connections.count })
+        // Each desired spec is written into one reused buffer and kept only when it differs from
+        // the state's: an unchanged pair shares the state's bytes.
+        var scratch = CanonicalObject()
+        for g in gateways.indices {
+            let gateway = gateways[g]
+            for c in gateway.connections.indices {
+                let connection = gateway.connections[c]
+                let address = gateway.address(of: connection)
+                let current = state.pairs[address]
+                let want = DesiredPair(gateway: gateway, connection: connection, current: current?.spec,
+                                       scratch: &scratch)
+                entries.append(entry(address, want, current))
+            }
+        }
+        return entries
+    }
+
+    /// What to do with the desired pair `want` at `address`, given what the state holds of it.
+    private static func entry(_ address: PairAddress, _ want: DesiredPair, _ current: PairState?) -> PlanEntry {
+        guard let have = current else {
+            return PlanEntry(address: address, action: .create, desired: want, current: nil)
+        }
+        switch have.status {
+        case .pending:
+            return PlanEntry(address: address, action: .recover, desired: want, current: have)
+        case .deleting:
+            // An interrupted delete (or replace) of a pair that is desired: finish it, create again.
+            var entry = PlanEntry(address: address, action: .replace, desired: want, current: have,
+                                  changes: have.spec.changes(to: want.spec))
+            entry.replacedBy = ["(interrupted delete)"]
+            return entry
+        // Equal canonical specs are equal digests (readers check that a state's spec has
+        // its digest), and comparing bytes spares hashing every desired pair.
+        case .created where have.spec == want.spec:
+            return PlanEntry(address: address, action: .noop, desired: want, current: have)
+        case .created, .updating:
+            // An interrupted update is sent again (PUT sets values), even when nothing differs.
+            let changes = have.spec.changes(to: want.spec)
+            let forcing = changes.map(\.attribute).filter { ChangeMethod.of($0) == .replacement }
+            var entry = PlanEntry(address: address, action: forcing.isEmpty ? .update : .replace, desired: want,
+                                  current: have, changes: changes)
+            entry.replacedBy = forcing
+            return entry
+        }
+    }
+
     /// Puts `entries` in address order: the order is found on the addresses alone and the entries,
     /// large values, are swapped in place (sorting a copy would hold two arrays of them at once).
     private static func sortByAddress(_ entries: inout [PlanEntry]) {
-        let addresses = entries.map(\.address)
+        var addresses: [PairAddress] = []
+        addresses.reserveCapacity(entries.count)
+        for i in entries.indices { addresses.append(entries[i].address) }
         if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return }
         let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
         // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps.

@@ -28,8 +28,8 @@ public struct TextPlanRenderer: Sendable {
         let driftText = drift.render(plan.drift)
         if !driftText.isEmpty { out.append(driftText + "\n") }
         // Unchanged pairs are not shown; the others are written in place (a filtered copy of the
-        // entries of a large plan would be tens of megabytes).
-        if !plan.entries.contains(where: { $0.action != .noop }) && plan.moved.isEmpty {
+        // entries of a large plan would be tens of megabytes), each read where it is, not copied.
+        if !plan.hasChanges {
             let n = plan.count(.noop)
             out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
             return
@@ -39,13 +39,17 @@ public struct TextPlanRenderer: Sendable {
             out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
         }
         var members: [CanonicalMember] = []
-        for entry in plan.entries where entry.action != .noop {
-            out.append(UInt8(ascii: "\n"))
-            // A create is written from its canonical spec bytes; anything else as rendered.
-            if !(entry.action == .create && entry.liveStatus == nil && writeCreate(entry, members: &members, to: &out)) {
-                out.append(render(entry))
+        // Entries are large values: each is borrowed where it lies (`for entry in` would copy each).
+        plan.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices where entries[i].action != .noop {
+                out.append(UInt8(ascii: "\n"))
+                // A create is written from its canonical spec bytes; anything else as rendered.
+                let plain = entries[i].action == .create && entries[i].liveStatus == nil
+                if !(plain && writeCreate(entries[i], members: &members, to: &out)) {
+                    out.append(render(entries[i]))
+                }
+                out.boundary()
             }
-            out.boundary()
         }
         out.append(UInt8(ascii: "\n"))
         out.append(paint(plan.summaryLine, "1"))

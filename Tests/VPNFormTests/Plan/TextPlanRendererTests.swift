@@ -52,7 +52,7 @@ import VPNForm
     func chunks() {
         let plan = Planner.plan(desired: generated(40), state: StateFile(lineage: StateFileTests.lineage))
         var chunks: [[UInt8]] = []
-        var out = OutputBuffer(chunkSize: 2000) { chunks.append($0) }
+        var out = OutputBuffer(chunkSize: 2000) { chunks.append(Array($0)) }
         TextPlanRenderer(color: false).write(plan, to: &out)
         out.finish()
         #expect(chunks.count > 5)
