@@ -129,16 +129,19 @@ public enum Planner {
         for i in entries.indices { addresses.append(entries[i].address) }
         if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return }
         let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
-        // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps.
+        // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps
+        // (of the buffer's memory: the array's `swapAt` copies the entries it swaps).
         var placed = [Bool](repeating: false, count: entries.count)
-        for start in entries.indices where !placed[start] {
-            var k = start
-            while true {
-                placed[k] = true
-                let from = order[k]
-                if from == start { break }
-                entries.swapAt(k, from)
-                k = from
+        entries.withUnsafeMutableBufferPointer { entries in
+            for start in entries.indices where !placed[start] {
+                var k = start
+                while true {
+                    placed[k] = true
+                    let from = order[k]
+                    if from == start { break }
+                    entries.swapAt(k, from)
+                    k = from
+                }
             }
         }
     }

@@ -11,9 +11,9 @@ extension TextPlanRenderer {
     /// strings). Returns `false`, having written nothing, when the entry has no desired pair or a
     /// key is not plain ASCII (its width in characters would need decoding): then the caller
     /// renders the entry the general way.
-    func writeCreate(_ entry: PlanEntry, members: inout [CanonicalMember], to out: inout OutputBuffer) -> Bool {
-        guard let spec = entry.desired?.spec else { return false }
-        let address = entry.address
+    func writeCreate(_ address: PairAddress, _ desired: DesiredPair?, members: inout [CanonicalMember],
+                     to out: inout OutputBuffer) -> Bool {
+        guard let spec = desired?.spec else { return false }
         return spec.canonical.withUnsafeBufferPointer { b in
             guard Self.members(of: b, into: &members) else { return false }
             var width = 0

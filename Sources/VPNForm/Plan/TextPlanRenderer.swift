@@ -45,7 +45,7 @@ public struct TextPlanRenderer: Sendable {
                 out.append(UInt8(ascii: "\n"))
                 // A create is written from its canonical spec bytes; anything else as rendered.
                 let plain = entries[i].action == .create && entries[i].liveStatus == nil
-                if !(plain && writeCreate(entries[i], members: &members, to: &out)) {
+                if !(plain && writeCreate(entries[i].address, entries[i].desired, members: &members, to: &out)) {
                     out.append(render(entries[i]))
                 }
                 out.boundary()
