@@ -92,6 +92,7 @@ enum PlanCommand {
             printer.print(error)
             return ExitCode.failure
         }
+        defer { ProcessLifetime.keep((desired, loaded.state)) }
         let target = ClientSetup.target(desired: desired, environment: console.environment)
         if let recorded = loaded.state.cloud, let target, !recorded.matches(target) {
             printer.print(Problem(file: statePath, message: "records pairs of \(recorded), but \(desiredPath) targets \(target)",
@@ -114,6 +115,7 @@ enum PlanCommand {
             return ExitCode.failure
         }
         let plan = policy.scope(full)
+        defer { ProcessLifetime.keep((full, plan)) }
         let violations = policy.violations(plan, desired: desired, managed: loaded.state.pairs.count)
         if args.flag("--check-env") {
             return CheckEnvOutput.print(RequiredVariable.list(for: plan, desired: desired, environment: console.environment),

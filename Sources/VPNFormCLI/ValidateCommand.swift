@@ -33,6 +33,7 @@ enum ValidateCommand {
             printer.print(error)
             return ExitCode.failure
         }
+        defer { ProcessLifetime.keep(loaded) }
         let diagnostics = loaded.diagnostics
         switch format {
         case .text:
