@@ -27,6 +27,9 @@ public struct OutputBuffer: ~Copyable {
     /// What has been written and not yet handed on, as text.
     public var text: String { bytes.withBytes { String(decoding: $0, as: UTF8.self) } }
 
+    /// What has been written and not yet handed on, as bytes.
+    var array: [UInt8] { bytes.array }
+
     mutating func append(_ text: StaticString) { bytes.append(text) }
 
     /// Text; a literal goes to the `StaticString` overload, spared a `String`.

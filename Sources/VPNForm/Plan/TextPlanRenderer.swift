@@ -25,10 +25,13 @@ public struct TextPlanRenderer: Sendable {
     /// Writes the whole plan into `out`, marking a chunk boundary after each entry; the caller
     /// calls ``OutputBuffer/finish()``.
     public func write(_ plan: Plan, to out: inout OutputBuffer) {
+        write(plan, to: &out, parallelMinimum: Self.parallelMinimum)
+    }
+
+    /// ``write(_:to:)``, on two threads from `parallelMinimum` entries on.
+    func write(_ plan: Plan, to out: inout OutputBuffer, parallelMinimum: Int) {
         let driftText = drift.render(plan.drift)
         if !driftText.isEmpty { out.append(driftText + "\n") }
-        // Unchanged pairs are not shown; the others are written in place (a filtered copy of the
-        // entries of a large plan would be tens of megabytes), each read where it is, not copied.
         if !plan.hasChanges {
             let n = plan.count(.noop)
             out.append("No changes. The desired file and the state agree (\(n) pair\(n == 1 ? "" : "s")).\n")
@@ -38,22 +41,31 @@ public struct TextPlanRenderer: Sendable {
         for m in plan.moved {
             out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
         }
-        var members: [CanonicalMember] = []
-        // Entries are large values: each is borrowed where it lies (`for entry in` would copy each).
-        plan.entries.withUnsafeBufferPointer { entries in
-            for i in entries.indices where entries[i].action != .noop {
-                out.append(UInt8(ascii: "\n"))
-                // A create is written from its canonical spec bytes; anything else as rendered.
-                let plain = entries[i].action == .create && entries[i].liveStatus == nil
-                if !(plain && writeCreate(entries[i].address, entries[i].desired, members: &members, to: &out)) {
-                    out.append(render(entries[i]))
-                }
-                out.boundary()
-            }
+        if plan.entries.count >= parallelMinimum {
+            writeInParallel(plan.entries, to: &out)
+        } else {
+            var members: [CanonicalMember] = []
+            plan.entries.withUnsafeBufferPointer { writeEntries($0, $0.indices, members: &members, to: &out) }
         }
         out.append(UInt8(ascii: "\n"))
         out.append(paint(plan.summaryLine, "1"))
         out.append(UInt8(ascii: "\n"))
+    }
+
+    /// Writes the entries of `range` but unchanged pairs, marking a chunk boundary after each.
+    /// Entries are large values: each is borrowed where it lies (`for entry in` would copy each),
+    /// and a filtered copy of a large plan's entries would be tens of megabytes.
+    func writeEntries(_ entries: UnsafeBufferPointer<PlanEntry>, _ range: Range<Int>,
+                      members: inout [CanonicalMember], to out: inout OutputBuffer) {
+        for i in range where entries[i].action != .noop {
+            out.append(UInt8(ascii: "\n"))
+            // A create is written from its canonical spec bytes; anything else as rendered.
+            let plain = entries[i].action == .create && entries[i].liveStatus == nil
+            if !(plain && writeCreate(entries[i].address, entries[i].desired, members: &members, to: &out)) {
+                out.append(render(entries[i]))
+            }
+            out.boundary()
+        }
     }
 
     /// One entry: a comment line saying what happens, then the attributes that matter.

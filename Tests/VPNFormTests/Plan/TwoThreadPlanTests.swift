@@ -31,3 +31,27 @@ import Testing
         #expect(order == order.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 }
+
+/// The text plan is written on two threads from ``TextPlanRenderer/parallelMinimum`` entries on;
+/// the text must be the one a single thread writes, byte for byte.
+@Suite struct TextPlanRendererParallelTests {
+    @Test("two threads write exactly the text one does, a block of only unchanged pairs included")
+    func sameAsOneThread() {
+        let d = generated(2_600, seed: 5)
+        var plan = Planner.plan(desired: d, state: StateFile(lineage: MixedPlan.lineage))
+        // The second block (written by the other thread) only unchanged: it adds no text.
+        let block = TextPlanRenderer.blockSize
+        for i in block..<(2 * block) { plan.entries[i].action = .noop }
+        #expect(plan.entries.count >= TextPlanRenderer.parallelMinimum)
+
+        func text(parallelMinimum: Int) -> String {
+            var out = OutputBuffer(capacity: 1 << 20)
+            TextPlanRenderer(color: false).write(plan, to: &out, parallelMinimum: parallelMinimum)
+            return out.text
+        }
+        let single = text(parallelMinimum: .max)
+        #expect(text(parallelMinimum: 0) == single)
+        #expect(single.components(separatedBy: " will be created\n").count - 1 == plan.count(.create))
+        #expect(!single.contains("\(plan.entries[block].address) will be created"))
+    }
+}
