@@ -43,15 +43,18 @@ public enum Planner {
             pairs += gateways[split].connections.count
             split += 1
         }
+        // One array with room for every entry: the second half is appended to the first in place.
+        let capacity = max(desired.pairCount, state.pairs.count)
         var entries: [PlanEntry]
         if desired.pairCount >= parallelMinimum && split > 0 {
             let secondHalf = gateways[split...]
-            let (first, second) = concurrently({ desiredEntries(of: gateways[..<split], state: state) },
-                                               { desiredEntries(of: secondHalf, state: state) })
+            let (first, second) = concurrently(
+                { desiredEntries(of: gateways[..<split], state: state, capacity: capacity) },
+                { desiredEntries(of: secondHalf, state: state, capacity: 0) })
             entries = first
             entries.append(contentsOf: second)
         } else {
-            entries = Self.desiredEntries(of: gateways[...], state: state)
+            entries = Self.desiredEntries(of: gateways[...], state: state, capacity: capacity)
         }
         // Addresses are unique in a valid desired file: when every pair of the state was matched
         // (a plan without deletes), nothing is left to look for.
@@ -72,9 +75,11 @@ public enum Planner {
     static let parallelMinimum = 2_000
 
     /// The entries of the desired pairs of `gateways`, in file order (no deletes).
-    private static func desiredEntries(of gateways: ArraySlice<Gateway>, state: StateFile) -> [PlanEntry] {
+    /// - Parameter capacity: Room for at least this many entries (the caller appends others).
+    private static func desiredEntries(of gateways: ArraySlice<Gateway>, state: StateFile,
+                                       capacity: Int) -> [PlanEntry] {
         var entries: [PlanEntry] = []
-        entries.reserveCapacity(gateways.reduce(0) { $0 + $1.connections.count })
+        entries.reserveCapacity(max(capacity, gateways.reduce(0) { $0 + $1.connections.count }))
         // Each desired spec is written into one reused buffer and kept only when it differs from
         // the state's: an unchanged pair shares the state's bytes.
         var scratch = CanonicalObject()

@@ -39,7 +39,8 @@ public struct TextPlanRenderer: Sendable {
         }
         out.append("vpnform will perform the following actions:\n")
         for m in plan.moved {
-            out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, no API call\n")
+            out.append("\n  # \(m.from) has moved to \(m.to) (moved: in the desired file): the state follows, "
+                       + "no API call\n")
         }
         if plan.entries.count >= parallelMinimum {
             writeInParallel(plan.entries, to: &out)
