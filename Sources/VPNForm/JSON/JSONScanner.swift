@@ -29,7 +29,10 @@ struct JSONScanner {
 
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
+    @inline(__always)
     mutating func skipSpace() {
+        // Most tokens follow another directly.
+        guard offset < bytes.count, bytes[offset] <= 0x20 else { return }
         offset = Self.endOfSpace(bytes, from: offset)
     }
 
@@ -56,6 +59,7 @@ struct JSONScanner {
     }
 
     /// The next byte that is not whitespace (not consumed); `nil` at the end.
+    @inline(__always)
     mutating func peek() -> UInt8? {
         skipSpace()
         return offset < bytes.count ? bytes[offset] : nil

@@ -64,6 +64,9 @@ struct StateReader {
     private let hasher = SHA256.Hasher()
     /// Told the offset after each pair: the reader does not look before it again unless it fails.
     var passed: ((Int) -> Void)?
+    /// For each layout met, which of its values each repeated field's key names
+    /// (``repeatedFieldMismatch(in:valueBounds:layout:cgwID:gatewayID:records:)``).
+    var repeatedFieldSlots: [ObjectIdentifier: [Int]] = [:]
     /// The last value read into each ``Repeating`` field, shared by the next pair that has it.
     private var repeated = [String](repeating: "", count: Repeating.allCases.count)
 
@@ -323,16 +326,6 @@ struct StateReader {
             canonical.withUnsafeBufferPointer { PairSpec.noteValueBounds(of: $0, into: &valueBounds) }
         }
         let bounds = valueBounds
-        // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var values: [String] = []
-        values.reserveCapacity(2 + 2 * records.count)
-        values.append(cgwID)
-        for c in records {
-            values.append(c.name)
-            values.append(c.vgwIP)
-        }
-        values.append(gatewayID)
-        let keys = Self.repeatedKeys[records.count - 1]
         let checked = canonical.withUnsafeBufferPointer { b in
             bounds.withUnsafeBufferPointer { v -> Result<PairSpec, JSONReadError> in
                 withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { sha in
@@ -341,14 +334,15 @@ struct StateReader {
                         let message = "\(what()).spec_digest does not match its spec (was the file edited by hand?)"
                         return .failure(JSONReadError(offset: digestAt, message: message))
                     }
-                    if let key = PairSpec.firstMismatch(in: b, valueBounds: v, keys, values) {
+                    // A state keeps one spec per pair: compactly, when it can.
+                    let compact = layouts.compact(b, valueBounds: v, digest: UnsafeRawBufferPointer(sha))
+                    // The fields beside the spec repeat it; a hand edit of one without the other is refused.
+                    if let key = repeatedFieldMismatch(in: b, valueBounds: v, layout: compact?.layout, cgwID: cgwID,
+                                                       gatewayID: gatewayID, records: records) {
                         let message = "\(what()).\(key) does not agree with its spec (was the file edited by hand?)"
                         return .failure(JSONReadError(offset: objectAt, message: message))
                     }
-                    // A state keeps one spec per pair: compactly, when it can.
-                    if let compact = layouts.compact(b, valueBounds: v, digest: UnsafeRawBufferPointer(sha)) {
-                        return .success(PairSpec(compact: compact))
-                    }
+                    if let compact { return .success(PairSpec(compact: compact)) }
                     return .success(PairSpec(canonical: canonical.sizedCopy()))
                 }
             }
