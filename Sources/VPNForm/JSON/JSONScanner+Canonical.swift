@@ -158,8 +158,8 @@ extension JSONScanner {
         }
     }
 
-    /// The bytes gathered before an append to the output.
-    private static let stageSize = 4096
+    /// The bytes gathered before an append to the output (few enough to be staged on the stack).
+    private static let stageSize = 1024
 
     /// What the canonical reader expects next.
     private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }

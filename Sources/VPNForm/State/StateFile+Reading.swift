@@ -254,13 +254,13 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
-        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (DigestText, Int)?
+        var gatewayID: String?, cgwID: CompactIDText?, status: PairState.Status?, digest: (DigestText, Int)?
         var connections: ([ConnectionRecord], Int)?, spec: (stripped: Bool, at: Int)?
         var first = true
         while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
             switch key {
             case .gatewayID? where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
-            case .cgwID? where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
+            case .cgwID? where cgwID == nil: cgwID = try compactUUID("\(what()).cgw_id")
             case .status? where status == nil:
                 s.skipSpace()
                 let valueAt = s.offset
@@ -347,7 +347,7 @@ struct StateReader {
                 }
             }
         }
-        return PairState(gatewayID: GatewayID(gatewayID), storedCGWID: CompactIDText(cgwID), connections: records,
+        return PairState(gatewayID: GatewayID(gatewayID), storedCGWID: cgwID, connections: records,
                          spec: try checked.get(), status: status)
     }
 

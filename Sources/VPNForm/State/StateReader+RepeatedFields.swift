@@ -12,20 +12,20 @@ extension StateReader {
     /// values are known without looking for them, and a value without escapes is compared as bytes;
     /// anything else is left to that function.
     mutating func repeatedFieldMismatch(in b: UnsafeBufferPointer<UInt8>, valueBounds: UnsafeBufferPointer<UInt32>,
-                                        layout: SpecLayout?, cgwID: String, gatewayID: String,
+                                        layout: SpecLayout?, cgwID: CompactIDText, gatewayID: String,
                                         records: [ConnectionRecord]) -> String? {
         if let layout, let slots = repeatedFieldSlots(of: layout) {
             answered: do {
                 // The fields in the keys' order: cgw_id, each connection's name and vgw_ip, gateway_id.
                 for step in 0..<(2 + 2 * records.count) {
-                    let (slot, value): (Int, String)
-                    switch step {
-                    case 0: (slot, value) = (0, cgwID)
-                    case 1 + 2 * records.count: (slot, value) = (5, gatewayID)
-                    case let n where n % 2 == 1: (slot, value) = (n, records[n / 2].name)
-                    case let n: (slot, value) = (n, records[n / 2 - 1].vgwIP)
+                    let slot = step == 1 + 2 * records.count ? 5 : step
+                    let same = switch step {
+                    case 0: Self.compare(b, valueBounds, slots[slot], cgwID)
+                    case 1 + 2 * records.count: Self.compare(b, valueBounds, slots[slot], gatewayID)
+                    case let n where n % 2 == 1: Self.compare(b, valueBounds, slots[slot], records[n / 2].name)
+                    case let n: Self.compare(b, valueBounds, slots[slot], records[n / 2 - 1].vgwIP)
                     }
-                    switch Self.compare(b, valueBounds, slots[slot], value) {
+                    switch same {
                     case true?: continue
                     case false?: return Self.repeatedFieldNames[slot]
                     case nil: break answered
@@ -36,7 +36,7 @@ extension StateReader {
         }
         var values: [String] = []
         values.reserveCapacity(2 + 2 * records.count)
-        values.append(cgwID)
+        values.append(cgwID.text)
         for c in records {
             values.append(c.name)
             values.append(c.vgwIP)
@@ -49,14 +49,29 @@ extension StateReader {
     /// it is a string with escapes, which only a full comparison tells.
     private static func compare(_ b: UnsafeBufferPointer<UInt8>, _ valueBounds: UnsafeBufferPointer<UInt32>,
                                 _ k: Int, _ text: String) -> Bool? {
-        guard k >= 0 else { return false }
-        let (start, end) = (Int(valueBounds[2 * k]), Int(valueBounds[2 * k + 1]))
-        guard end - start >= 2, b[start] == UInt8(ascii: "\""), b[end - 1] == UInt8(ascii: "\"") else { return false }
-        let body = UnsafeBufferPointer(rebasing: b[(start + 1)..<(end - 1)])
+        guard let body = stringBody(b, valueBounds, k) else { return false }
         guard let base = body.baseAddress, !body.isEmpty else { return text.isEmpty }
         if memchr(base, Int32(UInt8(ascii: "\\")), body.count) != nil { return nil }
         var text = text
         return text.withUTF8 { t in t.count == body.count && memcmp(t.baseAddress!, base, t.count) == 0 }
+    }
+
+    /// The comparison above for an id: without its text when the value is a lower-case UUID.
+    private static func compare(_ b: UnsafeBufferPointer<UInt8>, _ valueBounds: UnsafeBufferPointer<UInt32>,
+                                _ k: Int, _ id: CompactIDText) -> Bool? {
+        if let body = stringBody(b, valueBounds, k), let packed = CompactIDText(lowerCaseUUID: body) {
+            return packed == id  // each text has one form
+        }
+        return compare(b, valueBounds, k, id.text)
+    }
+
+    /// The body of value `k` of `b` (none when `k` is negative) when it is a string.
+    private static func stringBody(_ b: UnsafeBufferPointer<UInt8>, _ valueBounds: UnsafeBufferPointer<UInt32>,
+                                   _ k: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard k >= 0 else { return nil }
+        let (start, end) = (Int(valueBounds[2 * k]), Int(valueBounds[2 * k + 1]))
+        guard end - start >= 2, b[start] == UInt8(ascii: "\""), b[end - 1] == UInt8(ascii: "\"") else { return nil }
+        return UnsafeBufferPointer(rebasing: b[(start + 1)..<(end - 1)])
     }
 
     /// For each of ``repeatedFieldNames``, the index of the value its key names in specs of

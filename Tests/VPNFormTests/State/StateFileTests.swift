@@ -83,7 +83,8 @@ import VPNForm
         let second = twos[1].value.connections[1], first = twos[1].value.connections[0]
         let edits: [(PairAddress, String, String, String)] = [
             (escaped, "\"name\": \"a\\\"b\"", "\"name\": \"a\\\"c\"", "connections[0].name"),
-            (escaped, "      \"gateway_id\": \"\(pair.gatewayID.rawValue)", "      \"gateway_id\": \"\(other)", "gateway_id"),
+            (escaped, "      \"gateway_id\": \"\(pair.gatewayID.rawValue)", "      \"gateway_id\": \"\(other)",
+             "gateway_id"),
             (escaped, "      \"cgw_id\": \"\(pair.cgwID.rawValue)", "      \"cgw_id\": \"\(other)", "cgw_id"),
             (plain, "\"name\": \"\(second.name)\", \"vgw_ip\": \"\(second.vgwIP)",
              "\"name\": \"\(second.name)\", \"vgw_ip\": \"10.9.9.9", "connections[1].vgw_ip"),
