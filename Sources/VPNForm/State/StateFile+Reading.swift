@@ -165,8 +165,16 @@ struct StateReader {
                 throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
             }
             let address = PairAddress(rawValue: key)
-            guard pairs[address] == nil else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
-            pairs[address] = try pair("pairs.\(key)")
+            func duplicate() -> JSONReadError { JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
+            // A repeated key is refused whatever follows it; the map is looked up only when the pair
+            // is read or fails, once.
+            let pair: PairState
+            do throws(JSONReadError) {
+                pair = try self.pair("pairs.\(key)")
+            } catch {
+                throw pairs[address] == nil ? error : duplicate()
+            }
+            guard pairs.updateValue(pair, forKey: address) == nil else { throw duplicate() }
             passed?(s.offset)
         }
         return pairs
