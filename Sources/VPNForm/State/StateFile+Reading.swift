@@ -197,10 +197,7 @@ struct StateReader {
                          _ field: Repeating? = nil) throws(JSONReadError) -> String {
         guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
         guard let field else { return try s.string() }
-        var previous = repeated[field.rawValue]
-        let value = try s.string(reusing: &previous)
-        repeated[field.rawValue] = previous
-        return value
+        return try s.string(reusing: &repeated[field.rawValue])
     }
 
     mutating func uuid(_ what: @autoclosure () -> String,
@@ -256,6 +253,8 @@ struct StateReader {
 
     static let pairKeys = KnownKeys<PairKey>()
     static let connectionKeys = KnownKeys<ConnectionKey>()
+    /// A pair's statuses, matched as its keys are.
+    static let statuses = KnownKeys<PairState.Status>()
 
     /// One pair's object.
     mutating func pair(_ what: @autoclosure () -> String) throws(JSONReadError) -> PairState {
@@ -272,6 +271,13 @@ struct StateReader {
             case .status? where status == nil:
                 s.skipSpace()
                 let valueAt = s.offset
+                // As vpnform writes it, matched without making a string; else read as any string.
+                let rest = UnsafeBufferPointer(rebasing: s.bytes[valueAt...])
+                if let (value, count) = Self.statuses.quotedKey(at: rest) {
+                    s.offset = valueAt + count
+                    status = value
+                    continue
+                }
                 let text = try string("\(what()).status")
                 guard let value = PairState.Status(rawValue: text) else {
                     let expected = "expected pending, created, updating or deleting"

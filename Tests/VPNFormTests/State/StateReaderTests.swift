@@ -47,11 +47,13 @@ import VPNForm
         #expect(try parse(swapped) == once)
     }
 
-    @Test("a pair's and a connection's keys read the same with escapes; a repeated pair is refused at its key")
+    @Test("a pair's keys and status and a connection's keys read the same with escapes; a repeated pair is refused")
     func keySpellings() throws {
         let state = sample()
         let text = String(decoding: state.serialized(), as: UTF8.self)
-        let escaped = text.replacingOccurrences(of: "\"status\": ", with: "\"st\\u0061tus\": ")
+        // A status spelled with an escape too.
+        let escaped = text.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"cre\\u0061ted\"")
+            .replacingOccurrences(of: "\"status\": ", with: "\"st\\u0061tus\": ")
             .replacingOccurrences(of: "\"name\": ", with: "\"n\\u0061me\": ")
         #expect(escaped != text)
         #expect(try parse(escaped) == state)
