@@ -160,6 +160,9 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "pairs: expected an object") }
         s.offset += 1
         var pairs: [PairAddress: PairState] = [:], first = true
+        // Fewer pairs than the file could hold as vpnform writes them (over 1 KiB each): most of
+        // the map's growth, without ever reserving much more than is read.
+        pairs.reserveCapacity(s.bytes.count >> 11)
         while let (key, at) = try s.nextKey(&first) {
             guard Self.isPairAddress(key) else {
                 throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
