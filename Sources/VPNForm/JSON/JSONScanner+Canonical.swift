@@ -75,8 +75,7 @@ extension JSONScanner {
         while true {
             if i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 {
                 if i > run { put(run, i - run) }
-                i += 1
-                while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+                i = Self.endOfSpace(bytes, from: i + 1)
                 run = i
             }
             guard i < end else { return false }
@@ -116,9 +115,9 @@ extension JSONScanner {
                 // Keys strictly ascending by their bytes: in canonical order, and none repeated.
                 let last = lastKeys[objects - 1]
                 if last.start >= 0 {
-                    let lastKey = UnsafeBufferPointer(start: base + last.start, count: last.end - last.start)
-                    let thisKey = UnsafeBufferPointer(start: base + key.start, count: key.end - key.start)
-                    guard lastKey.lexicographicallyPrecedes(thisKey) else { return false }
+                    let lastCount = last.end - last.start, thisCount = key.end - key.start
+                    let order = memcmp(base + last.start, base + key.start, min(lastCount, thisCount))
+                    guard order < 0 || (order == 0 && lastCount < thisCount) else { return false }
                 }
                 lastKeys[objects - 1] = (key.start, key.end)
                 want = .colon
@@ -159,8 +158,8 @@ extension JSONScanner {
         }
     }
 
-    /// The bytes gathered before an append to the output.
-    private static let stageSize = 4096
+    /// The bytes gathered before an append to the output (few enough to be staged on the stack).
+    private static let stageSize = 1024
 
     /// What the canonical reader expects next.
     private enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }
@@ -172,8 +171,12 @@ extension JSONScanner {
         let from = i
         var j = i + 1, escaped = false
         scan: while j < end {
-            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
-            while j + 8 <= end, !hasSpecialByte(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+            // Eight bytes at a time to the first quote, backslash, control or non-ASCII byte.
+            while j + 8 <= end {
+                let special = specialBytes(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                guard special == 0 else { j += special.trailingZeroBitCount >> 3; break }
+                j += 8
+            }
             guard j < end else { break }
             let b = base[j]
             switch b {
@@ -201,16 +204,19 @@ extension JSONScanner {
         return (from + 1, j, escaped)
     }
 
-    /// Whether any of the eight bytes of `w` is `"`, `\`, below 0x20 or above 0x7F (exact for
-    /// "any", by the usual SWAR tests: a byte is zero after an XOR, or less than 0x20; their high
-    /// bits are gathered first and tested once, without a branch per test).
+    /// The high bits of the bytes of `w` (eight bytes loaded little-endian) that may be `"`, `\`,
+    /// below 0x20 or above 0x7F, by the usual SWAR tests (a byte is zero after an XOR, or less than
+    /// 0x20), gathered without a branch per test. Zero exactly when no byte is; otherwise the
+    /// lowest bit set is that of the first such byte (a test's borrow runs only upwards from a
+    /// byte that passes it, so bytes above one may be marked too), and
+    /// `trailingZeroBitCount >> 3` is its index.
     @inline(__always)
-    static func hasSpecialByte(_ w: UInt64) -> Bool {
+    static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = w ^ 0x2222_2222_2222_2222, backslashes = w ^ 0x5C5C_5C5C_5C5C_5C5C
         let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
             | ((w &- 0x2020_2020_2020_2020) & ~w) | w
-        return found & highs != 0
+        return found & highs
     }
 
     /// The length of the well-formed UTF-8 sequence that starts with a non-ASCII byte at `j`

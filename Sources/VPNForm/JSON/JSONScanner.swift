@@ -29,16 +29,37 @@ struct JSONScanner {
 
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
+    @inline(__always)
     mutating func skipSpace() {
-        while offset < bytes.count {
-            switch bytes[offset] {
-            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
-            default: return
+        // Most tokens follow another directly.
+        guard offset < bytes.count, bytes[offset] <= 0x20 else { return }
+        offset = Self.endOfSpace(bytes, from: offset)
+    }
+
+    /// The index of the first byte at or after `i` that is not JSON whitespace (`bytes.count` if
+    /// none): runs of spaces, as indentation has, are skipped eight bytes at a time.
+    @inline(__always)
+    static func endOfSpace(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        var i = i
+        let end = bytes.count
+        while i < end {
+            let b = bytes[i]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return i }
+            i += 1
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while i + 8 <= end {
+                    let notSpaces = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020
+                    // The first byte that is not a space (little-endian: the lowest nonzero byte).
+                    guard notSpaces == 0 else { i += notSpaces.trailingZeroBitCount >> 3; break }
+                    i += 8
+                }
             }
         }
+        return i
     }
 
     /// The next byte that is not whitespace (not consumed); `nil` at the end.
+    @inline(__always)
     mutating func peek() -> UInt8? {
         skipSpace()
         return offset < bytes.count ? bytes[offset] : nil
@@ -136,10 +157,11 @@ struct JSONScanner {
         let start = offset + 1
         var i = start, plain = true, ascii = true
         while true {
-            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+            // Eight bytes at a time to the first quote, backslash, control or non-ASCII byte.
             if let base = UnsafeRawPointer(bytes.baseAddress) {
-                while i + 8 <= bytes.count,
-                      !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                while i + 8 <= bytes.count {
+                    let special = Self.specialBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    guard special == 0 else { i += special.trailingZeroBitCount >> 3; break }
                     i += 8
                 }
             }

@@ -21,10 +21,11 @@ final class SpecLayout: Sendable {
     var valueCount: Int { ends.count - 1 }
 
     /// Whether this is the layout of `canonical` without the values at `valueBounds` (a start and
-    /// an end offset per value).
-    func `is`(_ canonical: UnsafeBufferPointer<UInt8>, without valueBounds: UnsafeBufferPointer<UInt32>) -> Bool {
+    /// an end offset per value), which take `valuesSize` bytes.
+    func `is`(_ canonical: UnsafeBufferPointer<UInt8>, without valueBounds: UnsafeBufferPointer<UInt32>,
+              valuesSize: Int) -> Bool {
         let valueCount = valueBounds.count / 2
-        guard valueCount == self.valueCount, text.count == canonical.count - Self.valuesSize(valueBounds) else {
+        guard valueCount == self.valueCount, text.count == canonical.count - valuesSize else {
             return false
         }
         return text.withUnsafeBufferPointer { t in
@@ -40,13 +41,6 @@ final class SpecLayout: Sendable {
             }
             return true
         }
-    }
-
-    /// The bytes the values at `valueBounds` take.
-    private static func valuesSize(_ valueBounds: UnsafeBufferPointer<UInt32>) -> Int {
-        var size = 0
-        for k in 0..<(valueBounds.count / 2) { size += Int(valueBounds[2 * k + 1]) - Int(valueBounds[2 * k]) }
-        return size
     }
 
     /// Where piece `k` lies in ``text``.
@@ -162,7 +156,7 @@ struct SpecLayouts {
             guard start <= end, end <= n, k == 0 || Int(valueBounds[2 * k - 1]) <= start else { return nil }
             valuesSize += end - start
         }
-        let layout = self.layout(canonical, valueBounds)
+        let layout = self.layout(canonical, valueBounds, valuesSize: valuesSize)
         let size = 32 + 2 * valueCount + valuesSize
         let buffer = [UInt8](unsafeUninitializedCapacity: size) { out, count in
             let base = out.baseAddress!
@@ -181,10 +175,11 @@ struct SpecLayouts {
         return CompactSpec(layout: layout, buffer: buffer)
     }
 
-    /// The layout of `canonical` without the values at `valueBounds`: one met before, or a new one.
-    private mutating func layout(_ canonical: UnsafeBufferPointer<UInt8>,
-                                 _ valueBounds: UnsafeBufferPointer<UInt32>) -> SpecLayout {
-        for layout in recent where layout.is(canonical, without: valueBounds) { return layout }
+    /// The layout of `canonical` without the values at `valueBounds` (`valuesSize` bytes): one met
+    /// before, or a new one.
+    private mutating func layout(_ canonical: UnsafeBufferPointer<UInt8>, _ valueBounds: UnsafeBufferPointer<UInt32>,
+                                 valuesSize: Int) -> SpecLayout {
+        for layout in recent where layout.is(canonical, without: valueBounds, valuesSize: valuesSize) { return layout }
         var text: [UInt8] = [], ends: [UInt16] = []
         text.reserveCapacity(canonical.count)
         ends.reserveCapacity(valueBounds.count / 2 + 1)

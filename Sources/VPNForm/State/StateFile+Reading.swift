@@ -64,6 +64,9 @@ struct StateReader {
     private let hasher = SHA256.Hasher()
     /// Told the offset after each pair: the reader does not look before it again unless it fails.
     var passed: ((Int) -> Void)?
+    /// For each layout met, which of its values each repeated field's key names
+    /// (``repeatedFieldMismatch(in:valueBounds:layout:cgwID:gatewayID:records:)``).
+    var repeatedFieldSlots: [ObjectIdentifier: [Int]] = [:]
     /// The last value read into each ``Repeating`` field, shared by the next pair that has it.
     private var repeated = [String](repeating: "", count: Repeating.allCases.count)
 
@@ -157,13 +160,24 @@ struct StateReader {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "pairs: expected an object") }
         s.offset += 1
         var pairs: [PairAddress: PairState] = [:], first = true
+        // Fewer pairs than the file could hold as vpnform writes them (over 1 KiB each): most of
+        // the map's growth, without ever reserving much more than is read.
+        pairs.reserveCapacity(s.bytes.count >> 11)
         while let (key, at) = try s.nextKey(&first) {
             guard Self.isPairAddress(key) else {
                 throw JSONReadError(offset: at, message: "pairs: \"\(NodeDecoder.clip(key))\" is not a pair address GATEWAY/CONNECTION")
             }
             let address = PairAddress(rawValue: key)
-            guard pairs[address] == nil else { throw JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
-            pairs[address] = try pair("pairs.\(key)")
+            func duplicate() -> JSONReadError { JSONReadError(offset: at, message: "duplicate key \"\(key)\"") }
+            // A repeated key is refused whatever follows it; the map is looked up only when the pair
+            // is read or fails, once.
+            let pair: PairState
+            do throws(JSONReadError) {
+                pair = try self.pair("pairs.\(key)")
+            } catch {
+                throw pairs[address] == nil ? error : duplicate()
+            }
+            guard pairs.updateValue(pair, forKey: address) == nil else { throw duplicate() }
             passed?(s.offset)
         }
         return pairs
@@ -186,10 +200,7 @@ struct StateReader {
                          _ field: Repeating? = nil) throws(JSONReadError) -> String {
         guard s.peek() == UInt8(ascii: "\"") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected a string") }
         guard let field else { return try s.string() }
-        var previous = repeated[field.rawValue]
-        let value = try s.string(reusing: &previous)
-        repeated[field.rawValue] = previous
-        return value
+        return try s.string(reusing: &repeated[field.rawValue])
     }
 
     mutating func uuid(_ what: @autoclosure () -> String,
@@ -245,22 +256,31 @@ struct StateReader {
 
     static let pairKeys = KnownKeys<PairKey>()
     static let connectionKeys = KnownKeys<ConnectionKey>()
+    /// A pair's statuses, matched as its keys are.
+    static let statuses = KnownKeys<PairState.Status>()
 
     /// One pair's object.
     mutating func pair(_ what: @autoclosure () -> String) throws(JSONReadError) -> PairState {
         guard s.peek() == UInt8(ascii: "{") else { throw JSONReadError(offset: s.offset, message: "\(what()): expected an object") }
         let objectAt = s.offset
         s.offset += 1
-        var gatewayID: String?, cgwID: String?, status: PairState.Status?, digest: (DigestText, Int)?
+        var gatewayID: String?, cgwID: CompactIDText?, status: PairState.Status?, digest: (DigestText, Int)?
         var connections: ([ConnectionRecord], Int)?, spec: (stripped: Bool, at: Int)?
         var first = true
         while let (key, text, at) = try s.nextKey(&first, in: Self.pairKeys) {
             switch key {
             case .gatewayID? where gatewayID == nil: gatewayID = try uuid("\(what()).gateway_id", .gatewayID)
-            case .cgwID? where cgwID == nil: cgwID = try uuid("\(what()).cgw_id")
+            case .cgwID? where cgwID == nil: cgwID = try compactUUID("\(what()).cgw_id")
             case .status? where status == nil:
                 s.skipSpace()
                 let valueAt = s.offset
+                // As vpnform writes it, matched without making a string; else read as any string.
+                let rest = UnsafeBufferPointer(rebasing: s.bytes[valueAt...])
+                if let (value, count) = Self.statuses.quotedKey(at: rest) {
+                    s.offset = valueAt + count
+                    status = value
+                    continue
+                }
                 let text = try string("\(what()).status")
                 guard let value = PairState.Status(rawValue: text) else {
                     let expected = "expected pending, created, updating or deleting"
@@ -323,16 +343,6 @@ struct StateReader {
             canonical.withUnsafeBufferPointer { PairSpec.noteValueBounds(of: $0, into: &valueBounds) }
         }
         let bounds = valueBounds
-        // The fields beside the spec repeat it; a hand edit of one without the other is refused.
-        var values: [String] = []
-        values.reserveCapacity(2 + 2 * records.count)
-        values.append(cgwID)
-        for c in records {
-            values.append(c.name)
-            values.append(c.vgwIP)
-        }
-        values.append(gatewayID)
-        let keys = Self.repeatedKeys[records.count - 1]
         let checked = canonical.withUnsafeBufferPointer { b in
             bounds.withUnsafeBufferPointer { v -> Result<PairSpec, JSONReadError> in
                 withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { sha in
@@ -341,19 +351,20 @@ struct StateReader {
                         let message = "\(what()).spec_digest does not match its spec (was the file edited by hand?)"
                         return .failure(JSONReadError(offset: digestAt, message: message))
                     }
-                    if let key = PairSpec.firstMismatch(in: b, valueBounds: v, keys, values) {
+                    // A state keeps one spec per pair: compactly, when it can.
+                    let compact = layouts.compact(b, valueBounds: v, digest: UnsafeRawBufferPointer(sha))
+                    // The fields beside the spec repeat it; a hand edit of one without the other is refused.
+                    if let key = repeatedFieldMismatch(in: b, valueBounds: v, layout: compact?.layout, cgwID: cgwID,
+                                                       gatewayID: gatewayID, records: records) {
                         let message = "\(what()).\(key) does not agree with its spec (was the file edited by hand?)"
                         return .failure(JSONReadError(offset: objectAt, message: message))
                     }
-                    // A state keeps one spec per pair: compactly, when it can.
-                    if let compact = layouts.compact(b, valueBounds: v, digest: UnsafeRawBufferPointer(sha)) {
-                        return .success(PairSpec(compact: compact))
-                    }
+                    if let compact { return .success(PairSpec(compact: compact)) }
                     return .success(PairSpec(canonical: canonical.sizedCopy()))
                 }
             }
         }
-        return PairState(gatewayID: GatewayID(gatewayID), storedCGWID: CompactIDText(cgwID), connections: records,
+        return PairState(gatewayID: GatewayID(gatewayID), storedCGWID: cgwID, connections: records,
                          spec: try checked.get(), status: status)
     }
 

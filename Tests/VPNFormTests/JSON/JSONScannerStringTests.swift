@@ -12,6 +12,26 @@ import Testing
         (Array("\\x".utf8), nil),
     ]
 
+    @Test("the first special byte of a word is where its mask's lowest bit says, whatever follows it",
+          arguments: 0..<8)
+    func specialMask(_ position: Int) {
+        let isSpecial = { (b: UInt8) in b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 }
+        // Before `position`, plain bytes; at it, every byte; after it, bytes that may set borrows.
+        let fills: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xFF]
+        for b in 0...UInt8.max {
+            for fill in fills {
+                var word = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                word[position] = b
+                for k in (position + 1)..<8 { word[k] = fill }
+                let w = word.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let mask = JSONScanner.specialBytes(w)
+                let first = word.firstIndex(where: isSpecial)
+                #expect((mask == 0) == (first == nil), "\(word)")
+                if let first { #expect(mask.trailingZeroBitCount >> 3 == first, "\(word)") }
+            }
+        }
+    }
+
     @Test("a special byte anywhere in a string, in or across 8-byte windows", arguments: 0..<20)
     func specialAt(_ position: Int) {
         for (inserted, decoded) in Self.specials {

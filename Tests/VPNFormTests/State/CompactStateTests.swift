@@ -137,6 +137,21 @@ import VPNCrypto
         #expect(record.id == nil && !record.hasID)
     }
 
+    @Test("a UUID is packed only when each of its 32 digits is 0-9 or a-f, and gives back its text",
+          arguments: Array(0..<36))
+    func uuidDigit(_ position: Int) {
+        let valid = Array("0123abcd-ef45-6789-9876-543210fedcba".utf8)
+        let isDigit = { (b: UInt8) in (0x30...0x39).contains(b) || (0x61...0x66).contains(b) }
+        for b in 0...UInt8.max {
+            var text = valid
+            text[position] = b
+            let packed = text.withUnsafeBufferPointer { CompactIDText(lowerCaseUUID: $0) }
+            let expected = [8, 13, 18, 23].contains(position) ? b == UInt8(ascii: "-") : isDigit(b)
+            #expect((packed != nil) == expected, "\(b) at \(position)")
+            if let packed { #expect(Array(packed.text.utf8) == text) }
+        }
+    }
+
     @Test("the fast path notes where each member's value lies, whatever the whitespace")
     func valueBounds() throws {
         let text = "{ \"a\" : 1 ,\n  \"b\": [ 1, 2 ],\t\"c\":\"x y\" }"

@@ -62,6 +62,49 @@ import VPNForm
         ("empty", { _ in "" }, "the file is empty"),
     ]
 
+    @Test("a field beside a spec that its spec does not repeat is named, whether the spec escapes its value or not")
+    func repeatedFields() throws {
+        var state = sampleState(pairs: 6)
+        let twos = state.pairs.filter { $0.value.status == .created && $0.value.connections.count == 2 }
+            .sorted { $0.key.rawValue < $1.key.rawValue }
+        try #require(twos.count >= 2)
+        // A connection name with a quote, which its spec spells with an escape.
+        let (escaped, plain) = (twos[0].key, twos[1].key)
+        var pair = twos[0].value
+        pair.connections[0].name = "a\"b"
+        var attributes = pair.spec.attributes
+        attributes["connections[0].name"] = .string("a\"b")
+        pair.spec = PairSpec(attributes: attributes)
+        state.pairs[escaped] = pair
+        let text = String(decoding: state.serialized(), as: UTF8.self)
+        #expect(try StateFile.parse(Array(text.utf8), path: "s") == state)
+
+        let other = "ffffffff-ffff-4fff-8fff-ffffffffffff"
+        let second = twos[1].value.connections[1], first = twos[1].value.connections[0]
+        let edits: [(PairAddress, String, String, String)] = [
+            (escaped, "\"name\": \"a\\\"b\"", "\"name\": \"a\\\"c\"", "connections[0].name"),
+            (escaped, "      \"gateway_id\": \"\(pair.gatewayID.rawValue)", "      \"gateway_id\": \"\(other)",
+             "gateway_id"),
+            (escaped, "      \"cgw_id\": \"\(pair.cgwID.rawValue)", "      \"cgw_id\": \"\(other)", "cgw_id"),
+            (plain, "\"name\": \"\(second.name)\", \"vgw_ip\": \"\(second.vgwIP)",
+             "\"name\": \"\(second.name)\", \"vgw_ip\": \"10.9.9.9", "connections[1].vgw_ip"),
+            (plain, "\"name\": \"\(first.name)\"", "\"name\": \"renamed\"", "connections[0].name"),
+        ]
+        for (address, from, to, key) in edits {
+            // The first occurrence after the pair's own key.
+            let pairAt = try #require(text.range(of: "\"\(address.rawValue)\": {"))
+            let at = try #require(text.range(of: from, range: pairAt.upperBound..<text.endIndex), "\(from)")
+            let damaged = text.replacingCharacters(in: at, with: to)
+            do {
+                _ = try StateFile.parse(Array(damaged.utf8), path: "s")
+                Issue.record("\(address) \(key): parsed")
+            } catch {
+                #expect(error.description.contains("pairs.\(address.rawValue).\(key) does not agree with its spec"),
+                        "\(error)")
+            }
+        }
+    }
+
     @Test("a damaged state file is a clear, located error", arguments: damaged.indices)
     func damagedFiles(_ i: Int) {
         let (name, damage, message) = Self.damaged[i]

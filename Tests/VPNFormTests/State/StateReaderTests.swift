@@ -1,4 +1,5 @@
 import Foundation
+import LocatedYAML
 import Testing
 import VPNForm
 
@@ -44,6 +45,33 @@ import VPNForm
         let swapped = single.replacingCharacters(in: start..<end, with: "\"spec\": \(reversed),\n      \"spec_digest\"")
         #expect(swapped != single)
         #expect(try parse(swapped) == once)
+    }
+
+    @Test("a pair's keys and status and a connection's keys read the same with escapes; a repeated pair is refused")
+    func keySpellings() throws {
+        let state = sample()
+        let text = String(decoding: state.serialized(), as: UTF8.self)
+        // A status spelled with an escape too.
+        let escaped = text.replacingOccurrences(of: "\"status\": \"created\"", with: "\"status\": \"cre\\u0061ted\"")
+            .replacingOccurrences(of: "\"status\": ", with: "\"st\\u0061tus\": ")
+            .replacingOccurrences(of: "\"name\": ", with: "\"n\\u0061me\": ")
+        #expect(escaped != text)
+        #expect(try parse(escaped) == state)
+        // The same address again, with a body that is wrong or right: the key is what is refused.
+        let address = try #require(state.pairs.keys.map(\.rawValue).min())
+        let pairAt = try #require(text.range(of: "\n    \"\(address)\": {"))
+        let pairEnd = try #require(text.range(of: "\n    }", range: pairAt.upperBound..<text.endIndex))
+        let body = String(text[text.index(pairAt.upperBound, offsetBy: -1)..<pairEnd.upperBound])
+        let closing = try #require(text.range(of: "\n  },\n  \"version\"", options: .backwards))
+        let line = text[..<closing.lowerBound].filter { $0 == "\n" }.count + 2
+        for repeated in ["{\"bogus\": 1}", "{", body] {
+            let damaged = text.replacingCharacters(in: closing.lowerBound..<closing.lowerBound,
+                                                   with: ",\n    \"\(address)\": \(repeated)")
+            let error = try #require(throws: StateError.self) { try parse(damaged) }
+            #expect(error.message == "invalid state file: duplicate key \"\(address)\"; the file was left untouched",
+                    "\(repeated)")
+            #expect(error.mark?.line == line && error.mark?.column == 5, "\(repeated): \(error)")
+        }
     }
 
     @Test("a spec_digest is read as any string spelling of it; anything else is located")
