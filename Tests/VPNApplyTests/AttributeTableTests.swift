@@ -98,9 +98,9 @@ import VPNValues
     @Test("the spec writer has one writer per top-level spec key of the table, and per-IP ones under connections[i]")
     func specWriters() {
         let top = (AttributeTable.connection + AttributeTable.derived).filter { !$0.specKey.contains(".") }
-        #expect(Set(SpecField.byKey.keys) == Set(top.map(\.specKey)))
+        #expect(Set(SpecField.allCases.map(\.rawValue)) == Set(top.map(\.specKey)))
         let perIP = ["ha_role", "name", "tunnel_local_address", "tunnel_peer_address", "vgw_ip"]
-        #expect(SpecField.perIP.map(\.key) == perIP)
+        #expect(SpecField.perIP.map(\.rawValue) == perIP)
         #expect(SpecField.keys(ofIP: 2).first == "connections[2].ha_role")
         for g in Self.examples.gateways {
             for c in g.connections {

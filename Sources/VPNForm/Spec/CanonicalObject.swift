@@ -1,19 +1,3 @@
-/// A spec key as canonical JSON writes it before a value: `"cgw_id":`, the bytes copied as they are.
-struct SpecKey: Sendable, Equatable {
-    /// The key.
-    let name: String
-    /// `"` + name + `":`.
-    let written: [UInt8]
-
-    init(_ name: String) {
-        self.name = name
-        var w = JSONWriter(style: .compact)
-        w.string(name)
-        w.append(UInt8(ascii: ":"))
-        written = w.bytes
-    }
-}
-
 /// Writes a canonical JSON object member by member into a buffer of its own; the caller supplies
 /// the keys in sorted order (debug builds check). A plan writes one for every desired pair, a few
 /// dozen members each, so a member is a capacity check and a copy of its bytes, no more.
@@ -55,12 +39,20 @@ struct CanonicalObject: ~Copyable {
 
     // MARK: Members
 
-    /// Starts a member: the separator and the key.
-    mutating func key(_ key: SpecKey) {
+    /// Starts a member whose key is `name`, or for a gateway IP's attribute (`ip` given)
+    /// `connections[ip].` and `name`.
+    mutating func key(_ name: String, ofIP ip: Int?) {
         startMember()
-        key.written.withUnsafeBufferPointer { out.append($0) }
+        out.append(UInt8(ascii: "\""))
+        if let ip {
+            out.append("connections[")
+            int(ip)
+            out.append("].")
+        }
+        stringBody(name)
+        out.append("\":")
         #if DEBUG
-        checkOrder(Array(key.name.utf8))
+        checkOrder(Array((ip.map { "connections[\($0)]." } ?? "").utf8) + Array(name.utf8))
         #endif
     }
 
@@ -75,11 +67,6 @@ struct CanonicalObject: ~Copyable {
         #endif
     }
 
-    mutating func string(_ key: SpecKey, _ value: String) {
-        self.key(key)
-        string(value)
-    }
-
     mutating func string(_ key: StaticString, _ value: String) {
         self.key(key)
         string(value)
@@ -90,25 +77,26 @@ struct CanonicalObject: ~Copyable {
         int(value)
     }
 
-    mutating func bool(_ key: SpecKey, _ value: Bool) {
-        self.key(key)
-        out.append(value ? "true" : "false")
-    }
-
     // MARK: Values
 
     /// A quoted JSON string, escaped as ``JSONWriter`` escapes it.
     mutating func string(_ value: String) {
+        out.append(UInt8(ascii: "\""))
+        stringBody(value)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// What ``string(_:)`` writes between the quotes: escaping is byte by byte, so the bodies of
+    /// parts written one after the other are the body of the whole.
+    mutating func stringBody(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             if JSONWriter.containsEscape(utf8) {
                 var w = JSONWriter(style: .compact)
                 w.string(String(decoding: utf8, as: UTF8.self))
-                w.bytes.withUnsafeBufferPointer { out.append($0) }
+                w.bytes.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0.dropFirst().dropLast())) }
             } else {
-                out.append(UInt8(ascii: "\""))
                 out.append(utf8)
-                out.append(UInt8(ascii: "\""))
             }
         }
     }

@@ -85,16 +85,15 @@ public struct PairSpec: Sendable, Equatable {
     static func write(gateway: Gateway, connection: Connection, names: [Located<String>],
                       into o: inout CanonicalObject) {
         o.reset()
-        let source = SpecSource(gateway: gateway, fields: connection.spec, tunnels: connection.tunnels?.value ?? [],
-                                names: names)
         for step in SpecField.steps {
             switch step {
-            case .attribute(let key, let write): write(&o, key, source, 0)
+            case .attribute(let field):
+                field.write(gateway: gateway, connection: connection, names: names, ip: nil, into: &o)
             case .perIP:
                 for i in gateway.ips.value.indices {
-                    let keys = i < SpecField.perIPKeys.count
-                        ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i).map(SpecKey.init)
-                    for (n, field) in SpecField.perIP.enumerated() { field.write(&o, keys[n], source, i) }
+                    for field in SpecField.perIP {
+                        field.write(gateway: gateway, connection: connection, names: names, ip: i, into: &o)
+                    }
                 }
             }
         }

@@ -1,99 +1,133 @@
-/// What a pair's spec is written from: the gateway, the connection's effective fields and tunnels,
-/// and its API names. A class, so that each writer is handed one reference (a struct this size went
-/// through the writers' reabstraction thunks as a copy, a retain per field, a thousand
-/// instructions per attribute).
-final class SpecSource {
-    let gateway: Gateway
-    let fields: ConnectionFields
-    let tunnels: [Tunnel]
-    let names: [Located<String>]
+/// How ``PairSpec`` writes each top-level attribute of ``AttributeTable``: one case per spec key
+/// (its raw value), written by one switch straight from the borrowed gateway and connection, in
+/// the canonical key order resolved once from the table (``steps``). No closure is called and no
+/// part of the model is copied: a closure per attribute, handed the model, cost a retain per field
+/// and most of the planner's instructions. Attributes inside a policy
+/// (`ikepolicy.authentication_method`) are written with the policy.
+enum SpecField: String, CaseIterable, Sendable {
+    case cgwID = "cgw_id"
+    case enableHub = "enable_hub"
+    case enableNQA = "enable_nqa"
+    case gatewayID = "gateway_id"
+    case haRole = "ha_role"
+    case ikePolicy = "ikepolicy"
+    case ipsecPolicy = "ipsecpolicy"
+    case name
+    case peerSubnets = "peer_subnets"
+    case policyRules = "policy_rules"
+    case psk
+    case style
+    case tags
+    case tunnelLocalAddress = "tunnel_local_address"
+    case tunnelPeerAddress = "tunnel_peer_address"
+    case vgwIP = "vgw_ip"
 
-    init(gateway: Gateway, fields: ConnectionFields, tunnels: [Tunnel], names: [Located<String>]) {
-        self.gateway = gateway
-        self.fields = fields
-        self.tunnels = tunnels
-        self.names = names
+    /// Writes the attribute of `connection` on `gateway`, if set: under its key, or for a per-IP
+    /// attribute (`ip` given) under `connections[ip].` and its key.
+    func write(gateway g: Gateway, connection c: Connection, names: [Located<String>], ip: Int?,
+               into o: inout CanonicalObject) {
+        let i = ip ?? 0
+        switch self {
+        case .cgwID:
+            if let v = c.spec.cgwID { member(ip, &o, v.value.rawValue) }
+        case .enableHub:
+            if let v = c.spec.enableHub { member(ip, &o, v.value) }
+        case .enableNQA:
+            if let v = c.spec.enableNQA { member(ip, &o, v.value) }
+        case .gatewayID:
+            member(ip, &o, g.id.value.rawValue)
+        case .haRole:
+            if let v = Self.tunnel(c, i)?.haRole ?? c.spec.haRole { member(ip, &o, v.value.rawValue) }
+        case .ikePolicy:
+            if let p = c.spec.ikePolicyBox { PairSpec.add(p.value, to: &o) }
+        case .ipsecPolicy:
+            if let p = c.spec.ipsecPolicyBox { PairSpec.add(p.value, to: &o) }
+        case .name:
+            member(ip, &o, names[i].value)
+        case .peerSubnets:
+            guard let v = c.spec.peerSubnets else { return }
+            o.key(rawValue, ofIP: ip)
+            o.stringArray(v.value.lazy.map(\.value))
+        case .policyRules:
+            guard let rules = c.spec.policyRules else { return }
+            o.key(rawValue, ofIP: ip)
+            Self.write(rules.value, into: &o)
+        case .psk:
+            switch c.spec.psk?.value {
+            case .environment(let name)?:
+                o.key(rawValue, ofIP: ip)
+                o.append("\"${")
+                o.stringBody(name)
+                o.append("}\"")
+            case .literal?: member(ip, &o, "(literal)")
+            case nil: break
+            }
+        case .style:
+            member(ip, &o, c.spec.effectiveStyle.rawValue)
+        case .tags:
+            guard let tags = c.spec.tags else { return }
+            o.key(rawValue, ofIP: ip)
+            Self.write(tags.value, into: &o)
+        case .tunnelLocalAddress:
+            if let v = Self.tunnel(c, i)?.tunnelLocalAddress ?? c.spec.tunnelLocalAddress { member(ip, &o, v.value) }
+        case .tunnelPeerAddress:
+            if let v = Self.tunnel(c, i)?.tunnelPeerAddress ?? c.spec.tunnelPeerAddress { member(ip, &o, v.value) }
+        case .vgwIP:
+            member(ip, &o, g.ips.value[i].value)
+        }
+    }
+
+    private func member(_ ip: Int?, _ o: inout CanonicalObject, _ value: String) {
+        o.key(rawValue, ofIP: ip)
+        o.string(value)
+    }
+
+    private func member(_ ip: Int?, _ o: inout CanonicalObject, _ value: Bool) {
+        o.key(rawValue, ofIP: ip)
+        o.append(value ? "true" : "false")
     }
 
     /// The tunnel entry of gateway IP `i`, if the connection has one.
-    func tunnel(_ i: Int) -> Tunnel? { i < tunnels.count ? tunnels[i] : nil }
-}
+    private static func tunnel(_ c: Connection, _ i: Int) -> Tunnel? {
+        guard let tunnels = c.tunnels, i < tunnels.value.count else { return nil }
+        return tunnels.value[i]
+    }
 
-/// How ``PairSpec`` writes each attribute of ``AttributeTable``: one writer per spec key, given the
-/// key to write under and, for a per-IP attribute, the gateway IP's index. Attributes inside a
-/// policy (`ikepolicy.authentication_method`) are written with the policy.
-enum SpecField {
-    typealias Writer = @Sendable (inout CanonicalObject, SpecKey, SpecSource, Int) -> Void
+    /// `[{"destination":[…],"source":"…"},…]`.
+    private static func write(_ rules: [PolicyRule], into o: inout CanonicalObject) {
+        o.append(UInt8(ascii: "["))
+        for (i, r) in rules.enumerated() {
+            o.append(i == 0 ? "{\"destination\":" : ",{\"destination\":")
+            o.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+            o.append(",\"source\":")
+            o.string(r.source?.value ?? "")
+            o.append(UInt8(ascii: "}"))
+        }
+        o.append(UInt8(ascii: "]"))
+    }
 
-    /// One writer per top-level spec key of the table; a test holds the two to each other.
-    static let byKey: [String: Writer] = [
-        "cgw_id": { o, k, s, _ in if let v = s.fields.cgwID { o.string(k, v.value.rawValue) } },
-        "ha_role": { o, k, s, i in
-            if let v = s.tunnel(i)?.haRole ?? s.fields.haRole { o.string(k, v.value.rawValue) }
-        },
-        "name": { o, k, s, i in o.string(k, s.names[i].value) },
-        "tunnel_local_address": { o, k, s, i in
-            if let v = s.tunnel(i)?.tunnelLocalAddress ?? s.fields.tunnelLocalAddress { o.string(k, v.value) }
-        },
-        "tunnel_peer_address": { o, k, s, i in
-            if let v = s.tunnel(i)?.tunnelPeerAddress ?? s.fields.tunnelPeerAddress { o.string(k, v.value) }
-        },
-        "vgw_ip": { o, k, s, i in o.string(k, s.gateway.ips.value[i].value) },
-        "enable_hub": { o, k, s, _ in if let v = s.fields.enableHub { o.bool(k, v.value) } },
-        "enable_nqa": { o, k, s, _ in if let v = s.fields.enableNQA { o.bool(k, v.value) } },
-        "gateway_id": { o, k, s, _ in o.string(k, s.gateway.id.value.rawValue) },
-        "ikepolicy": { o, _, s, _ in if let p = s.fields.ikePolicyBox { PairSpec.add(p.value, to: &o) } },
-        "ipsecpolicy": { o, _, s, _ in if let p = s.fields.ipsecPolicyBox { PairSpec.add(p.value, to: &o) } },
-        "peer_subnets": { o, k, s, _ in
-            guard let v = s.fields.peerSubnets else { return }
-            o.key(k)
-            o.stringArray(v.value.lazy.map(\.value))
-        },
-        "policy_rules": { o, k, s, _ in
-            guard let rules = s.fields.policyRules else { return }
-            o.key(k)
-            o.append(UInt8(ascii: "["))
-            for (i, r) in rules.value.enumerated() {
-                o.append(i == 0 ? "{\"destination\":" : ",{\"destination\":")
-                o.stringArray((r.destination?.value ?? []).lazy.map(\.value))
-                o.append(",\"source\":")
-                o.string(r.source?.value ?? "")
-                o.append(UInt8(ascii: "}"))
+    /// `{"key":"value",…}`, keys sorted by bytes.
+    private static func write(_ tags: [Tag], into o: inout CanonicalObject) {
+        // Usually written in order, each key once and in ASCII (so no two are equal as Strings
+        // with different bytes): then as they are.
+        if zip(tags, tags.dropFirst()).allSatisfy({ asciiPrecedes($0.key.value, $1.key.value) }) {
+            o.object(tags.lazy.map { ($0.key.value, $0.value.value) })
+            return
+        }
+        // A later duplicate wins, as in a mapping (which keeps the first spelling of an equal key).
+        // A pair has a handful of tags: a list searched in place is cheaper than a dictionary.
+        var members: [(key: String, value: String)] = []
+        members.reserveCapacity(tags.count)
+        for t in tags {
+            if let i = members.firstIndex(where: { $0.key == t.key.value }) {
+                members[i].value = t.value.value
+            } else {
+                members.append((t.key.value, t.value.value))
             }
-            o.append(UInt8(ascii: "]"))
-        },
-        "psk": { o, k, s, _ in
-            switch s.fields.psk?.value {
-            case .environment(let name)?: o.string(k, "${\(name)}")
-            case .literal?: o.string(k, "(literal)")
-            case nil: break
-            }
-        },
-        "style": { o, k, s, _ in o.string(k, s.fields.effectiveStyle.rawValue) },
-        "tags": { o, k, s, _ in
-            guard let tags = s.fields.tags else { return }
-            o.key(k)
-            // Usually written in order, each key once and in ASCII (so no two are equal as Strings
-            // with different bytes): then as they are.
-            if zip(tags.value, tags.value.dropFirst()).allSatisfy({ Self.asciiPrecedes($0.key.value, $1.key.value) }) {
-                o.object(tags.value.lazy.map { ($0.key.value, $0.value.value) })
-                return
-            }
-            // A later duplicate wins, as in a mapping (which keeps the first spelling of an equal key).
-            // A pair has a handful of tags: a list searched in place is cheaper than a dictionary.
-            var members: [(key: String, value: String)] = []
-            members.reserveCapacity(tags.value.count)
-            for t in tags.value {
-                if let i = members.firstIndex(where: { $0.key == t.key.value }) {
-                    members[i].value = t.value.value
-                } else {
-                    members.append((t.key.value, t.value.value))
-                }
-            }
-            members.sort { $0.key.precedesByBytes($1.key) }
-            o.object(members)
-        },
-    ]
+        }
+        members.sort { $0.key.precedesByBytes($1.key) }
+        o.object(members)
+    }
 
     /// Whether `a` and `b` are ASCII and `a` sorts before `b`.
     private static func asciiPrecedes(_ a: String, _ b: String) -> Bool {
@@ -105,9 +139,11 @@ enum SpecField {
         bytes.allSatisfy { $0 < 0x80 }
     }
 
+    // MARK: Order, from the table
+
     /// A step of the writer: one pair-level attribute, or all per-IP attributes of every gateway IP.
-    enum Step {
-        case attribute(SpecKey, Writer)
+    enum Step: Sendable {
+        case attribute(SpecField)
         case perIP
     }
 
@@ -115,21 +151,23 @@ enum SpecField {
     private static let topLevel = (AttributeTable.derived + AttributeTable.connection)
         .filter { !$0.specKey.contains(".") }
 
+    /// The field of a top-level spec key of the table; a test holds the cases to the table.
+    private static func field(_ specKey: String) -> SpecField {
+        guard let field = SpecField(rawValue: specKey) else { preconditionFailure("no spec field for \(specKey)") }
+        return field
+    }
+
     /// The pair-level steps in canonical (UTF-8) key order, the per-IP block at `connections[`'s place.
     static let steps: [Step] = {
-        var keyed = topLevel.filter { !$0.perIP }
-            .map { ($0.specKey, Step.attribute(SpecKey($0.specKey), byKey[$0.specKey]!)) }
+        var keyed = topLevel.filter { !$0.perIP }.map { ($0.specKey, Step.attribute(field($0.specKey))) }
         keyed.append(("connections[", .perIP))
         return keyed.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map(\.1)
     }()
 
-    /// The per-IP attributes' spec keys and writers, in canonical order.
-    static let perIP: [(key: String, write: Writer)] = topLevel.filter(\.perIP).map(\.specKey)
-        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, byKey[$0]!) }
-
-    /// The full per-IP keys of the first two gateway IPs (the usual pair), built once.
-    static let perIPKeys: [[SpecKey]] = (0..<2).map { keys(ofIP: $0).map(SpecKey.init) }
+    /// The per-IP attributes, in canonical order.
+    static let perIP: [SpecField] = topLevel.filter(\.perIP).map(\.specKey)
+        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map(field)
 
     /// The full per-IP keys of gateway IP `i`, in canonical order.
-    static func keys(ofIP i: Int) -> [String] { perIP.map { "connections[\(i)]." + $0.key } }
+    static func keys(ofIP i: Int) -> [String] { perIP.map { "connections[\(i)]." + $0.rawValue } }
 }

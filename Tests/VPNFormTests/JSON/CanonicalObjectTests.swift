@@ -20,13 +20,15 @@ struct CanonicalObjectTests {
     func sameAsJSONWriter() {
         let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é 中"
         let got = written { o in
-            o.bool(SpecKey("a"), false)
+            o.key("a", ofIP: nil)
+            o.append("false")
             for (key, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
-                o.key(SpecKey(key))
+                o.key(key, ofIP: nil)
                 o.int(value)
             }
-            o.string(SpecKey("f \"key\""), text)
-            o.key(SpecKey("g"))
+            o.key("f \"key\"", ofIP: nil)
+            o.string(text)
+            o.key("g", ofIP: nil)
             o.stringArray(["x", "", text])
             o.string("h", "literal key")
         }
@@ -38,13 +40,29 @@ struct CanonicalObjectTests {
         #expect(got == want)
     }
 
+    @Test("a gateway IP's key is connections[i]. and the name, escaped")
+    func perIPKeys() {
+        let got = written { o in
+            o.key("vgw_ip", ofIP: 0)
+            o.string("${a\u{1}}")
+            o.key("h\"", ofIP: 12)
+            o.append("\"${")
+            o.stringBody("a\u{1}")
+            o.append("}\"")
+        }
+        #expect(got == reference(["connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h\"": .string("${a\u{1}}")]))
+    }
+
     @Test("an object larger than the buffer grows it, and reset empties it for the next")
     func growsAndResets() {
         let long = String(repeating: "0123456789", count: 50)
         var o = CanonicalObject(capacity: 16)
         for round in 0..<3 {
             o.reset()
-            for i in 0..<20 { o.string(SpecKey("k\(i + 10)"), "\(round)\(long)") }
+            for i in 0..<20 {
+                o.key("k\(i + 10)", ofIP: nil)
+                o.string("\(round)\(long)")
+            }
             o.close()
             let members = Dictionary(uniqueKeysWithValues: (0..<20).map {
                 ("k\($0 + 10)", JSONValue.string("\(round)\(long)"))
