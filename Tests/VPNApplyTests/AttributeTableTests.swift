@@ -102,6 +102,10 @@ import VPNValues
         let perIP = ["ha_role", "name", "tunnel_local_address", "tunnel_peer_address", "vgw_ip"]
         #expect(SpecField.perIP.map(\.rawValue) == perIP)
         #expect(SpecField.keys(ofIP: 2).first == "connections[2].ha_role")
+        for key in (AttributeTable.connection + AttributeTable.derived).map(\.specKey) + SpecField.keys(ofIP: 12) {
+            var key = key
+            #expect(key.withUTF8 { !JSONWriter.containsEscape($0) }, "the spec writer copies \(key) unescaped")
+        }
         for g in Self.examples.gateways {
             for c in g.connections {
                 let keys = PairSpec(gateway: g, connection: c).attributes.keys
@@ -109,6 +113,29 @@ import VPNValues
                     #expect(AttributeTable.attribute(forSpecKey: key)?.perIP == true, "\(key)")
                 }
             }
+        }
+    }
+
+    @Test("the spec's connection names are the gateway's API names, escaped as JSON, tunnel names or derived")
+    func specNamesAreAPINames() {
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let names = PairSpec(gateway: g, connection: c).connectionRecords.map(\.name)
+                #expect(names == g.apiNames(of: c).map(\.value))
+            }
+        }
+        let mark = Mark(line: 1, column: 1)
+        var tunnel = Tunnel(mark: mark)
+        tunnel.name = Located("own \"name\"", at: mark)
+        for tunnels in [nil, [tunnel], [Tunnel(mark: mark), tunnel]] as [[Tunnel]?] {
+            let c = Connection(name: Located("c\\\u{1}é", at: mark), index: 0, mark: mark, fields: ConnectionFields(),
+                               spec: ConnectionFields(), tunnels: tunnels.map { Located($0, at: mark) })
+            let ips = (0..<3).map { Located("192.0.2.\($0)", at: mark) }
+            let g = Gateway(name: Located("g\"w\t", at: mark), index: 0, id: Located(GatewayID("vgw"), at: mark),
+                            ips: Located(ips, at: mark), connections: [c], mark: mark)
+            let spec = PairSpec(gateway: g, connection: c)
+            #expect(spec.connectionRecords.map(\.name) == g.apiNames(of: c).map(\.value))
+            #expect(spec.attributes["connections[2].name"] == .string("g\"w\t-c\\\u{1}é-3"))
         }
     }
 

@@ -70,36 +70,32 @@ public struct PairSpec: Sendable, Equatable {
     /// The spec of `connection` on `gateway`, from the connection's effective fields, written
     /// straight to canonical JSON: members in sorted order, which debug builds check.
     public init(gateway: Gateway, connection: Connection) {
-        self.init(gateway: gateway, connection: connection, names: gateway.apiNames(of: connection))
-    }
-
-    /// The spec, given the connection's API names (``Gateway/apiNames(of:)``).
-    init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
-        Self.write(gateway: gateway, connection: connection, names: names, into: &o)
+        Self.write(gateway: gateway, connection: connection, into: &o)
         storage = .whole(o.finish())
     }
 
     /// Writes the spec's canonical bytes into `o`, emptied first and left open for ``CanonicalObject/close()``:
     /// the planner compares them with the state's before keeping a copy.
-    static func write(gateway: Gateway, connection: Connection, names: [Located<String>],
-                      into o: inout CanonicalObject) {
+    static func write(gateway: Gateway, connection: Connection, into o: inout CanonicalObject) {
         o.reset()
         for step in SpecField.steps {
             switch step {
             case .attribute(let field):
-                field.write(gateway: gateway, connection: connection, names: names, ip: nil, into: &o)
+                field.write(gateway: gateway, connection: connection, ip: nil, into: &o)
             case .perIP:
                 for i in gateway.ips.value.indices {
                     for field in SpecField.perIP {
-                        field.write(gateway: gateway, connection: connection, names: names, ip: i, into: &o)
+                        field.write(gateway: gateway, connection: connection, ip: i, into: &o)
                     }
                 }
             }
         }
     }
 
-    static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
+    /// Writes the IKE policy's attributes, read in place from the box (not copied out of it).
+    static func add(_ box: Shared<IKEPolicy>, to o: inout CanonicalObject) {
+        let p = box.value
         if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
         if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value.rawValue) }
         if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value.rawValue) }
@@ -116,7 +112,9 @@ public struct PairSpec: Sendable, Equatable {
         if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value.rawValue) }
     }
 
-    static func add(_ p: IPsecPolicy, to o: inout CanonicalObject) {
+    /// Writes the IPsec policy's attributes, read in place from the box.
+    static func add(_ box: Shared<IPsecPolicy>, to o: inout CanonicalObject) {
+        let p = box.value
         if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value.rawValue) }
         if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value.rawValue) }
         if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value.rawValue) }

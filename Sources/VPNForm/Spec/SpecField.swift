@@ -24,8 +24,7 @@ enum SpecField: String, CaseIterable, Sendable {
 
     /// Writes the attribute of `connection` on `gateway`, if set: under its key, or for a per-IP
     /// attribute (`ip` given) under `connections[ip].` and its key.
-    func write(gateway g: Gateway, connection c: Connection, names: [Located<String>], ip: Int?,
-               into o: inout CanonicalObject) {
+    func write(gateway g: Gateway, connection c: Connection, ip: Int?, into o: inout CanonicalObject) {
         let i = ip ?? 0
         switch self {
         case .cgwID:
@@ -39,11 +38,24 @@ enum SpecField: String, CaseIterable, Sendable {
         case .haRole:
             if let v = Self.tunnel(c, i)?.haRole ?? c.spec.haRole { member(ip, &o, v.value.rawValue) }
         case .ikePolicy:
-            if let p = c.spec.ikePolicyBox { PairSpec.add(p.value, to: &o) }
+            if let p = c.spec.ikePolicyBox { PairSpec.add(p, to: &o) }
         case .ipsecPolicy:
-            if let p = c.spec.ipsecPolicyBox { PairSpec.add(p.value, to: &o) }
+            if let p = c.spec.ipsecPolicyBox { PairSpec.add(p, to: &o) }
         case .name:
-            member(ip, &o, names[i].value)
+            if let name = Self.tunnel(c, i)?.name {
+                member(ip, &o, name.value)
+                return
+            }
+            // Gateway.apiNames(of:)'s `GATEWAY-CONNECTION-N`, written in place rather than built as a
+            // String (a test holds the two to each other).
+            o.key(rawValue, ofIP: ip)
+            o.append("\"")
+            o.stringBody(g.name.value)
+            o.append("-")
+            o.stringBody(c.name.value)
+            o.append("-")
+            o.int(i + 1)
+            o.append("\"")
         case .peerSubnets:
             guard let v = c.spec.peerSubnets else { return }
             o.key(rawValue, ofIP: ip)
@@ -111,7 +123,14 @@ enum SpecField: String, CaseIterable, Sendable {
         // Usually written in order, each key once and in ASCII (so no two are equal as Strings
         // with different bytes): then as they are.
         if zip(tags, tags.dropFirst()).allSatisfy({ asciiPrecedes($0.key.value, $1.key.value) }) {
-            o.object(tags.lazy.map { ($0.key.value, $0.value.value) })
+            o.append(UInt8(ascii: "{"))
+            for (n, t) in tags.enumerated() {
+                if n > 0 { o.append(UInt8(ascii: ",")) }
+                o.string(t.key.value)
+                o.append(UInt8(ascii: ":"))
+                o.string(t.value.value)
+            }
+            o.append(UInt8(ascii: "}"))
             return
         }
         // A later duplicate wins, as in a mapping (which keeps the first spelling of an equal key).

@@ -26,7 +26,7 @@ struct CanonicalObjectTests {
                 o.key(key, ofIP: nil)
                 o.int(value)
             }
-            o.key("f \"key\"", ofIP: nil)
+            o.key("f", ofIP: nil)
             o.string(text)
             o.key("g", ofIP: nil)
             o.stringArray(["x", "", text])
@@ -34,23 +34,23 @@ struct CanonicalObjectTests {
         }
         let want = reference([
             "a": .bool(false), "b": .int(Int.min), "c": .int(0), "d": .int(Int.max), "e": .int(-7),
-            "f \"key\"": .string(text), "g": .array([.string("x"), .string(""), .string(text)]),
+            "f": .string(text), "g": .array([.string("x"), .string(""), .string(text)]),
             "h": .string("literal key"),
         ])
         #expect(got == want)
     }
 
-    @Test("a gateway IP's key is connections[i]. and the name, escaped")
+    @Test("a gateway IP's key is connections[i]. and the name; a string's body is escaped")
     func perIPKeys() {
         let got = written { o in
             o.key("vgw_ip", ofIP: 0)
             o.string("${a\u{1}}")
-            o.key("h\"", ofIP: 12)
+            o.key("h", ofIP: 12)
             o.append("\"${")
             o.stringBody("a\u{1}")
             o.append("}\"")
         }
-        #expect(got == reference(["connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h\"": .string("${a\u{1}}")]))
+        #expect(got == reference(["connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h": .string("${a\u{1}}")]))
     }
 
     @Test("an object larger than the buffer grows it, and reset empties it for the next")
