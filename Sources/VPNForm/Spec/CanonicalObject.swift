@@ -39,32 +39,30 @@ struct CanonicalObject: ~Copyable {
 
     // MARK: Members
 
-    /// Starts a member whose key is `name`, or for a gateway IP's attribute (`ip` given)
-    /// `connections[ip].` and `name`. The name is copied as it is: a spec key of the table, which
-    /// needs no escape (`AttributeTableTests` checks each; debug builds check here).
-    mutating func key(_ name: String, ofIP ip: Int?) {
-        startMember()
-        out.append(UInt8(ascii: "\""))
-        if let ip {
-            out.append("connections[")
-            int(ip)
-            out.append("].")
-        }
-        var name = name
-        name.withUTF8 { utf8 in
-            assert(!JSONWriter.containsEscape(utf8), "a spec key needs no escape")
-            out.append(utf8)
-        }
-        out.append("\":")
+    /// `key` as ``key(written:)`` takes it: `,"KEY":`, escaped as ``JSONWriter`` escapes it. A
+    /// writer of many objects with the same keys builds them once.
+    static func written(key: String) -> [UInt8] {
+        var w = JSONWriter(style: .compact)
+        w.append(UInt8(ascii: ","))
+        w.string(key)
+        w.append(UInt8(ascii: ":"))
+        return w.bytes
+    }
+
+    /// Starts a member whose key is `written` (``written(key:)``): a member is one copy of it, less
+    /// the comma for the first.
+    mutating func key(written: UnsafeBufferPointer<UInt8>) {
+        out.append(members == 0 ? UnsafeBufferPointer(rebasing: written.dropFirst()) : written)
+        members += 1
         #if DEBUG
-        checkOrder(Array((ip.map { "connections[\($0)]." } ?? "").utf8) + Array(name.utf8))
+        checkOrder(Array(written.dropFirst(2).dropLast(2)))
         #endif
     }
 
     /// Starts a member whose key is a literal that needs no escapes.
     mutating func key(_ key: StaticString) {
-        startMember()
-        out.append(UInt8(ascii: "\""))
+        out.append(members == 0 ? "\"" : ",\"")
+        members += 1
         out.append(key)
         out.append("\":")
         #if DEBUG
@@ -151,11 +149,6 @@ struct CanonicalObject: ~Copyable {
     mutating func append(_ literal: StaticString) { out.append(literal) }
 
     mutating func append(_ byte: UInt8) { out.append(byte) }
-
-    private mutating func startMember() {
-        if members > 0 { out.append(UInt8(ascii: ",")) }
-        members += 1
-    }
 
     #if DEBUG
     private mutating func checkOrder(_ key: [UInt8]) {

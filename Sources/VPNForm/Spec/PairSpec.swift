@@ -79,14 +79,25 @@ public struct PairSpec: Sendable, Equatable {
     /// the planner compares them with the state's before keeping a copy.
     static func write(gateway: Gateway, connection: Connection, into o: inout CanonicalObject) {
         o.reset()
-        for step in SpecField.steps {
-            switch step {
-            case .attribute(let field):
-                field.write(gateway: gateway, connection: connection, ip: nil, into: &o)
-            case .perIP:
-                for i in gateway.ips.value.indices {
-                    for field in SpecField.perIP {
-                        field.write(gateway: gateway, connection: connection, ip: i, into: &o)
+        let layout = SpecField.layout
+        layout.keys.withUnsafeBufferPointer { keys in
+            for step in layout.steps {
+                switch step {
+                case .attribute(let field, let key):
+                    let key = UnsafeBufferPointer(rebasing: keys[key])
+                    field.write(gateway: gateway, connection: connection, ip: 0, key: key, into: &o)
+                case .perIP:
+                    for i in gateway.ips.value.indices {
+                        for (n, field) in layout.perIP.enumerated() {
+                            guard i < SpecField.Layout.ipsWithKeys else {
+                                CanonicalObject.written(key: field.key(ofIP: i)).withUnsafeBufferPointer { key in
+                                    field.write(gateway: gateway, connection: connection, ip: i, key: key, into: &o)
+                                }
+                                continue
+                            }
+                            let key = UnsafeBufferPointer(rebasing: keys[layout.perIPKeys[i * layout.perIP.count + n]])
+                            field.write(gateway: gateway, connection: connection, ip: i, key: key, into: &o)
+                        }
                     }
                 }
             }

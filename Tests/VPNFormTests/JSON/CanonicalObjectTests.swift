@@ -10,6 +10,11 @@ struct CanonicalObjectTests {
         return String(decoding: o.finish(), as: UTF8.self)
     }
 
+    /// Starts a member whose key is `key`, as a writer that built its keys once does.
+    private func key(_ key: String, _ o: inout CanonicalObject) {
+        CanonicalObject.written(key: key).withUnsafeBufferPointer { o.key(written: $0) }
+    }
+
     private func reference(_ members: [String: JSONValue]) -> String {
         var w = JSONWriter(style: .compact)
         w.write(.object(members))
@@ -20,37 +25,40 @@ struct CanonicalObjectTests {
     func sameAsJSONWriter() {
         let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é 中"
         let got = written { o in
-            o.key("a", ofIP: nil)
+            key("a", &o)
             o.append("false")
-            for (key, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
-                o.key(key, ofIP: nil)
+            for (name, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
+                key(name, &o)
                 o.int(value)
             }
-            o.key("f", ofIP: nil)
+            key("f \"key\"", &o)
             o.string(text)
-            o.key("g", ofIP: nil)
+            key("g", &o)
             o.stringArray(["x", "", text])
             o.string("h", "literal key")
         }
         let want = reference([
             "a": .bool(false), "b": .int(Int.min), "c": .int(0), "d": .int(Int.max), "e": .int(-7),
-            "f": .string(text), "g": .array([.string("x"), .string(""), .string(text)]),
+            "f \"key\"": .string(text), "g": .array([.string("x"), .string(""), .string(text)]),
             "h": .string("literal key"),
         ])
         #expect(got == want)
     }
 
-    @Test("a gateway IP's key is connections[i]. and the name; a string's body is escaped")
-    func perIPKeys() {
+    @Test("a key built once is escaped, and so is a string's body")
+    func escapedKeysAndBodies() {
         let got = written { o in
-            o.key("vgw_ip", ofIP: 0)
+            key("connections[0].vgw_ip", &o)
             o.string("${a\u{1}}")
-            o.key("h", ofIP: 12)
+            key("connections[12].h\u{1}", &o)
             o.append("\"${")
             o.stringBody("a\u{1}")
             o.append("}\"")
         }
-        #expect(got == reference(["connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h": .string("${a\u{1}}")]))
+        let want = reference([
+            "connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h\u{1}": .string("${a\u{1}}"),
+        ])
+        #expect(got == want)
     }
 
     @Test("an object larger than the buffer grows it, and reset empties it for the next")
@@ -60,7 +68,7 @@ struct CanonicalObjectTests {
         for round in 0..<3 {
             o.reset()
             for i in 0..<20 {
-                o.key("k\(i + 10)", ofIP: nil)
+                key("k\(i + 10)", &o)
                 o.string("\(round)\(long)")
             }
             o.close()
