@@ -93,15 +93,15 @@ struct CanonicalObject: ~Copyable {
     /// parts written one after the other are the body of the whole.
     mutating func stringBody(_ value: String) {
         var value = value
-        value.withUTF8 { utf8 in
-            if JSONWriter.containsEscape(utf8) {
-                var w = JSONWriter(style: .compact)
-                w.string(String(decoding: utf8, as: UTF8.self))
-                w.bytes.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0.dropFirst().dropLast())) }
-            } else {
-                out.append(utf8)
-            }
+        let copied = value.withUTF8 { utf8 in
+            guard !JSONWriter.containsEscape(utf8) else { return false }
+            out.append(utf8)
+            return true
         }
+        if copied { return }
+        var w = JSONWriter(style: .compact)
+        w.string(value)
+        w.bytes.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0.dropFirst().dropLast())) }
     }
 
     /// A JSON integer.
@@ -124,11 +124,11 @@ struct CanonicalObject: ~Copyable {
     }
 
     /// `["a","b"]`.
-    mutating func stringArray(_ items: some Sequence<String>) {
+    mutating func stringArray(_ items: [Located<String>]) {
         out.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
+        for i in items.indices {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            string(item)
+            string(items[i].value)
         }
         out.append(UInt8(ascii: "]"))
     }

@@ -59,7 +59,7 @@ enum SpecField: String, CaseIterable, Sendable {
         case .peerSubnets:
             guard let v = c.spec.peerSubnets else { return }
             o.key(written: key)
-            o.stringArray(v.value.lazy.map(\.value))
+            o.stringArray(v.value)
         case .policyRules:
             guard let rules = c.spec.policyRules else { return }
             o.key(written: key)
@@ -110,7 +110,7 @@ enum SpecField: String, CaseIterable, Sendable {
         o.append(UInt8(ascii: "["))
         for (i, r) in rules.enumerated() {
             o.append(i == 0 ? "{\"destination\":" : ",{\"destination\":")
-            o.stringArray((r.destination?.value ?? []).lazy.map(\.value))
+            o.stringArray(r.destination?.value ?? [])
             o.append(",\"source\":")
             o.string(r.source?.value ?? "")
             o.append(UInt8(ascii: "}"))
@@ -122,7 +122,7 @@ enum SpecField: String, CaseIterable, Sendable {
     private static func write(_ tags: [Tag], into o: inout CanonicalObject) {
         // Usually written in order, each key once and in ASCII (so no two are equal as Strings
         // with different bytes): then as they are.
-        if zip(tags, tags.dropFirst()).allSatisfy({ asciiPrecedes($0.key.value, $1.key.value) }) {
+        if tags.indices.dropFirst().allSatisfy({ asciiPrecedes(tags[$0 - 1].key.value, tags[$0].key.value) }) {
             o.append(UInt8(ascii: "{"))
             for (n, t) in tags.enumerated() {
                 if n > 0 { o.append(UInt8(ascii: ",")) }

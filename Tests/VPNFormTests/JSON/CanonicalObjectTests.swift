@@ -34,7 +34,7 @@ struct CanonicalObjectTests {
             key("f \"key\"", &o)
             o.string(text)
             key("g", &o)
-            o.stringArray(["x", "", text])
+            o.stringArray(["x", "", text].map { Located($0, at: Mark(line: 1, column: 1)) })
             o.string("h", "literal key")
         }
         let want = reference([
