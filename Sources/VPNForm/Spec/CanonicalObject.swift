@@ -120,6 +120,11 @@ struct CanonicalObject: ~Copyable {
         string(value)
     }
 
+    mutating func string(_ key: StaticString, _ value: some FieldEnum) {
+        self.key(key)
+        string(value)
+    }
+
     mutating func int(_ key: StaticString, _ value: Int) {
         self.key(key)
         int(value)
@@ -141,6 +146,19 @@ struct CanonicalObject: ~Copyable {
         if !copied { escaped(value, quoted: true) }
     }
 
+    /// A field enum's value (`group16`), its raw value quoted and copied as it is: the API's
+    /// spellings need no escape (`CanonicalObjectTests` checks every case; debug builds check here).
+    mutating func string(_ value: some FieldEnum) {
+        var raw = value.rawValue
+        raw.withUTF8 { utf8 in
+            assert(!JSONWriter.containsEscape(utf8), "a field enum's raw value needs no escape")
+            reserve(utf8.count + 2)
+            put(UInt8(ascii: "\""))
+            put(utf8)
+            put(UInt8(ascii: "\""))
+        }
+    }
+
     /// What ``string(_:)`` writes between the quotes: escaping is byte by byte, so the bodies of
     /// parts written one after the other are the body of the whole.
     mutating func stringBody(_ value: String) {
@@ -158,7 +176,9 @@ struct CanonicalObject: ~Copyable {
     private mutating func escaped(_ value: String, quoted: Bool) {
         var w = JSONWriter(style: .compact)
         w.string(value)
-        w.bytes.withUnsafeBufferPointer { append(quoted ? $0 : UnsafeBufferPointer(rebasing: $0.dropFirst().dropLast())) }
+        w.bytes.withUnsafeBufferPointer { bytes in
+            append(quoted ? bytes : UnsafeBufferPointer(rebasing: bytes.dropFirst().dropLast()))
+        }
     }
 
     /// A JSON integer.

@@ -107,31 +107,31 @@ public struct PairSpec: Sendable, Equatable {
     /// Writes the IKE policy's attributes, read in place from the box (not copied out of it).
     static func add(_ box: Shared<IKEPolicy>, to o: inout CanonicalObject) {
         let p = box.value
-        if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
-        if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value.rawValue) }
-        if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value.rawValue) }
+        if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value) }
+        if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value) }
+        if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value) }
         if let v = p.dpd?.interval { o.int("ikepolicy.dpd.interval", v.value) }
-        if let v = p.dpd?.msg { o.string("ikepolicy.dpd.msg", v.value.rawValue) }
+        if let v = p.dpd?.msg { o.string("ikepolicy.dpd.msg", v.value) }
         if let v = p.dpd?.timeout { o.int("ikepolicy.dpd.timeout", v.value) }
-        if let v = p.encryptionAlgorithm { o.string("ikepolicy.encryption_algorithm", v.value.rawValue) }
-        if let v = p.ikeVersion { o.string("ikepolicy.ike_version", v.value.rawValue) }
+        if let v = p.encryptionAlgorithm { o.string("ikepolicy.encryption_algorithm", v.value) }
+        if let v = p.ikeVersion { o.string("ikepolicy.ike_version", v.value) }
         if let v = p.lifetimeSeconds { o.int("ikepolicy.lifetime_seconds", v.value) }
         if let v = p.localID { o.string("ikepolicy.local_id", v.value) }
-        if let v = p.localIDType { o.string("ikepolicy.local_id_type", v.value.rawValue) }
+        if let v = p.localIDType { o.string("ikepolicy.local_id_type", v.value) }
         if let v = p.peerID { o.string("ikepolicy.peer_id", v.value) }
-        if let v = p.peerIDType { o.string("ikepolicy.peer_id_type", v.value.rawValue) }
-        if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value.rawValue) }
+        if let v = p.peerIDType { o.string("ikepolicy.peer_id_type", v.value) }
+        if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value) }
     }
 
     /// Writes the IPsec policy's attributes, read in place from the box.
     static func add(_ box: Shared<IPsecPolicy>, to o: inout CanonicalObject) {
         let p = box.value
-        if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value.rawValue) }
-        if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value.rawValue) }
-        if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value.rawValue) }
+        if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value) }
+        if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value) }
+        if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value) }
         if let v = p.lifetimeSeconds { o.int("ipsecpolicy.lifetime_seconds", v.value) }
-        if let v = p.pfs { o.string("ipsecpolicy.pfs", v.value.rawValue) }
-        if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value.rawValue) }
+        if let v = p.pfs { o.string("ipsecpolicy.pfs", v.value) }
+        if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value) }
     }
 
     /// `sha256:` and the hex SHA-256 of the spec's canonical JSON (computed, unless the spec was

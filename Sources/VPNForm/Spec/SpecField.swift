@@ -36,7 +36,7 @@ enum SpecField: String, CaseIterable, Sendable {
         case .gatewayID:
             member(key, &o, g.id.value.rawValue)
         case .haRole:
-            if let v = Self.tunnel(c, i)?.haRole ?? c.spec.haRole { member(key, &o, v.value.rawValue) }
+            if let v = Self.tunnel(c, i)?.haRole ?? c.spec.haRole { member(key, &o, v.value) }
         case .ikePolicy:
             if let p = c.spec.ikePolicyBox { PairSpec.add(p, to: &o) }
         case .ipsecPolicy:
@@ -75,7 +75,7 @@ enum SpecField: String, CaseIterable, Sendable {
             case nil: break
             }
         case .style:
-            member(key, &o, c.spec.effectiveStyle.rawValue)
+            member(key, &o, c.spec.effectiveStyle)
         case .tags:
             guard let tags = c.spec.tags else { return }
             o.key(written: key)
@@ -90,6 +90,11 @@ enum SpecField: String, CaseIterable, Sendable {
     }
 
     private func member(_ key: UnsafeBufferPointer<UInt8>, _ o: inout CanonicalObject, _ value: String) {
+        o.key(written: key)
+        o.string(value)
+    }
+
+    private func member(_ key: UnsafeBufferPointer<UInt8>, _ o: inout CanonicalObject, _ value: some FieldEnum) {
         o.key(written: key)
         o.string(value)
     }

@@ -61,6 +61,28 @@ struct CanonicalObjectTests {
         #expect(got == want)
     }
 
+    @Test("a field enum's value is copied as it is: no spelling of the API's needs an escape")
+    func fieldEnums() {
+        let types: [any FieldEnum.Type] = [
+            ConnectionStyle.self, HARole.self, IKEVersion.self, Phase1NegotiationMode.self,
+            AuthenticationAlgorithm.self, EncryptionAlgorithm.self, DHGroup.self, PFSGroup.self,
+            IKEAuthenticationMethod.self, IdentityType.self, DPDMessageOrder.self, TransformProtocol.self,
+            EncapsulationMode.self,
+        ]
+        func spellings<E: FieldEnum>(_ type: E.Type) -> [String] { E.spellings }
+        for type in types {
+            for spelling in spellings(type) {
+                var plain = spelling
+                #expect(plain.withUTF8 { !JSONWriter.containsEscape($0) }, "\(spelling)")
+            }
+        }
+        let got = written { o in
+            o.string("a", DHGroup.group16)
+            o.string("b", ConnectionStyle.static)
+        }
+        #expect(got == reference(["a": .string("group16"), "b": .string("static")]))
+    }
+
     @Test("an object larger than the buffer grows it, and reset empties it for the next")
     func growsAndResets() {
         let long = String(repeating: "0123456789", count: 50)
