@@ -134,8 +134,7 @@ struct CanonicalObject: ~Copyable {
 
     /// A quoted JSON string, escaped as ``JSONWriter`` escapes it.
     mutating func string(_ value: String) {
-        var value = value
-        let copied = value.withUTF8 { utf8 in
+        let copied = Self.withUTF8(of: value) { utf8 in
             guard !JSONWriter.containsEscape(utf8) else { return false }
             reserve(utf8.count + 2)
             put(UInt8(ascii: "\""))
@@ -149,8 +148,7 @@ struct CanonicalObject: ~Copyable {
     /// A field enum's value (`group16`), its raw value quoted and copied as it is: the API's
     /// spellings need no escape (`CanonicalObjectTests` checks every case; debug builds check here).
     mutating func string(_ value: some FieldEnum) {
-        var raw = value.rawValue
-        raw.withUTF8 { utf8 in
+        Self.withUTF8(of: value.rawValue) { utf8 in
             assert(!JSONWriter.containsEscape(utf8), "a field enum's raw value needs no escape")
             reserve(utf8.count + 2)
             put(UInt8(ascii: "\""))
@@ -162,8 +160,7 @@ struct CanonicalObject: ~Copyable {
     /// What ``string(_:)`` writes between the quotes: escaping is byte by byte, so the bodies of
     /// parts written one after the other are the body of the whole.
     mutating func stringBody(_ value: String) {
-        var value = value
-        let copied = value.withUTF8 { utf8 in
+        let copied = Self.withUTF8(of: value) { utf8 in
             guard !JSONWriter.containsEscape(utf8) else { return false }
             append(utf8)
             return true
@@ -179,6 +176,15 @@ struct CanonicalObject: ~Copyable {
         w.bytes.withUnsafeBufferPointer { bytes in
             append(quoted ? bytes : UnsafeBufferPointer(rebasing: bytes.dropFirst().dropLast()))
         }
+    }
+
+    /// Calls `body` with the UTF-8 of `s`, read in place (a native string's always is; a copy to
+    /// make contiguous, as `String.withUTF8` takes, cost a retain and a release per value).
+    @inline(__always)
+    private static func withUTF8<R>(of s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var s = s
+        return s.withUTF8(body)
     }
 
     /// A JSON integer.
