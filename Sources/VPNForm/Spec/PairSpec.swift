@@ -104,7 +104,7 @@ public struct PairSpec: Sendable, Equatable {
         }
     }
 
-    /// Writes the IKE policy's attributes, read in place from the box (not copied out of it).
+    /// Writes the IKE policy's attributes, read from its box (the connection's fields hold policies boxed).
     static func add(_ box: Shared<IKEPolicy>, to o: inout CanonicalObject) {
         let p = box.value
         if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value) }
@@ -123,7 +123,7 @@ public struct PairSpec: Sendable, Equatable {
         if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value) }
     }
 
-    /// Writes the IPsec policy's attributes, read in place from the box.
+    /// Writes the IPsec policy's attributes, read from its box.
     static func add(_ box: Shared<IPsecPolicy>, to o: inout CanonicalObject) {
         let p = box.value
         if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value) }
