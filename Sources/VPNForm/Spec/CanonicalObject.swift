@@ -187,23 +187,22 @@ struct CanonicalObject: ~Copyable {
         return s.withUTF8(body)
     }
 
-    /// A JSON integer.
+    /// A JSON integer, its digits stored straight into the buffer.
     mutating func int(_ value: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: an Int is at most 20 characters
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = value.magnitude, i = d.count
-            repeat {
-                i -= 1
-                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 {
-                i -= 1
-                d[i] = UInt8(ascii: "-")
-            }
-            let digits = d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i
-            append(UnsafeBufferPointer(start: digits, count: d.count - i))
+        var digits = 1, rest = value.magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
+        reserve(digits + 1)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        var v = value.magnitude, i = count + digits
+        repeat {
+            i -= 1
+            base[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        } while v > 0
+        count += digits
     }
 
     /// `["a","b"]`.

@@ -45,6 +45,19 @@ struct CanonicalObjectTests {
         #expect(got == want)
     }
 
+    @Test("integers at each change in their number of digits")
+    func integerDigits() {
+        let values = [9, 10, 99, 100, -1, -9, -10, Int.max / 10, Int.min / 10]
+        let keys = values.indices.map { "k\($0)" }
+        let got = written { o in
+            for (name, value) in zip(keys, values) {
+                key(name, &o)
+                o.int(value)
+            }
+        }
+        #expect(got == reference(Dictionary(uniqueKeysWithValues: zip(keys, values.map(JSONValue.int)))))
+    }
+
     @Test("a key built once is escaped, and so is a string's body")
     func escapedKeysAndBodies() {
         let got = written { o in
