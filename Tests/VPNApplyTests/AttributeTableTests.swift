@@ -98,9 +98,9 @@ import VPNValues
     @Test("the spec writer has one writer per top-level spec key of the table, and per-IP ones under connections[i]")
     func specWriters() {
         let top = (AttributeTable.connection + AttributeTable.derived).filter { !$0.specKey.contains(".") }
-        #expect(Set(SpecField.byKey.keys) == Set(top.map(\.specKey)))
+        #expect(Set(SpecField.allCases.map(\.rawValue)) == Set(top.map(\.specKey)))
         let perIP = ["ha_role", "name", "tunnel_local_address", "tunnel_peer_address", "vgw_ip"]
-        #expect(SpecField.perIP.map(\.key) == perIP)
+        #expect(SpecField.layout.perIP.map(\.rawValue) == perIP)
         #expect(SpecField.keys(ofIP: 2).first == "connections[2].ha_role")
         for g in Self.examples.gateways {
             for c in g.connections {
@@ -109,6 +109,29 @@ import VPNValues
                     #expect(AttributeTable.attribute(forSpecKey: key)?.perIP == true, "\(key)")
                 }
             }
+        }
+    }
+
+    @Test("the spec's connection names are the gateway's API names, escaped as JSON, tunnel names or derived")
+    func specNamesAreAPINames() {
+        for g in Self.examples.gateways {
+            for c in g.connections {
+                let names = PairSpec(gateway: g, connection: c).connectionRecords.map(\.name)
+                #expect(names == g.apiNames(of: c).map(\.value))
+            }
+        }
+        let mark = Mark(line: 1, column: 1)
+        var tunnel = Tunnel(mark: mark)
+        tunnel.name = Located("own \"name\"", at: mark)
+        for tunnels in [nil, [tunnel], [Tunnel(mark: mark), tunnel]] as [[Tunnel]?] {
+            let c = Connection(name: Located("c\\\u{1}é", at: mark), index: 0, mark: mark, fields: ConnectionFields(),
+                               spec: ConnectionFields(), tunnels: tunnels.map { Located($0, at: mark) })
+            let ips = (0..<3).map { Located("192.0.2.\($0)", at: mark) }
+            let g = Gateway(name: Located("g\"w\t", at: mark), index: 0, id: Located(GatewayID("vgw"), at: mark),
+                            ips: Located(ips, at: mark), connections: [c], mark: mark)
+            let spec = PairSpec(gateway: g, connection: c)
+            #expect(spec.connectionRecords.map(\.name) == g.apiNames(of: c).map(\.value))
+            #expect(spec.attributes["connections[2].name"] == .string("g\"w\t-c\\\u{1}é-3"))
         }
     }
 

@@ -132,8 +132,7 @@ public struct DesiredPair: Sendable, Equatable {
     init(gateway: Gateway, connection: Connection, current: PairSpec?, scratch: inout CanonicalObject) {
         gatewayID = gateway.id.value
         cgwID = connection.spec.cgwID?.value ?? CustomerGatewayID("")
-        let names = gateway.apiNames(of: connection)
-        PairSpec.write(gateway: gateway, connection: connection, names: names, into: &scratch)
+        PairSpec.write(gateway: gateway, connection: connection, into: &scratch)
         scratch.close()
         spec = scratch.withBytes { written in
             if let current, current.hasCanonical(written) { return current }

@@ -1,86 +1,126 @@
-/// A spec key as canonical JSON writes it before a value: `"cgw_id":`, the bytes copied as they are.
-struct SpecKey: Sendable, Equatable {
-    /// The key.
-    let name: String
-    /// `"` + name + `":`.
-    let written: [UInt8]
-
-    init(_ name: String) {
-        self.name = name
-        var w = JSONWriter(style: .compact)
-        w.string(name)
-        w.append(UInt8(ascii: ":"))
-        written = w.bytes
-    }
-}
-
 /// Writes a canonical JSON object member by member into a buffer of its own; the caller supplies
 /// the keys in sorted order (debug builds check). A plan writes one for every desired pair, a few
-/// dozen members each, so a member is a capacity check and a copy of its bytes, no more.
+/// dozen members each, so a member is a capacity check and a copy of its bytes, no more: the
+/// buffer is managed here, its stores inlined, where a call to ``GrowableBytes`` per piece (key,
+/// quote, body, quote) was a fifth of the writer's instructions.
 struct CanonicalObject: ~Copyable {
-    private var out: GrowableBytes
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     private var members = 0
     #if DEBUG
     private var lastKey: [UInt8] = []
     #endif
 
     init(capacity: Int = 1024) {
-        out = GrowableBytes(capacity: capacity)
-        out.append(UInt8(ascii: "{"))
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+        base[0] = UInt8(ascii: "{")
+        count = 1
     }
+
+    deinit { base.deallocate() }
 
     /// Empties the object, keeping its storage, to write another.
     mutating func reset() {
-        out.removeAll()
+        base[0] = UInt8(ascii: "{")
+        count = 1
         members = 0
         #if DEBUG
         lastKey = []
         #endif
-        out.append(UInt8(ascii: "{"))
     }
 
     /// Closes the object; ``withBytes(_:)`` then sees the canonical JSON.
-    mutating func close() { out.append(UInt8(ascii: "}")) }
+    mutating func close() { append(UInt8(ascii: "}")) }
 
     /// Calls `body` with what has been written.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try out.withBytes(body)
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// Closes the object and returns its bytes, in storage of their own.
     mutating func finish() -> [UInt8] {
         close()
-        return out.array
+        return withBytes { Array($0) }
+    }
+
+    // MARK: Storage
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) {
+        let grown = max(capacity * 2, count + n)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = grown
+    }
+
+    /// Stores a byte in room already made (``reserve(_:)``).
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Stores bytes in room already made.
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
     }
 
     // MARK: Members
 
-    /// Starts a member: the separator and the key.
-    mutating func key(_ key: SpecKey) {
-        startMember()
-        key.written.withUnsafeBufferPointer { out.append($0) }
+    /// `key` as ``key(written:)`` takes it: `,"KEY":`, escaped as ``JSONWriter`` escapes it. A
+    /// writer of many objects with the same keys builds them once.
+    static func written(key: String) -> [UInt8] {
+        var w = JSONWriter(style: .compact)
+        w.append(UInt8(ascii: ","))
+        w.string(key)
+        w.append(UInt8(ascii: ":"))
+        return w.bytes
+    }
+
+    /// Starts a member whose key is `written` (``written(key:)``): a member is one copy of it, less
+    /// the comma for the first.
+    mutating func key(written: UnsafeBufferPointer<UInt8>) {
+        append(members == 0 ? UnsafeBufferPointer(rebasing: written.dropFirst()) : written)
+        members += 1
         #if DEBUG
-        checkOrder(Array(key.name.utf8))
+        checkOrder(Array(written.dropFirst(2).dropLast(2)))
         #endif
     }
 
     /// Starts a member whose key is a literal that needs no escapes.
     mutating func key(_ key: StaticString) {
-        startMember()
-        out.append(UInt8(ascii: "\""))
-        out.append(key)
-        out.append("\":")
+        let n = key.utf8CodeUnitCount
+        reserve(n + 4)
+        if members > 0 { put(UInt8(ascii: ",")) }
+        members += 1
+        put(UInt8(ascii: "\""))
+        put(UnsafeBufferPointer(start: key.utf8Start, count: n))
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
         #if DEBUG
         checkOrder(Array(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)))
         #endif
     }
 
-    mutating func string(_ key: SpecKey, _ value: String) {
+    mutating func string(_ key: StaticString, _ value: String) {
         self.key(key)
         string(value)
     }
 
-    mutating func string(_ key: StaticString, _ value: String) {
+    mutating func string(_ key: StaticString, _ value: some FieldEnum) {
         self.key(key)
         string(value)
     }
@@ -90,78 +130,116 @@ struct CanonicalObject: ~Copyable {
         int(value)
     }
 
-    mutating func bool(_ key: SpecKey, _ value: Bool) {
-        self.key(key)
-        out.append(value ? "true" : "false")
-    }
-
     // MARK: Values
 
     /// A quoted JSON string, escaped as ``JSONWriter`` escapes it.
     mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            if JSONWriter.containsEscape(utf8) {
-                var w = JSONWriter(style: .compact)
-                w.string(String(decoding: utf8, as: UTF8.self))
-                w.bytes.withUnsafeBufferPointer { out.append($0) }
-            } else {
-                out.append(UInt8(ascii: "\""))
-                out.append(utf8)
-                out.append(UInt8(ascii: "\""))
-            }
+        let copied = Self.withUTF8(of: value) { utf8 in
+            guard !JSONWriter.containsEscape(utf8) else { return false }
+            reserve(utf8.count + 2)
+            put(UInt8(ascii: "\""))
+            put(utf8)
+            put(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { escaped(value, quoted: true) }
+    }
+
+    /// A field enum's value (`group16`), its raw value quoted and copied as it is: the API's
+    /// spellings need no escape (`CanonicalObjectTests` checks every case; debug builds check here).
+    mutating func string(_ value: some FieldEnum) {
+        Self.withUTF8(of: value.rawValue) { utf8 in
+            assert(!JSONWriter.containsEscape(utf8), "a field enum's raw value needs no escape")
+            reserve(utf8.count + 2)
+            put(UInt8(ascii: "\""))
+            put(utf8)
+            put(UInt8(ascii: "\""))
         }
     }
 
-    /// A JSON integer.
-    mutating func int(_ value: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: an Int is at most 20 characters
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = value.magnitude, i = d.count
-            repeat {
-                i -= 1
-                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 {
-                i -= 1
-                d[i] = UInt8(ascii: "-")
-            }
-            let digits = d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i
-            out.append(UnsafeBufferPointer(start: digits, count: d.count - i))
+    /// What ``string(_:)`` writes between the quotes: escaping is byte by byte, so the bodies of
+    /// parts written one after the other are the body of the whole.
+    mutating func stringBody(_ value: String) {
+        let copied = Self.withUTF8(of: value) { utf8 in
+            guard !JSONWriter.containsEscape(utf8) else { return false }
+            append(utf8)
+            return true
         }
+        if !copied { escaped(value, quoted: false) }
+    }
+
+    /// A string that needs escapes, as ``JSONWriter`` writes it, with or without its quotes.
+    @inline(never)
+    private mutating func escaped(_ value: String, quoted: Bool) {
+        var w = JSONWriter(style: .compact)
+        w.string(value)
+        w.bytes.withUnsafeBufferPointer { bytes in
+            append(quoted ? bytes : UnsafeBufferPointer(rebasing: bytes.dropFirst().dropLast()))
+        }
+    }
+
+    /// Calls `body` with the UTF-8 of `s`, read in place (a native string's always is; a copy to
+    /// make contiguous, as `String.withUTF8` takes, cost a retain and a release per value).
+    @inline(__always)
+    private static func withUTF8<R>(of s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var s = s
+        return s.withUTF8(body)
+    }
+
+    /// A JSON integer, its digits stored straight into the buffer.
+    mutating func int(_ value: Int) {
+        var digits = 1, rest = value.magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        reserve(digits + 1)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        var v = value.magnitude, i = count + digits
+        repeat {
+            i -= 1
+            base[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        } while v > 0
+        count += digits
     }
 
     /// `["a","b"]`.
-    mutating func stringArray(_ items: some Sequence<String>) {
-        out.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            string(item)
+    mutating func stringArray(_ items: [Located<String>]) {
+        append(UInt8(ascii: "["))
+        for i in items.indices {
+            if i > 0 { append(UInt8(ascii: ",")) }
+            string(items[i].value)
         }
-        out.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     /// `{"k":"v",…}`, the members in the order given (sorted, each key once: the caller's part).
     mutating func object(_ members: some Sequence<(String, String)>) {
-        out.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         for (i, (key, value)) in members.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if i > 0 { append(UInt8(ascii: ",")) }
             string(key)
-            out.append(UInt8(ascii: ":"))
+            append(UInt8(ascii: ":"))
             string(value)
         }
-        out.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     /// Raw bytes: punctuation, or a literal already in canonical form.
-    mutating func append(_ literal: StaticString) { out.append(literal) }
+    mutating func append(_ literal: StaticString) {
+        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
 
-    mutating func append(_ byte: UInt8) { out.append(byte) }
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        put(byte)
+    }
 
-    private mutating func startMember() {
-        if members > 0 { out.append(UInt8(ascii: ",")) }
-        members += 1
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        put(bytes)
     }
 
     #if DEBUG

@@ -70,60 +70,68 @@ public struct PairSpec: Sendable, Equatable {
     /// The spec of `connection` on `gateway`, from the connection's effective fields, written
     /// straight to canonical JSON: members in sorted order, which debug builds check.
     public init(gateway: Gateway, connection: Connection) {
-        self.init(gateway: gateway, connection: connection, names: gateway.apiNames(of: connection))
-    }
-
-    /// The spec, given the connection's API names (``Gateway/apiNames(of:)``).
-    init(gateway: Gateway, connection: Connection, names: [Located<String>]) {
         var o = CanonicalObject()
-        Self.write(gateway: gateway, connection: connection, names: names, into: &o)
+        Self.write(gateway: gateway, connection: connection, into: &o)
         storage = .whole(o.finish())
     }
 
     /// Writes the spec's canonical bytes into `o`, emptied first and left open for ``CanonicalObject/close()``:
     /// the planner compares them with the state's before keeping a copy.
-    static func write(gateway: Gateway, connection: Connection, names: [Located<String>],
-                      into o: inout CanonicalObject) {
+    static func write(gateway: Gateway, connection: Connection, into o: inout CanonicalObject) {
         o.reset()
-        let source = SpecSource(gateway: gateway, fields: connection.spec, tunnels: connection.tunnels?.value ?? [],
-                                names: names)
-        for step in SpecField.steps {
-            switch step {
-            case .attribute(let key, let write): write(&o, key, source, 0)
-            case .perIP:
-                for i in gateway.ips.value.indices {
-                    let keys = i < SpecField.perIPKeys.count
-                        ? SpecField.perIPKeys[i] : SpecField.keys(ofIP: i).map(SpecKey.init)
-                    for (n, field) in SpecField.perIP.enumerated() { field.write(&o, keys[n], source, i) }
+        let layout = SpecField.layout
+        layout.keys.withUnsafeBufferPointer { keys in
+            for step in layout.steps {
+                switch step {
+                case .attribute(let field, let key):
+                    let key = UnsafeBufferPointer(rebasing: keys[key])
+                    field.write(gateway: gateway, connection: connection, ip: 0, key: key, into: &o)
+                case .perIP:
+                    for i in gateway.ips.value.indices {
+                        for (n, field) in layout.perIP.enumerated() {
+                            guard i < SpecField.Layout.ipsWithKeys else {
+                                CanonicalObject.written(key: field.key(ofIP: i)).withUnsafeBufferPointer { key in
+                                    field.write(gateway: gateway, connection: connection, ip: i, key: key, into: &o)
+                                }
+                                continue
+                            }
+                            let key = UnsafeBufferPointer(rebasing: keys[layout.perIPKeys[i * layout.perIP.count + n]])
+                            field.write(gateway: gateway, connection: connection, ip: i, key: key, into: &o)
+                        }
+                    }
                 }
             }
         }
     }
 
-    static func add(_ p: IKEPolicy, to o: inout CanonicalObject) {
-        if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value.rawValue) }
-        if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value.rawValue) }
-        if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value.rawValue) }
+    /// Writes the IKE policy's attributes, read from its box (the connection's fields hold policies boxed).
+    static func add(_ box: Shared<IKEPolicy>, to o: inout CanonicalObject) {
+        let p = box.value
+        if let v = p.authenticationAlgorithm { o.string("ikepolicy.authentication_algorithm", v.value) }
+        if let v = p.authenticationMethod { o.string("ikepolicy.authentication_method", v.value) }
+        if let v = p.dhGroup { o.string("ikepolicy.dh_group", v.value) }
         if let v = p.dpd?.interval { o.int("ikepolicy.dpd.interval", v.value) }
-        if let v = p.dpd?.msg { o.string("ikepolicy.dpd.msg", v.value.rawValue) }
+        if let v = p.dpd?.msg { o.string("ikepolicy.dpd.msg", v.value) }
         if let v = p.dpd?.timeout { o.int("ikepolicy.dpd.timeout", v.value) }
-        if let v = p.encryptionAlgorithm { o.string("ikepolicy.encryption_algorithm", v.value.rawValue) }
-        if let v = p.ikeVersion { o.string("ikepolicy.ike_version", v.value.rawValue) }
+        if let v = p.encryptionAlgorithm { o.string("ikepolicy.encryption_algorithm", v.value) }
+        if let v = p.ikeVersion { o.string("ikepolicy.ike_version", v.value) }
         if let v = p.lifetimeSeconds { o.int("ikepolicy.lifetime_seconds", v.value) }
         if let v = p.localID { o.string("ikepolicy.local_id", v.value) }
-        if let v = p.localIDType { o.string("ikepolicy.local_id_type", v.value.rawValue) }
+        if let v = p.localIDType { o.string("ikepolicy.local_id_type", v.value) }
         if let v = p.peerID { o.string("ikepolicy.peer_id", v.value) }
-        if let v = p.peerIDType { o.string("ikepolicy.peer_id_type", v.value.rawValue) }
-        if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value.rawValue) }
+        if let v = p.peerIDType { o.string("ikepolicy.peer_id_type", v.value) }
+        if let v = p.phase1NegotiationMode { o.string("ikepolicy.phase1_negotiation_mode", v.value) }
     }
 
-    static func add(_ p: IPsecPolicy, to o: inout CanonicalObject) {
-        if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value.rawValue) }
-        if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value.rawValue) }
-        if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value.rawValue) }
+    /// Writes the IPsec policy's attributes, read from its box.
+    static func add(_ box: Shared<IPsecPolicy>, to o: inout CanonicalObject) {
+        let p = box.value
+        if let v = p.authenticationAlgorithm { o.string("ipsecpolicy.authentication_algorithm", v.value) }
+        if let v = p.encapsulationMode { o.string("ipsecpolicy.encapsulation_mode", v.value) }
+        if let v = p.encryptionAlgorithm { o.string("ipsecpolicy.encryption_algorithm", v.value) }
         if let v = p.lifetimeSeconds { o.int("ipsecpolicy.lifetime_seconds", v.value) }
-        if let v = p.pfs { o.string("ipsecpolicy.pfs", v.value.rawValue) }
-        if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value.rawValue) }
+        if let v = p.pfs { o.string("ipsecpolicy.pfs", v.value) }
+        if let v = p.transformProtocol { o.string("ipsecpolicy.transform_protocol", v.value) }
     }
 
     /// `sha256:` and the hex SHA-256 of the spec's canonical JSON (computed, unless the spec was

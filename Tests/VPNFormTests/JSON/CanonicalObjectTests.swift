@@ -10,6 +10,11 @@ struct CanonicalObjectTests {
         return String(decoding: o.finish(), as: UTF8.self)
     }
 
+    /// Starts a member whose key is `key`, as a writer that built its keys once does.
+    private func key(_ key: String, _ o: inout CanonicalObject) {
+        CanonicalObject.written(key: key).withUnsafeBufferPointer { o.key(written: $0) }
+    }
+
     private func reference(_ members: [String: JSONValue]) -> String {
         var w = JSONWriter(style: .compact)
         w.write(.object(members))
@@ -20,14 +25,16 @@ struct CanonicalObjectTests {
     func sameAsJSONWriter() {
         let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é 中"
         let got = written { o in
-            o.bool(SpecKey("a"), false)
-            for (key, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
-                o.key(SpecKey(key))
+            key("a", &o)
+            o.append("false")
+            for (name, value) in [("b", Int.min), ("c", 0), ("d", Int.max), ("e", -7)] {
+                key(name, &o)
                 o.int(value)
             }
-            o.string(SpecKey("f \"key\""), text)
-            o.key(SpecKey("g"))
-            o.stringArray(["x", "", text])
+            key("f \"key\"", &o)
+            o.string(text)
+            key("g", &o)
+            o.stringArray(["x", "", text].map { Located($0, at: Mark(line: 1, column: 1)) })
             o.string("h", "literal key")
         }
         let want = reference([
@@ -38,13 +45,67 @@ struct CanonicalObjectTests {
         #expect(got == want)
     }
 
+    @Test("integers at each change in their number of digits")
+    func integerDigits() {
+        let values = [9, 10, 99, 100, -1, -9, -10, Int.max / 10, Int.min / 10]
+        let keys = values.indices.map { "k\($0)" }
+        let got = written { o in
+            for (name, value) in zip(keys, values) {
+                key(name, &o)
+                o.int(value)
+            }
+        }
+        #expect(got == reference(Dictionary(uniqueKeysWithValues: zip(keys, values.map(JSONValue.int)))))
+    }
+
+    @Test("a key built once is escaped, and so is a string's body")
+    func escapedKeysAndBodies() {
+        let got = written { o in
+            key("connections[0].vgw_ip", &o)
+            o.string("${a\u{1}}")
+            key("connections[12].h\u{1}", &o)
+            o.append("\"${")
+            o.stringBody("a\u{1}")
+            o.append("}\"")
+        }
+        let want = reference([
+            "connections[0].vgw_ip": .string("${a\u{1}}"), "connections[12].h\u{1}": .string("${a\u{1}}"),
+        ])
+        #expect(got == want)
+    }
+
+    @Test("a field enum's value is copied as it is: no spelling of the API's needs an escape")
+    func fieldEnums() {
+        let types: [any FieldEnum.Type] = [
+            ConnectionStyle.self, HARole.self, IKEVersion.self, Phase1NegotiationMode.self,
+            AuthenticationAlgorithm.self, EncryptionAlgorithm.self, DHGroup.self, PFSGroup.self,
+            IKEAuthenticationMethod.self, IdentityType.self, DPDMessageOrder.self, TransformProtocol.self,
+            EncapsulationMode.self,
+        ]
+        func spellings<E: FieldEnum>(_ type: E.Type) -> [String] { E.spellings }
+        for type in types {
+            for spelling in spellings(type) {
+                var plain = spelling
+                #expect(plain.withUTF8 { !JSONWriter.containsEscape($0) }, "\(spelling)")
+            }
+        }
+        let got = written { o in
+            o.string("a", DHGroup.group16)
+            o.string("b", ConnectionStyle.static)
+        }
+        #expect(got == reference(["a": .string("group16"), "b": .string("static")]))
+    }
+
     @Test("an object larger than the buffer grows it, and reset empties it for the next")
     func growsAndResets() {
         let long = String(repeating: "0123456789", count: 50)
         var o = CanonicalObject(capacity: 16)
         for round in 0..<3 {
             o.reset()
-            for i in 0..<20 { o.string(SpecKey("k\(i + 10)"), "\(round)\(long)") }
+            for i in 0..<20 {
+                key("k\(i + 10)", &o)
+                o.string("\(round)\(long)")
+            }
             o.close()
             let members = Dictionary(uniqueKeysWithValues: (0..<20).map {
                 ("k\($0 + 10)", JSONValue.string("\(round)\(long)"))
