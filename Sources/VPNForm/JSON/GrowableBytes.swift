@@ -28,15 +28,12 @@ struct GrowableBytes: ~Copyable {
 
     mutating func append(_ byte: UInt8) {
         reserve(1)
-        base[count] = byte
-        count += 1
+        put(byte)
     }
 
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let from = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (base + count).update(from: from, count: bytes.count)
-        count += bytes.count
+        put(bytes)
     }
 
     mutating func append(_ literal: StaticString) {
@@ -51,8 +48,38 @@ struct GrowableBytes: ~Copyable {
         count += n
     }
 
-    private mutating func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
+    // MARK: Unchecked stores, for writers that make room once for several pieces
+
+    /// Makes room for `n` more bytes, which ``put(_:)`` then stores without a check.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(n) }
+    }
+
+    /// Stores a byte in room already made.
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Stores bytes in room already made.
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Stores `n` bytes in room already made, written by `body` from the pointer it is given.
+    @inline(__always)
+    mutating func put(count n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        body(base + count)
+        count += n
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) {
         let grown = max(capacity * 2, count + n)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         bigger.initialize(from: base, count: count)

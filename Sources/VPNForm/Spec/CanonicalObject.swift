@@ -1,30 +1,23 @@
 /// Writes a canonical JSON object member by member into a buffer of its own; the caller supplies
 /// the keys in sorted order (debug builds check). A plan writes one for every desired pair, a few
-/// dozen members each, so a member is a capacity check and a copy of its bytes, no more: the
-/// buffer is managed here, its stores inlined, where a call to ``GrowableBytes`` per piece (key,
-/// quote, body, quote) was a fifth of the writer's instructions.
+/// dozen members each, so a member is a capacity check and a copy of its bytes, no more: room is
+/// made once for its pieces (key, quote, body, quote), each then stored without a check.
 struct CanonicalObject: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
+    private var bytes: GrowableBytes
     private var members = 0
     #if DEBUG
     private var lastKey: [UInt8] = []
     #endif
 
     init(capacity: Int = 1024) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-        base[0] = UInt8(ascii: "{")
-        count = 1
+        bytes = GrowableBytes(capacity: capacity)
+        bytes.append(UInt8(ascii: "{"))
     }
-
-    deinit { base.deallocate() }
 
     /// Empties the object, keeping its storage, to write another.
     mutating func reset() {
-        base[0] = UInt8(ascii: "{")
-        count = 1
+        bytes.removeAll()
+        bytes.append(UInt8(ascii: "{"))
         members = 0
         #if DEBUG
         lastKey = []
@@ -36,47 +29,25 @@ struct CanonicalObject: ~Copyable {
 
     /// Calls `body` with what has been written.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        try bytes.withBytes(body)
     }
 
     /// Closes the object and returns its bytes, in storage of their own.
     mutating func finish() -> [UInt8] {
         close()
-        return withBytes { Array($0) }
+        return bytes.array
     }
 
-    // MARK: Storage
+    // MARK: Storage (room made once for several pieces, each then stored without a check)
 
-    /// Makes room for `n` more bytes.
     @inline(__always)
-    private mutating func reserve(_ n: Int) {
-        if count + n > capacity { grow(n) }
-    }
+    private mutating func reserve(_ n: Int) { bytes.reserve(n) }
 
-    @inline(never)
-    private mutating func grow(_ n: Int) {
-        let grown = max(capacity * 2, count + n)
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        bigger.initialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity = grown
-    }
-
-    /// Stores a byte in room already made (``reserve(_:)``).
     @inline(__always)
-    private mutating func put(_ byte: UInt8) {
-        base[count] = byte
-        count += 1
-    }
+    private mutating func put(_ byte: UInt8) { bytes.put(byte) }
 
-    /// Stores bytes in room already made.
     @inline(__always)
-    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let from = bytes.baseAddress else { return }
-        (base + count).update(from: from, count: bytes.count)
-        count += bytes.count
-    }
+    private mutating func put(_ piece: UnsafeBufferPointer<UInt8>) { bytes.put(piece) }
 
     // MARK: Members
 
@@ -196,13 +167,14 @@ struct CanonicalObject: ~Copyable {
         }
         reserve(digits + 1)
         if value < 0 { put(UInt8(ascii: "-")) }
-        var v = value.magnitude, i = count + digits
-        repeat {
-            i -= 1
-            base[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-        } while v > 0
-        count += digits
+        bytes.put(count: digits) { p in
+            var v = value.magnitude, i = digits
+            repeat {
+                i -= 1
+                p[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+        }
     }
 
     /// `["a","b"]`.
