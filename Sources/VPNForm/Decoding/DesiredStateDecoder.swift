@@ -125,9 +125,9 @@ struct DesiredStateDecoder {
         return state
     }
 
-    private mutating func required<Node>(_ fields: Fields<Node>, _ key: String) -> Node? {
+    private mutating func required<Node>(_ fields: Fields<Node>, _ key: StaticString) -> Node? {
         if let node = fields[key] { return node }
-        d.error(fields.path(key), fields.mark, "required field is missing")
+        d.error(fields.path(key.description), fields.mark, "required field is missing")
         return nil
     }
 

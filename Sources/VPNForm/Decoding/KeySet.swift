@@ -1,3 +1,4 @@
+import Foundation
 import LocatedYAML
 
 /// The keys one kind of mapping may have, each with a slot number, found from a key's length and
@@ -17,7 +18,7 @@ final class KeySet: Sendable {
     private let chain: [Int8]
 
     init(_ names: [String]) {
-        precondition(names.count < Int8.max, "too many keys for a KeySet")
+        precondition(names.count <= Self.maxCount, "too many keys for a KeySet")
         self.names = names
         var heads = [Int8](repeating: -1, count: 64), chain = [Int8](repeating: -1, count: names.count)
         for slot in names.indices.reversed() {
@@ -47,12 +48,22 @@ final class KeySet: Sendable {
         return nil
     }
 
-    /// The slot of a key the decoder asks for, or `nil` for a key not in the set.
+    /// Most keys a set may have: ``Fields`` keeps a position per key inline, not in an array.
+    static let maxCount = 32
+
+    /// The slot of a key the decoder asks for, or `nil` for a key not in the set. A static string:
+    /// its length and first byte are at hand, where a `String`'s had to be taken out of it.
     @inline(__always)
-    func slot(of name: String) -> Int? {
-        var slot = Int(heads[Self.bucket(name.utf8.count, name.utf8.first ?? 0)])
+    func slot(of name: StaticString) -> Int? {
+        let count = name.utf8CodeUnitCount
+        let p = name.utf8Start
+        var slot = Int(heads[Self.bucket(count, count > 0 ? p[0] : 0)])
         while slot >= 0 {
-            if names[slot] == name { return slot }
+            let start = starts[slot]
+            if starts[slot + 1] - start == count,
+               utf8.withUnsafeBufferPointer({ memcmp($0.baseAddress! + start, p, count) == 0 }) {
+                return slot
+            }
             slot = Int(chain[slot])
         }
         return nil

@@ -20,7 +20,7 @@ struct NodeDecoder {
             return nil
         }
         // Where each known key's entry is: positions, not values, so that no node is retained twice.
-        var positions = [Int32](repeating: -1, count: allowed.count)
+        var positions = Fields<Node>.Positions(repeating: -1)
         var i = entries.startIndex
         while i != entries.endIndex {
             if let slot = allowed.slot(of: entries.key(at: i)) {
@@ -145,9 +145,13 @@ final class Fields<Node: YAMLNodeView> {
     let entries: Node.Entries
     private let keys: KeySet
     /// The position in ``entries`` of each known key written, by its slot in ``keys``; -1 for none.
-    private let positions: [Int32]
+    /// Inline (a key set has at most ``KeySet/maxCount`` keys): an array was a second allocation per mapping.
+    private let positions: Positions
 
-    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, positions: [Int32]) {
+    /// A position per slot of a ``KeySet``.
+    typealias Positions = SIMD32<Int32>
+
+    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, positions: Positions) {
         self.path = path
         self.mark = mark
         self.entries = entries
@@ -156,7 +160,7 @@ final class Fields<Node: YAMLNodeView> {
     }
 
     /// The value of `key`, one of the keys the mapping was read with.
-    subscript(key: String) -> Node? {
+    subscript(key: StaticString) -> Node? {
         guard let slot = keys.slot(of: key), positions[slot] >= 0 else { return nil }
         return entries.value(at: Int(positions[slot]))
     }

@@ -86,38 +86,52 @@ private struct ValidationRun {
         var apiNames = [String: Mark](minimumCapacity: g.connections.count * g.ips.value.count)
         let gatewayPath = g.path
         let gatewayIsHandle = FormatRules.isHandle(g.name.value)
-        let anyNameOverride = g.connections.contains { $0.tunnels?.value.contains { $0.name != nil } ?? false }
-        for c in g.connections {
-            // Spelled out only for a finding: most connections have none. (It captures the index,
-            // not the connection: capturing the connection copied it for every rule.)
-            let index = c.index
-            func path() -> String { "\(gatewayPath).connections[\(index)]" }
-            let nameProblem = FormatRules.handle(c.name.value)
-            var firstWithName: Mark?
-            if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
-            else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
-                names[c.name.value] = first
-                firstWithName = first
-                error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
+        // By index: `contains` on the connections copied each one out of the array.
+        let anyNameOverride = g.connections.indices.contains {
+            g.connections[$0].tunnels?.value.contains { $0.name != nil } ?? false
+        }
+        // Each connection is borrowed from the array's buffer: `for c in g.connections` copied every
+        // connection (a retain and a release of each of its fields and spec's references).
+        g.connections.withUnsafeBufferPointer { connections in
+            for i in connections.indices {
+                check(connections[i], of: g, gatewayPath: gatewayPath, gatewayIsHandle: gatewayIsHandle,
+                      anyNameOverride: anyNameOverride, names: &names, apiNames: &apiNames)
             }
-            checkOwnFields(c.fields, path())
-            checkSpec(c, of: g, path())
-            guard nameProblem == nil, gatewayIsHandle else { continue }
-            guard anyNameOverride else {
-                checkDerivedAPINames(of: c, in: g, firstWithName: firstWithName, path())
-                continue
-            }
-            for (i, apiName) in g.apiNames(of: c).enumerated() {
-                let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
-                func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
-                if apiName.value.utf8.count > 64 {
-                    error(namePath(), apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
-                } else if let m = FormatRules.handle(apiName.value) {
-                    error(namePath(), apiName.mark, m)
-                } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
-                    apiNames[apiName.value] = first
-                    error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
-                }
+        }
+    }
+
+    /// The rules of one connection of `g`; `names` and `apiNames` are the gateway's duplicate finders.
+    mutating func check(_ c: borrowing Connection, of g: Gateway, gatewayPath: String, gatewayIsHandle: Bool,
+                        anyNameOverride: Bool, names: inout [String: Mark], apiNames: inout [String: Mark]) {
+        // Spelled out only for a finding: most connections have none. (It captures the index,
+        // not the connection: capturing the connection copied it for every rule.)
+        let index = c.index
+        func path() -> String { "\(gatewayPath).connections[\(index)]" }
+        let nameProblem = FormatRules.handle(c.name.value)
+        var firstWithName: Mark?
+        if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
+        else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
+            names[c.name.value] = first
+            firstWithName = first
+            error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
+        }
+        checkOwnFields(c.fields, path())
+        checkSpec(c, of: g, path())
+        guard nameProblem == nil, gatewayIsHandle else { return }
+        guard anyNameOverride else {
+            checkDerivedAPINames(of: c, in: g, firstWithName: firstWithName, path())
+            return
+        }
+        for (i, apiName) in g.apiNames(of: c).enumerated() {
+            let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
+            func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
+            if apiName.value.utf8.count > 64 {
+                error(namePath(), apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
+            } else if let m = FormatRules.handle(apiName.value) {
+                error(namePath(), apiName.mark, m)
+            } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
+                apiNames[apiName.value] = first
+                error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
             }
         }
     }
@@ -229,32 +243,31 @@ private struct ValidationRun {
     }
 
     /// Cross-field rules of a connection's effective settings (its own fields over `defaults`).
-    mutating func checkSpec(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String) {
-        let s = c.spec
-        let style = s.effectiveStyle
+    mutating func checkSpec(_ c: borrowing Connection, of g: Gateway, _ path: @autoclosure () -> String) {
+        let style = c.spec.effectiveStyle
         let inherited = " (set in defaults)"
         func origin(_ own: Any?) -> String { own == nil ? inherited : "" }
 
-        let unreadable = s.unreadable
+        let unreadable = c.spec.unreadable
         // Nearly always empty: then no key is hashed to find that out.
         func isUnreadable(_ key: String) -> Bool { !unreadable.isEmpty && unreadable.contains(key) }
-        if s.cgwID == nil, !isUnreadable("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
-        if s.psk == nil, !isUnreadable("psk") { error("\(path()).psk", c.mark, "required field is missing") }
+        if c.spec.cgwID == nil, !isUnreadable("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
+        if c.spec.psk == nil, !isUnreadable("psk") { error("\(path()).psk", c.mark, "required field is missing") }
         // With an unreadable style every style rule would be a guess; the style error says enough.
         guard !isUnreadable("style") else { return }
-        if style == .static, s.peerSubnets == nil, !isUnreadable("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
-        if let v = s.enableNQA, style != .static {
+        if style == .static, c.spec.peerSubnets == nil, !isUnreadable("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
+        if let v = c.spec.enableNQA, style != .static {
             error("\(path()).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
         }
-        if let v = s.enableHub, style != .bgp {
+        if let v = c.spec.enableHub, style != .bgp {
             error("\(path()).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
         }
         if style == .policy {
-            if s.policyRules == nil, !isUnreadable("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
-        } else if let rules = s.policyRules {
+            if c.spec.policyRules == nil, !isUnreadable("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
+        } else if let rules = c.spec.policyRules {
             error("\(path()).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
         }
-        if let ike = s.ikePolicy {
+        if let ike = c.spec.ikePolicy {
             func ipath() -> String { "\(path()).ikepolicy" }
             if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
                 warning("\(ipath()).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
@@ -274,8 +287,7 @@ private struct ValidationRun {
         checkTunnels(c, of: g, path(), style: style)
     }
 
-    mutating func checkTunnels(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String, style: ConnectionStyle) {
-        let s = c.spec
+    mutating func checkTunnels(_ c: borrowing Connection, of g: Gateway, _ path: @autoclosure () -> String, style: ConnectionStyle) {
         let tunnels = c.tunnels?.value ?? []
         if let t = c.tunnels, t.value.count != g.ips.value.count {
             let n = g.ips.value.count
@@ -291,8 +303,8 @@ private struct ValidationRun {
         // (one slot without a tunnel entry when there are none; no array is made for it).
         for i in 0..<Swift.max(tunnels.count, 1) {
             let t: Tunnel? = tunnels.isEmpty ? nil : tunnels[i]
-            let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
-            let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
+            let local = t?.tunnelLocalAddress ?? c.spec.tunnelLocalAddress
+            let peer = t?.tunnelPeerAddress ?? c.spec.tunnelPeerAddress
             func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path()).tunnels[\(i)]" : path() }
             if style == .policy {
                 if let a = local ?? peer {
