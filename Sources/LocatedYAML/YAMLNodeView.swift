@@ -16,6 +16,18 @@ public protocol YAMLNodeView {
     var items: Items? { get }
     /// The entries of a mapping, or `nil` for anything else.
     var entries: Entries? { get }
+    /// The scalar's text when it resolves to a string, or `nil` when it may not: then ``scalar`` tells.
+    /// A shortcut for the commonest value, without the scalar's resolution when the bytes rule it out.
+    var stringValue: String? { get }
+}
+
+extension YAMLNodeView {
+    /// The scalar's text when it resolves to a string, or `nil` for anything else.
+    @inlinable
+    public var stringValue: String? {
+        guard let s = scalar, case .string(let text) = s.value else { return nil }
+        return text
+    }
 }
 
 /// A mapping's entries as ``YAMLNodeView`` hands them out, each at an integer position, whose key and

@@ -144,7 +144,7 @@ struct DesiredStateDecoder {
             connections.reserveCapacity(items.underestimatedCount)
             for (i, item) in items.enumerated() {
                 let path = f.path.appending("connections", index: i)
-                if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
+                appendConnection(item, path, index: i, defaults: defaults, to: &connections)
             }
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
@@ -155,9 +155,12 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
-                                                         defaults: ConnectionFields?) -> Connection? {
-        guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
+    /// Decodes a connection onto the end of `connections` (when it has a name): returned, it was copied
+    /// out of an optional into the array.
+    private mutating func appendConnection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
+                                                               defaults: ConnectionFields?,
+                                                               to connections: inout [Connection]) {
+        guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
         let fields = connectionFields(f)
         var tunnels: Located<[Tunnel]>?
@@ -166,12 +169,11 @@ struct DesiredStateDecoder {
             tunnels = Located(decoded, at: node.mark)
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
-        guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields,
-                           spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
-                           tunnels: tunnels)
-        c.preventDestroy = preventDestroy
-        return c
+        guard let name else { return }
+        connections.append(Connection(name: name, index: index, mark: f.mark, fields: fields,
+                                      spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
+                                      tunnels: tunnels))
+        connections[connections.count - 1].preventDestroy = preventDestroy
     }
 
     private mutating func connectionFields<Node>(_ f: Fields<Node>) -> ConnectionFields {

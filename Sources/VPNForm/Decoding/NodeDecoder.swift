@@ -49,6 +49,7 @@ struct NodeDecoder {
     /// A string. Plain scalars that resolve to numbers, booleans or null are refused (quote them).
     mutating func string<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String,
                                              secret: Bool = false) -> Located<String>? {
+        if let text = node.stringValue { return Located(text, at: node.mark) }
         guard let s = node.scalar else {
             error(path(), node.mark, "expected a string, got \(node.kindDescription)")
             return nil
