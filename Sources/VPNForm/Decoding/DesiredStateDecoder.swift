@@ -290,7 +290,10 @@ struct DesiredStateDecoder {
 
 private extension Connection {
     /// Sets ``Connection/spec`` in place: the fields are not copied out of the gateways' arrays first.
-    mutating func mergeSpec(over defaults: ConnectionFields) { spec = fields.merged(over: defaults) }
+    mutating func mergeSpec(over defaults: ConnectionFields) {
+        spec = fields
+        spec.merge(over: defaults)
+    }
 }
 
 private extension ConnectionFields {

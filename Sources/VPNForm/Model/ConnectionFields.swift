@@ -42,9 +42,14 @@ public struct ConnectionFields: Sendable, Equatable {
     /// (``AttributeTable/defaultsKeys``) is merged by its entry in ``merges``.
     public func merged(over base: ConnectionFields) -> ConnectionFields {
         var m = self
-        for merge in Self.mergeSteps { merge(&m, base) }
-        if !base.unreadable.isEmpty { m.unreadable = unreadable.union(base.unreadable) }
+        m.merge(over: base)
         return m
+    }
+
+    /// Fills the attributes unset here from `base`, in place (see ``merged(over:)``).
+    mutating func merge(over base: ConnectionFields) {
+        for merge in Self.mergeSteps { merge(&self, base) }
+        if !base.unreadable.isEmpty { unreadable.formUnion(base.unreadable) }
     }
 
     /// Fills one attribute of a connection's fields from `defaults`.
@@ -66,15 +71,19 @@ public struct ConnectionFields: Sendable, Equatable {
         "policy_rules": { m, b in if m.policyRules == nil { m.policyRules = b.policyRules } },
         "ikepolicy": { m, b in
             // On the boxes: reading `ikePolicy` copies the whole policy out.
-            switch (m.ikePolicyStorage, b.ikePolicyStorage) {
-            case let (own?, inherited?): m.ikePolicy = own.value.merged(over: inherited.value)
-            default: m.ikePolicyStorage = m.ikePolicyStorage ?? b.ikePolicyStorage
+            guard let inherited = b.ikePolicyStorage else { return }
+            if let own = m.ikePolicyStorage {
+                m.ikePolicy = own.value.merged(over: inherited.value)
+            } else {
+                m.ikePolicyStorage = inherited
             }
         },
         "ipsecpolicy": { m, b in
-            switch (m.ipsecPolicyStorage, b.ipsecPolicyStorage) {
-            case let (own?, inherited?): m.ipsecPolicy = own.value.merged(over: inherited.value)
-            default: m.ipsecPolicyStorage = m.ipsecPolicyStorage ?? b.ipsecPolicyStorage
+            guard let inherited = b.ipsecPolicyStorage else { return }
+            if let own = m.ipsecPolicyStorage {
+                m.ipsecPolicy = own.value.merged(over: inherited.value)
+            } else {
+                m.ipsecPolicyStorage = inherited
             }
         },
         "ha_role": { m, b in if m.haRole == nil { m.haRole = b.haRole } },

@@ -90,13 +90,11 @@ private struct ValidationRun {
         let anyNameOverride = g.connections.indices.contains {
             g.connections[$0].tunnels?.value.contains { $0.name != nil } ?? false
         }
-        // Each connection is borrowed from the array's buffer: `for c in g.connections` copied every
-        // connection (a retain and a release of each of its fields and spec's references).
-        g.connections.withUnsafeBufferPointer { connections in
-            for i in connections.indices {
-                check(connections[i], of: g, gatewayPath: gatewayPath, gatewayIsHandle: gatewayIsHandle,
-                      anyNameOverride: anyNameOverride, names: &names, apiNames: &apiNames)
-            }
+        // Each connection is borrowed from the gateway's array: `for c in g.connections` copied every
+        // connection (a retain and a release of each of its fields' and spec's references).
+        for i in g.connections.indices {
+            check(g.connections[i], of: g, gatewayPath: gatewayPath, gatewayIsHandle: gatewayIsHandle,
+                  anyNameOverride: anyNameOverride, names: &names, apiNames: &apiNames)
         }
     }
 
