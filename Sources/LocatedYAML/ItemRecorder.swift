@@ -38,6 +38,9 @@ final class ItemRecorder {
         var expectsKey: Bool
         /// Keys read so far (for a mapping).
         var keys: Int32
+        /// A bit per hash of each key read so far (length, first and last byte): a key whose bit is
+        /// clear is like none before it, and is not compared with them.
+        var keyHashes: UInt64
     }
 
     init() {
@@ -136,7 +139,7 @@ final class ItemRecorder {
             if openCount == openCapacity { growOpen() }
             (open + openCount).initialize(to: OpenCollection(start: Int32(truncatingIfNeeded: index),
                                                              isMapping: event.kind == .mappingStart,
-                                                             expectsKey: true, keys: 0))
+                                                             expectsKey: true, keys: 0, keyHashes: 0))
             openCount += 1
         case .sequenceEnd, .mappingEnd:
             openCount -= 1
@@ -196,6 +199,10 @@ final class ItemRecorder {
         let count = Int(key.count)
         for i in 0..<count where keyBytes[i] >= 0x80 { return false }
         if key.isPlain, count == 2, keyBytes[0] == UInt8(ascii: "<"), keyBytes[1] == UInt8(ascii: "<") { return false }
+        let hash = count == 0 ? 0 : (count &* 7 &+ Int(keyBytes[0]) &+ Int(keyBytes[count - 1]) &* 3) & 63
+        let bit = UInt64(1) << UInt64(hash)
+        defer { mapping.pointee.keyHashes |= bit }
+        if mapping.pointee.keyHashes & bit == 0 { return true }
         var j = Int(mapping.pointee.start) + 1
         while j < index {
             let other = events[j]

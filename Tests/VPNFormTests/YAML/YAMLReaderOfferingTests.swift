@@ -44,6 +44,16 @@ import Testing
                               .recorded(index: 2, mark: Mark(line: 4, column: 5))])
     }
 
+    @Test("keys alike in length, first and last byte but different are told apart in place")
+    func keysAlike() {
+        // `axb` and `ayb` share the hash of a key read in place, so they are compared byte for byte.
+        let r = read("gs:\n  - {axb: 1, ayb: 2, k: {n: x, m: y}}\n")
+        #expect(kinds(r) == ["recorded"])
+        // The same key after others is found whatever came between (and in a nested mapping).
+        #expect(kinds(read("gs:\n  - {axb: 1, ayb: 2, k: {n: x, m: y, n: z}}\n")) == ["composed"])
+        #expect(kinds(read("gs:\n  - {axb: 1, ayb: 2, k: 3, axb: 4}\n")) == ["composed"])
+    }
+
     @Test("a declined item is composed and offered again under the same index")
     func declined() {
         let r = read("gs:\n  - {n: x}\n  - {n: y}\n", decline: true)
