@@ -160,10 +160,10 @@ final class Fields<Node: YAMLNodeView> {
         self.positions = positions
     }
 
-    /// The value of `key`, one of the keys the mapping was read with.
+    /// The value of `key`, which must be one of the keys the mapping was read with.
     subscript(key: StaticString) -> Node? {
-        guard let slot = keys.slot(of: key), positions[slot] >= 0 else { return nil }
-        return entries.value(at: Int(positions[slot]))
+        let position = positions[keys.slot(ofKnown: key)]
+        return position < 0 ? nil : entries.value(at: Int(position))
     }
 
     func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }
