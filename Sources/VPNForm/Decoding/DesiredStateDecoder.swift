@@ -125,7 +125,7 @@ struct DesiredStateDecoder {
         return state
     }
 
-    private mutating func required<Node>(_ fields: Fields<Node>, _ key: StaticString) -> Node? {
+    private mutating func required<Node>(_ fields: borrowing Fields<Node>, _ key: StaticString) -> Node? {
         if let node = fields[key] { return node }
         d.error(fields.path(key.description), fields.mark, "required field is missing")
         return nil
@@ -176,7 +176,7 @@ struct DesiredStateDecoder {
         connections[connections.count - 1].preventDestroy = preventDestroy
     }
 
-    private mutating func connectionFields<Node>(_ f: Fields<Node>) -> ConnectionFields {
+    private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>) -> ConnectionFields {
         let findingsBefore = d.findings.list.count
         var c = ConnectionFields()
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }

@@ -138,9 +138,9 @@ struct NodeDecoder {
 
 /// The entries of one mapping, looked up by key.
 ///
-/// A class, not a struct: every field the decoder reads captures it in a closure, and a struct was
-/// copied into each (its entries and path retained and released every time).
-final class Fields<Node: YAMLNodeView> {
+/// Not copyable: every field the decoder reads captures it in a closure, and a struct was copied into
+/// each (its entries and path retained and released every time); a class was an allocation per mapping.
+struct Fields<Node: YAMLNodeView>: ~Copyable {
     let path: FieldPath
     let mark: Mark
     let entries: Node.Entries
