@@ -49,7 +49,7 @@ private struct ValidationRun {
             error("region", state.mark, "required field is missing (or set endpoint)")
         }
         if let e = state.endpoint { rule("endpoint", e.mark, EndpointRule.problem(e.value)) }
-        checkOwnFields(state.defaults, "defaults")
+        withUnsafePointer(to: state.defaults) { checkOwnFields($0, "defaults") }
 
         // Duplicate finders are sized up front: growing one rehashes every key seen so far.
         var gatewayNames = [String: Mark](minimumCapacity: state.gateways.count)
@@ -100,6 +100,9 @@ private struct ValidationRun {
         }
     }
 
+    /// Where a connection's ``Connection/fields`` are inside it.
+    static let fieldsOffset = MemoryLayout<Connection>.offset(of: \Connection.fields)!
+
     /// The rules of one connection of `g`; `names` and `apiNames` are the gateway's duplicate finders.
     mutating func check(_ c: UnsafePointer<Connection>, of g: Gateway, gatewayPath: String, gatewayIsHandle: Bool,
                         anyNameOverride: Bool, names: inout [String: Mark], apiNames: inout [String: Mark]) {
@@ -116,7 +119,9 @@ private struct ValidationRun {
             error("\(path()).name", c.pointee.name.mark,
                   "duplicate connection name \"\(c.pointee.name.value)\" (first at \(first))")
         }
-        checkOwnFields(c.pointee.fields, path())
+        // In place too: passing `c.pointee.fields` copied them.
+        let fields = UnsafeRawPointer(c).advanced(by: Self.fieldsOffset).assumingMemoryBound(to: ConnectionFields.self)
+        checkOwnFields(fields, path())
         checkSpec(c, of: g, path())
         guard nameProblem == nil, gatewayIsHandle else { return }
         guard anyNameOverride else {
@@ -161,15 +166,21 @@ private struct ValidationRun {
     }
 
     /// Rules of values as written (on a connection, or once in `defaults`).
-    mutating func checkOwnFields(_ f: ConnectionFields, _ path: @autoclosure () -> String) {
-        if let id = f.cgwID { rule("\(path()).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
-        if let subnets = f.peerSubnets {
+    mutating func checkOwnFields(_ f: UnsafePointer<ConnectionFields>, _ path: @autoclosure () -> String) {
+        if let id = f.pointee.cgwID { rule("\(path()).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
+        if let subnets = f.pointee.peerSubnets {
             checkSubnetList(subnets, "\(path()).peer_subnets", limit: 50)
         }
-        if let a = f.tunnelLocalAddress { rule("\(path()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let a = f.tunnelPeerAddress { rule("\(path()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path()).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
-        if let rules = f.policyRules {
+        if let a = f.pointee.tunnelLocalAddress {
+            rule("\(path()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value))
+        }
+        if let a = f.pointee.tunnelPeerAddress {
+            rule("\(path()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value))
+        }
+        if let psk = f.pointee.psk, case .literal(let secret) = psk.value {
+            rule("\(path()).psk", psk.mark, FormatRules.literalPSK(secret.revealed))
+        }
+        if let rules = f.pointee.policyRules {
             func rpath() -> String { "\(path()).policy_rules" }
             if rules.value.count > 5 { error(rpath(), rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
             if rules.value.isEmpty { error(rpath(), rules.mark, "at least 1 entry required") }
@@ -185,7 +196,7 @@ private struct ValidationRun {
                 if let d = r.destination { checkSubnetList(d, "\(rpath())[\(i)].destination", limit: 50) }
             }
         }
-        if let tags = f.tags {
+        if let tags = f.pointee.tags {
             func tpath() -> String { "\(path()).tags" }
             if tags.value.count > 20 { error(tpath(), tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
             for t in tags.value {
@@ -205,12 +216,12 @@ private struct ValidationRun {
                 }
             }
         }
-        if let ike = f.ikePolicy {
+        if let ike = f.pointee.ikePolicy {
             func ipath() -> String { "\(path()).ikepolicy" }
             if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath()).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
             if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath()).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
         }
-        if let a = f.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
+        if let a = f.pointee.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
             warning("\(path()).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
         }
     }
