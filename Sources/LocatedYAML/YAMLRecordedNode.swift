@@ -73,6 +73,16 @@ public struct YAMLRecordedNode: YAMLNodeView {
         return String(utf8)
     }
 
+    /// `body` applied to the scalar's bytes in the reader's buffer when ``stringValue`` would be a string.
+    @inlinable
+    public func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let e = event
+        guard e.kind == .scalar else { return nil }
+        let utf8 = text(of: e)
+        guard !e.isPlain || YAMLValue.plainIsString(utf8) else { return nil }
+        return body(utf8)
+    }
+
     /// The items of a list, or `nil` for anything else.
     @inlinable
     public var items: Items? {

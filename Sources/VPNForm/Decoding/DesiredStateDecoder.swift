@@ -204,6 +204,11 @@ struct DesiredStateDecoder {
 
     private mutating func psk<Node: YAMLNodeView>(_ node: Node,
                                                   _ path: @autoclosure () -> String) -> Located<SecretReference>? {
+        // The common case, `${NAME}` with a valid name, read from the scalar's bytes: no finding, and
+        // no string of the whole text. Anything else goes the way that reports it.
+        if case .name(let name)? = node.withStringUTF8(EnvironmentName.reference(utf8:)) ?? nil {
+            return Located(.environment(name), at: node.mark)
+        }
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
         switch EnvironmentName.reference(in: v) {
@@ -333,18 +338,21 @@ enum EnvironmentName {
     /// pair can neither follow `{` as one character nor be `}`.
     static func reference(in text: String) -> Reference {
         var copy = text
-        if let read = copy.withUTF8({ b -> Reference? in
-            guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
-            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
-            guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
-            let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
-            return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
-        }) {
+        if let read = copy.withUTF8(reference(utf8:)) {
             return read
         }
         guard text.hasPrefix("${") else { return .none }
         let name = text.dropFirst(2).dropLast()
         return text.hasSuffix("}") && isValid(name) ? .name(String(name)) : .invalid
+    }
+
+    /// What the UTF-8 of a pre-shared key's text is, or `nil` for non-ASCII text (read as characters).
+    static func reference(utf8 b: UnsafeBufferPointer<UInt8>) -> Reference? {
+        guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
+        let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
+        return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
     }
 
     private static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
