@@ -197,7 +197,7 @@ final class ItemRecorder {
         let key = events[index]
         let keyBytes = bytes + Int(key.start)
         let count = Int(key.count)
-        for i in 0..<count where keyBytes[i] >= 0x80 { return false }
+        if !Self.isASCII(keyBytes, count) { return false }
         if key.isPlain, count == 2, keyBytes[0] == UInt8(ascii: "<"), keyBytes[1] == UInt8(ascii: "<") { return false }
         let hash = count == 0 ? 0 : (count &* 7 &+ Int(keyBytes[0]) &+ Int(keyBytes[count - 1]) &* 3) & 63
         let bit = UInt64(1) << UInt64(hash)
@@ -210,6 +210,24 @@ final class ItemRecorder {
             j = Int(events[j + 1].end) + 1
         }
         return true
+    }
+}
+
+extension ItemRecorder {
+    /// Whether `count` bytes are all ASCII, eight at a time.
+    @inline(__always)
+    static func isASCII(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        var i = 0, high: UInt64 = 0
+        while i + 8 <= count {
+            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < count {
+            high |= UInt64(p[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }
 
