@@ -162,7 +162,8 @@ struct DesiredStateDecoder {
                                                                to connections: inout [Connection]) {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
-        let fields = connectionFields(f)
+        var fields = ConnectionFields()
+        connectionFields(f, into: &fields)
         var tunnels: Located<[Tunnel]>?
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
             let decoded = items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }
@@ -177,8 +178,15 @@ struct DesiredStateDecoder {
     }
 
     private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>) -> ConnectionFields {
-        let findingsBefore = d.findings.list.count
         var c = ConnectionFields()
+        connectionFields(f, into: &c)
+        return c
+    }
+
+    /// Decodes the fields into `c`, which starts empty: filled in place, they were copied out of the
+    /// function that made them.
+    private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>, into c: inout ConnectionFields) {
+        let findingsBefore = d.findings.list.count
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
         c.style = f["style"].flatMap { d.enumValue($0, f.path("style")) }
         c.peerSubnets = f["peer_subnets"].flatMap { d.strings($0, f.path("peer_subnets")) }
@@ -199,7 +207,6 @@ struct DesiredStateDecoder {
         if d.findings.list.count != findingsBefore {
             c.unreadable = Set(f.entries.lazy.map(\.key.string).filter(c.isUnset))
         }
-        return c
     }
 
     private mutating func psk<Node: YAMLNodeView>(_ node: Node,
