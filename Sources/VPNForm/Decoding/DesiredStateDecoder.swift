@@ -171,8 +171,8 @@ struct DesiredStateDecoder {
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
         guard let name else { return }
-        connections.append(Connection(name: name, index: index, mark: f.mark, fields: fields,
-                                      spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
+        let spec = defaults.map(fields.merged(over:)) ?? ConnectionFields()
+        connections.append(Connection(name: name, index: index, mark: f.mark, fields: consume fields, spec: spec,
                                       tunnels: tunnels))
         connections[connections.count - 1].preventDestroy = preventDestroy
     }
