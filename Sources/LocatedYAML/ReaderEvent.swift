@@ -39,6 +39,7 @@ struct ReaderEvent {
     }
 
     /// The event libyaml delivered; valid until `yaml_event_delete`.
+    @inline(__always)
     init(_ event: yaml_event_t) {
         let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         switch event.type {

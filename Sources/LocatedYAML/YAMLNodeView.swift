@@ -16,6 +16,28 @@ public protocol YAMLNodeView {
     var items: Items? { get }
     /// The entries of a mapping, or `nil` for anything else.
     var entries: Entries? { get }
+    /// The scalar's text when it resolves to a string, or `nil` when it may not: then ``scalar`` tells.
+    /// A shortcut for the commonest value, without the scalar's resolution when the bytes rule it out.
+    var stringValue: String? { get }
+    /// `body` applied to the UTF-8 of the scalar when it resolves to a string (as ``stringValue``
+    /// would give it), or `nil` when it may not: the text read without making a string of it.
+    func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R?
+}
+
+extension YAMLNodeView {
+    /// The scalar's text when it resolves to a string, or `nil` for anything else.
+    @inlinable
+    public var stringValue: String? {
+        guard let s = scalar, case .string(let text) = s.value else { return nil }
+        return text
+    }
+
+    /// `body` applied to the UTF-8 of ``stringValue``, or `nil` without one.
+    @inlinable
+    public func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard var text = stringValue else { return nil }
+        return text.withUTF8(body)
+    }
 }
 
 /// A mapping's entries as ``YAMLNodeView`` hands them out, each at an integer position, whose key and

@@ -79,7 +79,7 @@ public struct YAMLReader: Sendable {
             return YAMLDocument(root: nil, issues: [issue])
         }
         var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key)
-        var recorder = ItemRecorder()
+        let recorder = ItemRecorder()
         // Recorded offsets are 32-bit. An item's bytes are at most 1.5 times the input's (`\L` is two
         // characters for three bytes) plus one event's tag, so a quarter of the range is ample.
         let canRecord = bytes.count <= Int(Int32.max) / 4

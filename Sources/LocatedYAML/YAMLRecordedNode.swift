@@ -62,6 +62,27 @@ public struct YAMLRecordedNode: YAMLNodeView {
         return YAMLScalar(text: String(utf8), utf8: utf8, plain: e.isPlain, tag: nil)
     }
 
+    /// The scalar's text when it resolves to a string: quoted, or plain and neither a keyword nor
+    /// anything like a number (a plain scalar that might be one is left to ``scalar``).
+    @inlinable
+    public var stringValue: String? {
+        let e = event
+        guard e.kind == .scalar else { return nil }
+        let utf8 = text(of: e)
+        guard !e.isPlain || YAMLValue.plainIsString(utf8) else { return nil }
+        return String(utf8)
+    }
+
+    /// `body` applied to the scalar's bytes in the reader's buffer when ``stringValue`` would be a string.
+    @inlinable
+    public func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let e = event
+        guard e.kind == .scalar else { return nil }
+        let utf8 = text(of: e)
+        guard !e.isPlain || YAMLValue.plainIsString(utf8) else { return nil }
+        return body(utf8)
+    }
+
     /// The items of a list, or `nil` for anything else.
     @inlinable
     public var items: Items? {

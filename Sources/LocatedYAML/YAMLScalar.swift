@@ -79,6 +79,14 @@ public enum YAMLValue: Sendable, Equatable {
         }
     }
 
+    /// Whether a plain scalar of these bytes is a string for certain: neither a keyword nor anything
+    /// that starts like a number.
+    @usableFromInline
+    static func plainIsString(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if case .string = PlainForm(b) { return true }
+        return false
+    }
+
     /// What a plain scalar's bytes look like, found in one pass over them without making strings.
     fileprivate enum PlainForm {
         case keyword(YAMLValue)

@@ -125,9 +125,9 @@ struct DesiredStateDecoder {
         return state
     }
 
-    private mutating func required<Node>(_ fields: Fields<Node>, _ key: String) -> Node? {
+    private mutating func required<Node>(_ fields: borrowing Fields<Node>, _ key: StaticString) -> Node? {
         if let node = fields[key] { return node }
-        d.error(fields.path(key), fields.mark, "required field is missing")
+        d.error(fields.path(key.description), fields.mark, "required field is missing")
         return nil
     }
 
@@ -144,7 +144,7 @@ struct DesiredStateDecoder {
             connections.reserveCapacity(items.underestimatedCount)
             for (i, item) in items.enumerated() {
                 let path = f.path.appending("connections", index: i)
-                if let c = connection(item, path, index: i, defaults: defaults) { connections.append(c) }
+                appendConnection(item, path, index: i, defaults: defaults, to: &connections)
             }
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
@@ -155,28 +155,38 @@ struct DesiredStateDecoder {
         return g
     }
 
-    private mutating func connection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
-                                                         defaults: ConnectionFields?) -> Connection? {
-        guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return nil }
+    /// Decodes a connection onto the end of `connections` (when it has a name): returned, it was copied
+    /// out of an optional into the array.
+    private mutating func appendConnection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
+                                                               defaults: ConnectionFields?,
+                                                               to connections: inout [Connection]) {
+        guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return }
         let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
-        let fields = connectionFields(f)
+        var fields = ConnectionFields()
+        connectionFields(f, into: &fields)
         var tunnels: Located<[Tunnel]>?
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
             let decoded = items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }
             tunnels = Located(decoded, at: node.mark)
         }
         let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
-        guard let name else { return nil }
-        var c = Connection(name: name, index: index, mark: f.mark, fields: fields,
-                           spec: defaults.map(fields.merged(over:)) ?? ConnectionFields(),
-                           tunnels: tunnels)
-        c.preventDestroy = preventDestroy
+        guard let name else { return }
+        let spec = defaults.map(fields.merged(over:)) ?? ConnectionFields()
+        connections.append(Connection(name: name, index: index, mark: f.mark, fields: consume fields, spec: spec,
+                                      tunnels: tunnels))
+        connections[connections.count - 1].preventDestroy = preventDestroy
+    }
+
+    private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>) -> ConnectionFields {
+        var c = ConnectionFields()
+        connectionFields(f, into: &c)
         return c
     }
 
-    private mutating func connectionFields<Node>(_ f: Fields<Node>) -> ConnectionFields {
+    /// Decodes the fields into `c`, which starts empty: filled in place, they were copied out of the
+    /// function that made them.
+    private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>, into c: inout ConnectionFields) {
         let findingsBefore = d.findings.list.count
-        var c = ConnectionFields()
         if let n = f["cgw_id"], let v = d.string(n, f.path("cgw_id")) { c.cgwID = Located(CustomerGatewayID(v.value), at: v.mark) }
         c.style = f["style"].flatMap { d.enumValue($0, f.path("style")) }
         c.peerSubnets = f["peer_subnets"].flatMap { d.strings($0, f.path("peer_subnets")) }
@@ -197,11 +207,15 @@ struct DesiredStateDecoder {
         if d.findings.list.count != findingsBefore {
             c.unreadable = Set(f.entries.lazy.map(\.key.string).filter(c.isUnset))
         }
-        return c
     }
 
     private mutating func psk<Node: YAMLNodeView>(_ node: Node,
                                                   _ path: @autoclosure () -> String) -> Located<SecretReference>? {
+        // The common case, `${NAME}` with a valid name, read from the scalar's bytes: no finding, and
+        // no string of the whole text. Anything else goes the way that reports it.
+        if case .name(let name)? = node.withStringUTF8(EnvironmentName.reference(utf8:)) ?? nil {
+            return Located(.environment(name), at: node.mark)
+        }
         guard let text = d.string(node, path(), secret: true) else { return nil }
         let v = text.value
         switch EnvironmentName.reference(in: v) {
@@ -288,7 +302,10 @@ struct DesiredStateDecoder {
 
 private extension Connection {
     /// Sets ``Connection/spec`` in place: the fields are not copied out of the gateways' arrays first.
-    mutating func mergeSpec(over defaults: ConnectionFields) { spec = fields.merged(over: defaults) }
+    mutating func mergeSpec(over defaults: ConnectionFields) {
+        spec = fields
+        spec.merge(over: defaults)
+    }
 }
 
 private extension ConnectionFields {
@@ -328,18 +345,21 @@ enum EnvironmentName {
     /// pair can neither follow `{` as one character nor be `}`.
     static func reference(in text: String) -> Reference {
         var copy = text
-        if let read = copy.withUTF8({ b -> Reference? in
-            guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
-            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
-            guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
-            let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
-            return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
-        }) {
+        if let read = copy.withUTF8(reference(utf8:)) {
             return read
         }
         guard text.hasPrefix("${") else { return .none }
         let name = text.dropFirst(2).dropLast()
         return text.hasSuffix("}") && isValid(name) ? .name(String(name)) : .invalid
+    }
+
+    /// What the UTF-8 of a pre-shared key's text is, or `nil` for non-ASCII text (read as characters).
+    static func reference(utf8 b: UnsafeBufferPointer<UInt8>) -> Reference? {
+        guard b.count >= 2, b[0] == UInt8(ascii: "$"), b[1] == UInt8(ascii: "{") else { return Reference.none }
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard b.count >= 3, b[b.count - 1] == UInt8(ascii: "}") else { return .invalid }
+        let name = UnsafeBufferPointer(rebasing: b[2..<(b.count - 1)])
+        return isValid(name) ? .name(String(decoding: name, as: UTF8.self)) : .invalid
     }
 
     private static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -20,7 +20,7 @@ struct NodeDecoder {
             return nil
         }
         // Where each known key's entry is: positions, not values, so that no node is retained twice.
-        var positions = [Int32](repeating: -1, count: allowed.count)
+        var positions = Fields<Node>.Positions(repeating: -1)
         var i = entries.startIndex
         while i != entries.endIndex {
             if let slot = allowed.slot(of: entries.key(at: i)) {
@@ -49,6 +49,7 @@ struct NodeDecoder {
     /// A string. Plain scalars that resolve to numbers, booleans or null are refused (quote them).
     mutating func string<Node: YAMLNodeView>(_ node: Node, _ path: @autoclosure () -> String,
                                              secret: Bool = false) -> Located<String>? {
+        if let text = node.stringValue { return Located(text, at: node.mark) }
         guard let s = node.scalar else {
             error(path(), node.mark, "expected a string, got \(node.kindDescription)")
             return nil
@@ -137,17 +138,21 @@ struct NodeDecoder {
 
 /// The entries of one mapping, looked up by key.
 ///
-/// A class, not a struct: every field the decoder reads captures it in a closure, and a struct was
-/// copied into each (its entries and path retained and released every time).
-final class Fields<Node: YAMLNodeView> {
+/// Not copyable: every field the decoder reads captures it in a closure, and a struct was copied into
+/// each (its entries and path retained and released every time); a class was an allocation per mapping.
+struct Fields<Node: YAMLNodeView>: ~Copyable {
     let path: FieldPath
     let mark: Mark
     let entries: Node.Entries
     private let keys: KeySet
     /// The position in ``entries`` of each known key written, by its slot in ``keys``; -1 for none.
-    private let positions: [Int32]
+    /// Inline (a key set has at most ``KeySet/maxCount`` keys): an array was a second allocation per mapping.
+    private let positions: Positions
 
-    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, positions: [Int32]) {
+    /// A position per slot of a ``KeySet``.
+    typealias Positions = SIMD32<Int32>
+
+    init(path: FieldPath, mark: Mark, entries: Node.Entries, keys: KeySet, positions: Positions) {
         self.path = path
         self.mark = mark
         self.entries = entries
@@ -155,10 +160,10 @@ final class Fields<Node: YAMLNodeView> {
         self.positions = positions
     }
 
-    /// The value of `key`, one of the keys the mapping was read with.
-    subscript(key: String) -> Node? {
-        guard let slot = keys.slot(of: key), positions[slot] >= 0 else { return nil }
-        return entries.value(at: Int(positions[slot]))
+    /// The value of `key`, which must be one of the keys the mapping was read with.
+    subscript(key: StaticString) -> Node? {
+        let position = positions[keys.slot(ofKnown: key)]
+        return position < 0 ? nil : entries.value(at: Int(position))
     }
 
     func path(_ key: String) -> String { NodeDecoder.join(path.text, key) }

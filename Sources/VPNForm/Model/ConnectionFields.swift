@@ -42,40 +42,52 @@ public struct ConnectionFields: Sendable, Equatable {
     /// (``AttributeTable/defaultsKeys``) is merged by its entry in ``merges``.
     public func merged(over base: ConnectionFields) -> ConnectionFields {
         var m = self
-        for merge in Self.mergeSteps { merge(&m, base) }
-        if !base.unreadable.isEmpty { m.unreadable = unreadable.union(base.unreadable) }
+        m.merge(over: base)
         return m
+    }
+
+    /// Fills the attributes unset here from `base`, in place (see ``merged(over:)``).
+    mutating func merge(over base: ConnectionFields) {
+        for merge in Self.mergeSteps { merge(&self, base) }
+        if !base.unreadable.isEmpty { unreadable.formUnion(base.unreadable) }
     }
 
     /// Fills one attribute of a connection's fields from `defaults`.
     typealias Merge = @Sendable (inout ConnectionFields, ConnectionFields) -> Void
 
-    /// One merge per YAML key `defaults` may set; a test holds the two to each other.
+    /// One merge per YAML key `defaults` may set; a test holds the two to each other. Each assigns only
+    /// when the connection leaves the attribute unset: `m.x = m.x ?? b.x` copied and reassigned it always.
     static let merges: [String: Merge] = [
-        "cgw_id": { m, b in m.cgwID = m.cgwID ?? b.cgwID },
-        "style": { m, b in m.style = m.style ?? b.style },
-        "peer_subnets": { m, b in m.peerSubnets = m.peerSubnets ?? b.peerSubnets },
-        "tunnel_local_address": { m, b in m.tunnelLocalAddress = m.tunnelLocalAddress ?? b.tunnelLocalAddress },
-        "tunnel_peer_address": { m, b in m.tunnelPeerAddress = m.tunnelPeerAddress ?? b.tunnelPeerAddress },
-        "enable_nqa": { m, b in m.enableNQA = m.enableNQA ?? b.enableNQA },
-        "enable_hub": { m, b in m.enableHub = m.enableHub ?? b.enableHub },
-        "psk": { m, b in m.psk = m.psk ?? b.psk },
-        "policy_rules": { m, b in m.policyRules = m.policyRules ?? b.policyRules },
+        "cgw_id": { m, b in if m.cgwID == nil { m.cgwID = b.cgwID } },
+        "style": { m, b in if m.style == nil { m.style = b.style } },
+        "peer_subnets": { m, b in if m.peerSubnets == nil { m.peerSubnets = b.peerSubnets } },
+        "tunnel_local_address": { m, b in
+            if m.tunnelLocalAddress == nil { m.tunnelLocalAddress = b.tunnelLocalAddress }
+        },
+        "tunnel_peer_address": { m, b in if m.tunnelPeerAddress == nil { m.tunnelPeerAddress = b.tunnelPeerAddress } },
+        "enable_nqa": { m, b in if m.enableNQA == nil { m.enableNQA = b.enableNQA } },
+        "enable_hub": { m, b in if m.enableHub == nil { m.enableHub = b.enableHub } },
+        "psk": { m, b in if m.psk == nil { m.psk = b.psk } },
+        "policy_rules": { m, b in if m.policyRules == nil { m.policyRules = b.policyRules } },
         "ikepolicy": { m, b in
             // On the boxes: reading `ikePolicy` copies the whole policy out.
-            switch (m.ikePolicyStorage, b.ikePolicyStorage) {
-            case let (own?, inherited?): m.ikePolicy = own.value.merged(over: inherited.value)
-            default: m.ikePolicyStorage = m.ikePolicyStorage ?? b.ikePolicyStorage
+            guard let inherited = b.ikePolicyStorage else { return }
+            if let own = m.ikePolicyStorage {
+                m.ikePolicy = own.value.merged(over: inherited.value)
+            } else {
+                m.ikePolicyStorage = inherited
             }
         },
         "ipsecpolicy": { m, b in
-            switch (m.ipsecPolicyStorage, b.ipsecPolicyStorage) {
-            case let (own?, inherited?): m.ipsecPolicy = own.value.merged(over: inherited.value)
-            default: m.ipsecPolicyStorage = m.ipsecPolicyStorage ?? b.ipsecPolicyStorage
+            guard let inherited = b.ipsecPolicyStorage else { return }
+            if let own = m.ipsecPolicyStorage {
+                m.ipsecPolicy = own.value.merged(over: inherited.value)
+            } else {
+                m.ipsecPolicyStorage = inherited
             }
         },
-        "ha_role": { m, b in m.haRole = m.haRole ?? b.haRole },
-        "tags": { m, b in m.tags = m.tags ?? b.tags },
+        "ha_role": { m, b in if m.haRole == nil { m.haRole = b.haRole } },
+        "tags": { m, b in if m.tags == nil { m.tags = b.tags } },
     ]
 
     /// The merges in the table's order.

@@ -49,7 +49,7 @@ private struct ValidationRun {
             error("region", state.mark, "required field is missing (or set endpoint)")
         }
         if let e = state.endpoint { rule("endpoint", e.mark, EndpointRule.problem(e.value)) }
-        checkOwnFields(state.defaults, "defaults")
+        withUnsafePointer(to: state.defaults) { checkOwnFields($0, "defaults") }
 
         // Duplicate finders are sized up front: growing one rehashes every key seen so far.
         var gatewayNames = [String: Mark](minimumCapacity: state.gateways.count)
@@ -86,38 +86,58 @@ private struct ValidationRun {
         var apiNames = [String: Mark](minimumCapacity: g.connections.count * g.ips.value.count)
         let gatewayPath = g.path
         let gatewayIsHandle = FormatRules.isHandle(g.name.value)
-        let anyNameOverride = g.connections.contains { $0.tunnels?.value.contains { $0.name != nil } ?? false }
-        for c in g.connections {
-            // Spelled out only for a finding: most connections have none. (It captures the index,
-            // not the connection: capturing the connection copied it for every rule.)
-            let index = c.index
-            func path() -> String { "\(gatewayPath).connections[\(index)]" }
-            let nameProblem = FormatRules.handle(c.name.value)
-            var firstWithName: Mark?
-            if let m = nameProblem { error("\(path()).name", c.name.mark, m) }
-            else if let first = names.updateValue(c.name.mark, forKey: c.name.value) {
-                names[c.name.value] = first
-                firstWithName = first
-                error("\(path()).name", c.name.mark, "duplicate connection name \"\(c.name.value)\" (first at \(first))")
+        // By index: `contains` on the connections copied each one out of the array.
+        let anyNameOverride = g.connections.indices.contains {
+            g.connections[$0].tunnels?.value.contains { $0.name != nil } ?? false
+        }
+        // Each connection is read in place through a pointer: `for c in g.connections`, or passing
+        // `g.connections[i]`, copied every connection (a retain and a release of each reference it holds).
+        g.connections.withUnsafeBufferPointer { connections in
+            for i in connections.indices {
+                check(connections.baseAddress! + i, of: g, gatewayPath: gatewayPath, gatewayIsHandle: gatewayIsHandle,
+                      anyNameOverride: anyNameOverride, names: &names, apiNames: &apiNames)
             }
-            checkOwnFields(c.fields, path())
-            checkSpec(c, of: g, path())
-            guard nameProblem == nil, gatewayIsHandle else { continue }
-            guard anyNameOverride else {
-                checkDerivedAPINames(of: c, in: g, firstWithName: firstWithName, path())
-                continue
-            }
-            for (i, apiName) in g.apiNames(of: c).enumerated() {
-                let isOverride = c.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
-                func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
-                if apiName.value.utf8.count > 64 {
-                    error(namePath(), apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
-                } else if let m = FormatRules.handle(apiName.value) {
-                    error(namePath(), apiName.mark, m)
-                } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
-                    apiNames[apiName.value] = first
-                    error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
-                }
+        }
+    }
+
+    /// Where a connection's ``Connection/fields`` are inside it.
+    static let fieldsOffset = MemoryLayout<Connection>.offset(of: \Connection.fields)!
+
+    /// The rules of one connection of `g`; `names` and `apiNames` are the gateway's duplicate finders.
+    mutating func check(_ c: UnsafePointer<Connection>, of g: Gateway, gatewayPath: String, gatewayIsHandle: Bool,
+                        anyNameOverride: Bool, names: inout [String: Mark], apiNames: inout [String: Mark]) {
+        // Spelled out only for a finding: most connections have none. (It captures the index,
+        // not the connection: capturing the connection copied it for every rule.)
+        let index = c.pointee.index
+        func path() -> String { "\(gatewayPath).connections[\(index)]" }
+        let nameProblem = FormatRules.handle(c.pointee.name.value)
+        var firstWithName: Mark?
+        if let m = nameProblem { error("\(path()).name", c.pointee.name.mark, m) }
+        else if let first = names.updateValue(c.pointee.name.mark, forKey: c.pointee.name.value) {
+            names[c.pointee.name.value] = first
+            firstWithName = first
+            error("\(path()).name", c.pointee.name.mark,
+                  "duplicate connection name \"\(c.pointee.name.value)\" (first at \(first))")
+        }
+        // In place too: passing `c.pointee.fields` copied them.
+        let fields = UnsafeRawPointer(c).advanced(by: Self.fieldsOffset).assumingMemoryBound(to: ConnectionFields.self)
+        checkOwnFields(fields, path())
+        checkSpec(c, of: g, path())
+        guard nameProblem == nil, gatewayIsHandle else { return }
+        guard anyNameOverride else {
+            checkDerivedAPINames(of: c, in: g, firstWithName: firstWithName, path())
+            return
+        }
+        for (i, apiName) in g.apiNames(of: c.pointee).enumerated() {
+            let isOverride = c.pointee.tunnels.map { i < $0.value.count && $0.value[i].name != nil } ?? false
+            func namePath() -> String { isOverride ? "\(path()).tunnels[\(i)].name" : "\(path()).name" }
+            if apiName.value.utf8.count > 64 {
+                error(namePath(), apiName.mark, "API connection name \"\(apiName.value)\" is longer than 64 characters; set tunnels[\(i)].name")
+            } else if let m = FormatRules.handle(apiName.value) {
+                error(namePath(), apiName.mark, m)
+            } else if let first = apiNames.updateValue(apiName.mark, forKey: apiName.value) {
+                apiNames[apiName.value] = first
+                error(namePath(), apiName.mark, "duplicate API connection name \"\(apiName.value)\" in gateway \(g.name.value) (first at \(first))")
             }
         }
     }
@@ -127,34 +147,40 @@ private struct ValidationRun {
     /// unless it is too long; and since `N` is the part after the last `-`, two names are the same
     /// only for two connections of the same name (`firstWithName`, the first one's position, which
     /// is where its API names were first seen).
-    mutating func checkDerivedAPINames(of c: Connection, in g: Gateway, firstWithName: Mark?,
+    mutating func checkDerivedAPINames(of c: UnsafePointer<Connection>, in g: Gateway, firstWithName: Mark?,
                                        _ path: @autoclosure () -> String) {
-        let stem = g.name.value.utf8.count + 1 + c.name.value.utf8.count + 1
+        let stem = g.name.value.utf8.count + 1 + c.pointee.name.value.utf8.count + 1
         for i in g.ips.value.indices {
             let n = i + 1
             let digits = n < 10 ? 1 : String(n).utf8.count
             guard stem + digits > 64 || firstWithName != nil else { continue }
-            let apiName = "\(g.name.value)-\(c.name.value)-\(n)"
+            let apiName = "\(g.name.value)-\(c.pointee.name.value)-\(n)"
             if stem + digits > 64 {
-                error("\(path()).name", c.name.mark,
+                error("\(path()).name", c.pointee.name.mark,
                       "API connection name \"\(apiName)\" is longer than 64 characters; set tunnels[\(i)].name")
             } else if let first = firstWithName {
-                error("\(path()).name", c.name.mark,
+                error("\(path()).name", c.pointee.name.mark,
                       "duplicate API connection name \"\(apiName)\" in gateway \(g.name.value) (first at \(first))")
             }
         }
     }
 
     /// Rules of values as written (on a connection, or once in `defaults`).
-    mutating func checkOwnFields(_ f: ConnectionFields, _ path: @autoclosure () -> String) {
-        if let id = f.cgwID { rule("\(path()).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
-        if let subnets = f.peerSubnets {
+    mutating func checkOwnFields(_ f: UnsafePointer<ConnectionFields>, _ path: @autoclosure () -> String) {
+        if let id = f.pointee.cgwID { rule("\(path()).cgw_id", id.mark, FormatRules.uuid(id.value.rawValue)) }
+        if let subnets = f.pointee.peerSubnets {
             checkSubnetList(subnets, "\(path()).peer_subnets", limit: 50)
         }
-        if let a = f.tunnelLocalAddress { rule("\(path()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let a = f.tunnelPeerAddress { rule("\(path()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value)) }
-        if let psk = f.psk, case .literal(let secret) = psk.value { rule("\(path()).psk", psk.mark, FormatRules.literalPSK(secret.revealed)) }
-        if let rules = f.policyRules {
+        if let a = f.pointee.tunnelLocalAddress {
+            rule("\(path()).tunnel_local_address", a.mark, FormatRules.tunnelAddress(a.value))
+        }
+        if let a = f.pointee.tunnelPeerAddress {
+            rule("\(path()).tunnel_peer_address", a.mark, FormatRules.tunnelAddress(a.value))
+        }
+        if let psk = f.pointee.psk, case .literal(let secret) = psk.value {
+            rule("\(path()).psk", psk.mark, FormatRules.literalPSK(secret.revealed))
+        }
+        if let rules = f.pointee.policyRules {
             func rpath() -> String { "\(path()).policy_rules" }
             if rules.value.count > 5 { error(rpath(), rules.mark, "at most 5 entries allowed, got \(rules.value.count)") }
             if rules.value.isEmpty { error(rpath(), rules.mark, "at least 1 entry required") }
@@ -170,7 +196,7 @@ private struct ValidationRun {
                 if let d = r.destination { checkSubnetList(d, "\(rpath())[\(i)].destination", limit: 50) }
             }
         }
-        if let tags = f.tags {
+        if let tags = f.pointee.tags {
             func tpath() -> String { "\(path()).tags" }
             if tags.value.count > 20 { error(tpath(), tags.mark, "at most 20 entries allowed, got \(tags.value.count)") }
             for t in tags.value {
@@ -190,12 +216,12 @@ private struct ValidationRun {
                 }
             }
         }
-        if let ike = f.ikePolicy {
+        if let ike = f.pointee.ikePolicy {
             func ipath() -> String { "\(path()).ikepolicy" }
             if let a = ike.authenticationAlgorithm, a.value.isWeak { warning("\(ipath()).authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger") }
             if let g = ike.dhGroup, g.value.isWeak { warning("\(ipath()).dh_group", g.mark, "\(g.value.rawValue) is weak; prefer group15 or stronger") }
         }
-        if let a = f.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
+        if let a = f.pointee.ipsecPolicy?.authenticationAlgorithm, a.value.isWeak {
             warning("\(path()).ipsecpolicy.authentication_algorithm", a.mark, "\(a.value.rawValue) is weak; prefer sha2-256 or stronger")
         }
     }
@@ -229,32 +255,46 @@ private struct ValidationRun {
     }
 
     /// Cross-field rules of a connection's effective settings (its own fields over `defaults`).
-    mutating func checkSpec(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String) {
-        let s = c.spec
-        let style = s.effectiveStyle
+    mutating func checkSpec(_ c: UnsafePointer<Connection>, of g: Gateway, _ path: @autoclosure () -> String) {
+        let style = c.pointee.spec.effectiveStyle
         let inherited = " (set in defaults)"
         func origin(_ own: Any?) -> String { own == nil ? inherited : "" }
 
-        let unreadable = s.unreadable
+        let unreadable = c.pointee.spec.unreadable
         // Nearly always empty: then no key is hashed to find that out.
         func isUnreadable(_ key: String) -> Bool { !unreadable.isEmpty && unreadable.contains(key) }
-        if s.cgwID == nil, !isUnreadable("cgw_id") { error("\(path()).cgw_id", c.mark, "required field is missing") }
-        if s.psk == nil, !isUnreadable("psk") { error("\(path()).psk", c.mark, "required field is missing") }
+        if c.pointee.spec.cgwID == nil, !isUnreadable("cgw_id") {
+            error("\(path()).cgw_id", c.pointee.mark, "required field is missing")
+        }
+        if c.pointee.spec.psk == nil, !isUnreadable("psk") {
+            error("\(path()).psk", c.pointee.mark, "required field is missing")
+        }
         // With an unreadable style every style rule would be a guess; the style error says enough.
         guard !isUnreadable("style") else { return }
-        if style == .static, s.peerSubnets == nil, !isUnreadable("peer_subnets") { error("\(path()).peer_subnets", c.mark, "required field is missing (required for style static)") }
-        if let v = s.enableNQA, style != .static {
-            error("\(path()).enable_nqa", v.mark, "enable_nqa is only allowed with style static, not \(style.rawValue)\(origin(c.fields.enableNQA))")
+        if style == .static, c.pointee.spec.peerSubnets == nil, !isUnreadable("peer_subnets") {
+            error("\(path()).peer_subnets", c.pointee.mark,
+                  "required field is missing (required for style static)")
         }
-        if let v = s.enableHub, style != .bgp {
-            error("\(path()).enable_hub", v.mark, "enable_hub is only allowed with style bgp, not \(style.rawValue)\(origin(c.fields.enableHub))")
+        if let v = c.pointee.spec.enableNQA, style != .static {
+            error("\(path()).enable_nqa", v.mark,
+                  "enable_nqa is only allowed with style static, not \(style.rawValue)"
+                  + origin(c.pointee.fields.enableNQA))
+        }
+        if let v = c.pointee.spec.enableHub, style != .bgp {
+            error("\(path()).enable_hub", v.mark,
+                  "enable_hub is only allowed with style bgp, not \(style.rawValue)"
+                  + origin(c.pointee.fields.enableHub))
         }
         if style == .policy {
-            if s.policyRules == nil, !isUnreadable("policy_rules") { error("\(path()).policy_rules", c.mark, "required when style is policy") }
-        } else if let rules = s.policyRules {
-            error("\(path()).policy_rules", rules.mark, "policy_rules is only allowed with style policy, not \(style.rawValue)\(origin(c.fields.policyRules))")
+            if c.pointee.spec.policyRules == nil, !isUnreadable("policy_rules") {
+                error("\(path()).policy_rules", c.pointee.mark, "required when style is policy")
+            }
+        } else if let rules = c.pointee.spec.policyRules {
+            error("\(path()).policy_rules", rules.mark,
+                  "policy_rules is only allowed with style policy, not \(style.rawValue)"
+                  + origin(c.pointee.fields.policyRules))
         }
-        if let ike = s.ikePolicy {
+        if let ike = c.pointee.spec.ikePolicy {
             func ipath() -> String { "\(path()).ikepolicy" }
             if let mode = ike.phase1NegotiationMode, (ike.ikeVersion?.value ?? .v2) == .v2 {
                 warning("\(ipath()).phase1_negotiation_mode", mode.mark, "phase1_negotiation_mode only applies to ike_version v1")
@@ -274,10 +314,10 @@ private struct ValidationRun {
         checkTunnels(c, of: g, path(), style: style)
     }
 
-    mutating func checkTunnels(_ c: Connection, of g: Gateway, _ path: @autoclosure () -> String, style: ConnectionStyle) {
-        let s = c.spec
-        let tunnels = c.tunnels?.value ?? []
-        if let t = c.tunnels, t.value.count != g.ips.value.count {
+    mutating func checkTunnels(_ c: UnsafePointer<Connection>, of g: Gateway, _ path: @autoclosure () -> String,
+                               style: ConnectionStyle) {
+        let tunnels = c.pointee.tunnels?.value ?? []
+        if let t = c.pointee.tunnels, t.value.count != g.ips.value.count {
             let n = g.ips.value.count
             error("\(path()).tunnels", t.mark, "expected \(n) \(n == 1 ? "entry" : "entries"), one per gateway IP, got \(t.value.count)")
         }
@@ -291,8 +331,8 @@ private struct ValidationRun {
         // (one slot without a tunnel entry when there are none; no array is made for it).
         for i in 0..<Swift.max(tunnels.count, 1) {
             let t: Tunnel? = tunnels.isEmpty ? nil : tunnels[i]
-            let local = t?.tunnelLocalAddress ?? s.tunnelLocalAddress
-            let peer = t?.tunnelPeerAddress ?? s.tunnelPeerAddress
+            let local = t?.tunnelLocalAddress ?? c.pointee.spec.tunnelLocalAddress
+            let peer = t?.tunnelPeerAddress ?? c.pointee.spec.tunnelPeerAddress
             func at() -> String { t?.tunnelLocalAddress != nil || t?.tunnelPeerAddress != nil ? "\(path()).tunnels[\(i)]" : path() }
             if style == .policy {
                 if let a = local ?? peer {

@@ -44,6 +44,16 @@ import Testing
                               .recorded(index: 2, mark: Mark(line: 4, column: 5))])
     }
 
+    @Test("keys alike in length, first and last byte but different are told apart in place")
+    func keysAlike() {
+        // `axb` and `ayb` share the hash of a key read in place, so they are compared byte for byte.
+        let r = read("gs:\n  - {axb: 1, ayb: 2, k: {n: x, m: y}, a_long_ascii_key: 3}\n")
+        #expect(kinds(r) == ["recorded"])
+        // The same key after others is found whatever came between (and in a nested mapping).
+        #expect(kinds(read("gs:\n  - {axb: 1, ayb: 2, k: {n: x, m: y, n: z}}\n")) == ["composed"])
+        #expect(kinds(read("gs:\n  - {axb: 1, ayb: 2, k: 3, axb: 4}\n")) == ["composed"])
+    }
+
     @Test("a declined item is composed and offered again under the same index")
     func declined() {
         let r = read("gs:\n  - {n: x}\n  - {n: y}\n", decline: true)
@@ -61,6 +71,8 @@ import Testing
         "gs:\n  - {n: x, n: y}\n",                   // a duplicate key
         "gs:\n  - {\"n\": x, n: y}\n",               // the same key, quoted once
         "gs:\n  - {é: x, e\u{301}: y}\n",            // non-ASCII keys, equal as text
+        "gs:\n  - {abcdefghé: x}\n",                // a non-ASCII key, past its first eight bytes
+        "gs:\n  - {éabcdefgh: x}\n",                // and within them
         "gs:\n  - {[a]: x}\n",                       // a collection as a key
         // More keys than are compared pairwise in place (a hostile file's thousands of tags).
         "gs:\n  - {" + (0...ItemRecorder.maxKeysInPlace).map { "k\($0): v" }.joined(separator: ", ") + "}\n",
