@@ -100,9 +100,6 @@ private struct ValidationRun {
         }
     }
 
-    /// Where a connection's ``Connection/fields`` are inside it.
-    static let fieldsOffset = MemoryLayout<Connection>.offset(of: \Connection.fields)!
-
     /// The rules of one connection of `g`; `names` and `apiNames` are the gateway's duplicate finders.
     mutating func check(_ c: UnsafePointer<Connection>, of g: Gateway, gatewayPath: String, gatewayIsHandle: Bool,
                         anyNameOverride: Bool, names: inout [String: Mark], apiNames: inout [String: Mark]) {
@@ -120,7 +117,7 @@ private struct ValidationRun {
                   "duplicate connection name \"\(c.pointee.name.value)\" (first at \(first))")
         }
         // In place too: passing `c.pointee.fields` copied them.
-        let fields = UnsafeRawPointer(c).advanced(by: Self.fieldsOffset).assumingMemoryBound(to: ConnectionFields.self)
+        let fields = c.pointer(to: \.fields)!
         checkOwnFields(fields, path())
         checkSpec(c, of: g, path())
         guard nameProblem == nil, gatewayIsHandle else { return }
