@@ -11,8 +11,13 @@ public struct Console: Sendable {
     /// Writes to standard error.
     public var err: @Sendable (String) -> Void
     /// Writes UTF-8 bytes, lent for the call, to standard output (a plan's text, megabytes at a time,
-    /// written without making it a `String`). By default, the bytes go to ``out`` as text.
-    public var outBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void
+    /// written without making it a `String`): the live console's own writer, else ``out`` as text.
+    public var outBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void {
+        if let bytesOut { return bytesOut }
+        let out = out
+        return { out(String(decoding: $0, as: UTF8.self)) }
+    }
+    private var bytesOut: (@Sendable (UnsafeBufferPointer<UInt8>) -> Void)?
     /// The process environment; the live console leaves out empty variables.
     public var environment: [String: String]
 
@@ -20,7 +25,6 @@ public struct Console: Sendable {
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, environment: [String: String]) {
         self.out = out
         self.err = err
-        self.outBytes = { out(String(decoding: $0, as: UTF8.self)) }
         self.environment = environment
     }
 
@@ -33,7 +37,7 @@ public struct Console: Sendable {
             // An empty variable counts as unset, everywhere (`HUAWEICLOUD_SDK_PROJECT_ID=` is no project id).
             environment: ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty }
         )
-        console.outBytes = { write(UnsafeRawBufferPointer($0), to: STDOUT_FILENO, channel: "standard output") }
+        console.bytesOut = { write(UnsafeRawBufferPointer($0), to: STDOUT_FILENO, channel: "standard output") }
         return console
     }
 
@@ -56,7 +60,7 @@ public struct Console: Sendable {
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
                 if fd == STDERR_FILENO { exit(ExitCode.failure) }
-                fail("cannot write to \(channel): \(String(cString: strerror(errno)))")
+                fail("cannot write to \(channel): " + (n < 0 ? String(cString: strerror(errno)) : "nothing was written"))
             }
             done += n
         }

@@ -85,14 +85,16 @@ final class KeySet: Sendable {
     /// Whether each key has a hash of its own (else keys are found by comparing them).
     var hasPerfectHash: Bool { seed != 0 }
 
-    /// The slot of a key the decoder asks for, which must be one of the set's: by its hash alone,
-    /// which no two of the set's keys share (checked in debug builds), without comparing bytes.
+    /// The slot of a key the decoder asks for, which must be one of the set's: by its hash, which no
+    /// two of the set's keys share, and its length, without comparing bytes (debug builds do). A key
+    /// not in the set stops the process rather than read another key's value.
     @inline(__always)
     func slot(ofKnown name: StaticString) -> Int {
         let count = name.utf8CodeUnitCount
         guard seed != 0 else { return slot(searching: name) }
         let slot = Int(slotByHash[Self.knownHash(name.utf8Start, count, seed: seed)])
-        assert(slot >= 0 && names[slot] == name.description, "\(name) is not a key of \(names)")
+        precondition(slot >= 0 && starts[slot + 1] - starts[slot] == count, "\(name) is not a key of \(names)")
+        assert(names[slot] == name.description, "\(name) is not a key of \(names)")
         return slot
     }
 

@@ -210,6 +210,9 @@ extension JSONScanner {
     /// lowest bit set is that of the first such byte (a test's borrow runs only upwards from a
     /// byte that passes it, so bytes above one may be marked too), and
     /// `trailingZeroBitCount >> 3` is its index.
+    #if _endian(big)
+    #error("the byte scans (specialBytes, skipping spaces, CompactIDText's packing) load words little-endian")
+    #endif
     @inline(__always)
     static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080

@@ -30,6 +30,9 @@ public struct OutputBuffer: ~Copyable {
     /// What has been written and not yet handed on, as bytes.
     var array: [UInt8] { bytes.array }
 
+    /// Forgets what was written, keeping the storage.
+    mutating func removeAll() { bytes.removeAll() }
+
     mutating func append(_ text: StaticString) { bytes.append(text) }
 
     /// Text; a literal goes to the `StaticString` overload, spared a `String`.

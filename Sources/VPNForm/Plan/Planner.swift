@@ -56,10 +56,8 @@ public enum Planner {
         } else {
             entries = Self.desiredEntries(of: gateways[...], state: state, capacity: capacity)
         }
-        // Addresses are unique in a valid desired file: when every pair of the state was matched
-        // (a plan without deletes), nothing is left to look for.
-        let matched = entries.indices.reduce(0) { $0 + (entries[$1].current == nil ? 0 : 1) }
-        if matched < state.pairs.count {
+        // The state's pairs that no desired pair matched are deletes.
+        if !state.pairs.isEmpty {
             var seen = Set<PairAddress>()
             seen.reserveCapacity(entries.count)
             for i in entries.indices { seen.insert(entries[i].address) }

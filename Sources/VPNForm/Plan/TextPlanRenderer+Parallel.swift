@@ -30,12 +30,13 @@ extension TextPlanRenderer {
             }
         }, { [self] in
             var members: [CanonicalMember] = []
+            var block = OutputBuffer(capacity: 1 << 20)
             entries.withUnsafeBufferPointer { entries in
                 for b in stride(from: 1, to: blocks.count, by: 2) {
                     handoff.waitForRoom()
-                    var block = OutputBuffer(capacity: 1 << 20)
                     writeEntries(entries, blocks[b], members: &members, to: &block)
                     handoff.put(block.array)
+                    block.removeAll()
                 }
             }
         })
