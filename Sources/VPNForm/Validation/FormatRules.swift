@@ -54,11 +54,15 @@ enum FormatRules {
     /// ``tunnelAddress(_:)``'s finding, or the block when there is none.
     private static func checkedTunnelAddress(_ s: String) -> (cidr: IPv4CIDR?, problem: String?) {
         guard let cidr = IPv4CIDR(s), cidr.prefix == 30, ValueRules.linkLocal.overlaps(cidr) else {
-            return (nil, "expected a /30 address in 169.254.0.0/16 such as 169.254.56.225/30, got \"\(NodeDecoder.clip(s))\"")
+            let clipped = NodeDecoder.clip(s)
+            return (nil, "expected a /30 address in 169.254.0.0/16 such as 169.254.56.225/30, got \"\(clipped)\"")
         }
-        if ValueRules.reservedTunnelBlock.overlaps(cidr) { return (nil, "169.254.195.0/24 is reserved (\(s) is in it); choose another /30") }
+        if ValueRules.reservedTunnelBlock.overlaps(cidr) {
+            return (nil, "169.254.195.0/24 is reserved (\(s) is in it); choose another /30")
+        }
         if cidr.address == cidr.network || cidr.address == cidr.broadcast {
-            return (nil, "\(s) is the network or broadcast address of its /30; use \(IPv4Address(cidr.network.value + 1))/30 or \(IPv4Address(cidr.network.value + 2))/30")
+            let hosts = (IPv4Address(cidr.network.value + 1), IPv4Address(cidr.network.value + 2))
+            return (nil, "\(s) is the network or broadcast address of its /30; use \(hosts.0)/30 or \(hosts.1)/30")
         }
         return (cidr, nil)
     }

@@ -344,7 +344,8 @@ private struct ValidationRun {
             switch (local, peer) {
             case let (l?, p?):
                 // `nil` too when either address is wrong on its own (reported above).
-                rule("\(at()).tunnel_peer_address", p.mark, FormatRules.tunnelPairOfValid(local: l.value, peer: p.value))
+                rule("\(at()).tunnel_peer_address", p.mark,
+                     FormatRules.tunnelPairOfValid(local: l.value, peer: p.value))
             case let (l?, nil):
                 error("\(at()).tunnel_local_address", l.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_peer_address is missing")
             case let (nil, p?):

@@ -33,7 +33,9 @@ import Testing
             f.ipsecPolicy = p
         }
         if keys.contains("ha_role") { f.haRole = Located(text == "own" ? .master : .slave, at: at) }
-        if keys.contains("tags") { f.tags = Located([Tag(key: Located(text, at: at), value: Located("v", at: at))], at: at) }
+        if keys.contains("tags") {
+            f.tags = Located([Tag(key: Located(text, at: at), value: Located("v", at: at))], at: at)
+        }
         if line % 5 == 0 { f.unreadable = [text + "-unreadable"] }
         return f
     }

@@ -94,8 +94,10 @@ import VPNForm
         #expect(loaded.diagnostics.map(\.summary) == [
             "gateways[0].connections[1].name: required field is missing",
             "gateways[0].connections[1].prevent_destroy: expected true or false, got a string \"maybe\"",
-            "gateways[0].connections[1].style: expected one of static, bgp, policy; got \"bgq\" (did you mean \"bgp\"?)",
-            "gateways[0].connections[1].tunnels[0].name: expected a string, got an integer (7; quote it if it is meant as text)",
+            "gateways[0].connections[1].style: expected one of static, bgp, policy; got \"bgq\""
+                + " (did you mean \"bgp\"?)",
+            "gateways[0].connections[1].tunnels[0].name: expected a string, got an integer"
+                + " (7; quote it if it is meant as text)",
         ])
     }
 
