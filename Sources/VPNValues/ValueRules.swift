@@ -8,17 +8,23 @@ public enum ValueRules {
         return s.withUTF8(isUUID)
     }
 
-    /// `8-4-4-4-12` hex digits.
+    /// `8-4-4-4-12` hex digits: the dashes at their four places, then each run of digits by index
+    /// (a test per byte of its position cost more than the byte's own).
     static func isUUID(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard b.count == 36 else { return false }
-        for (i, c) in b.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                if c != UInt8(ascii: "-") { return false }
-            } else if !isHex(c) {
-                return false
+        guard b.count == 36, let p = b.baseAddress else { return false }
+        let dash = UInt8(ascii: "-")
+        guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return false }
+        func hex(_ from: Int, _ to: Int) -> Bool {
+            var i = from
+            while i < to {
+                let c = p[i]
+                // `0-9`, or `a-f` once `A-F` is folded onto it (only `A-F` and `a-f` fold into `a-f`).
+                guard c &- UInt8(ascii: "0") < 10 || (c | 0x20) &- UInt8(ascii: "a") < 6 else { return false }
+                i += 1
             }
+            return true
         }
-        return true
+        return hex(0, 8) && hex(9, 13) && hex(14, 18) && hex(19, 23) && hex(24, 36)
     }
 
     /// `0-9 a-f A-F`.

@@ -155,26 +155,39 @@ struct DesiredStateDecoder {
         return g
     }
 
-    /// Decodes a connection onto the end of `connections` (when it has a name): returned, it was copied
-    /// out of an optional into the array.
+    /// Decodes a connection onto the end of `connections` (when it has a name). The connection is
+    /// appended empty and the rest decoded into the array's storage: made here and appended, its
+    /// fields, spec and tunnels were all copied into the array and the originals destroyed.
     private mutating func appendConnection<Node: YAMLNodeView>(_ node: Node, _ path: FieldPath, index: Int,
                                                                defaults: ConnectionFields?,
                                                                to connections: inout [Connection]) {
         guard let f = d.mapping(node, path, allowed: Self.connectionKeys, hints: Self.apiOnlyHints) else { return }
-        let name = required(f, "name").flatMap { d.string($0, f.path("name")) }
-        var fields = ConnectionFields()
-        connectionFields(f, into: &fields)
-        var tunnels: Located<[Tunnel]>?
+        guard let name = required(f, "name").flatMap({ d.string($0, f.path("name")) }) else {
+            // Still decoded for its findings, then dropped.
+            var unnamed = Connection(name: Located("", at: f.mark), index: index, mark: f.mark,
+                                     fields: ConnectionFields(), spec: ConnectionFields(), tunnels: nil)
+            connectionBody(f, defaults: defaults, into: &unnamed)
+            return
+        }
+        connections.append(Connection(name: name, index: index, mark: f.mark, fields: ConnectionFields(),
+                                      spec: ConnectionFields(), tunnels: nil))
+        connectionBody(f, defaults: defaults, into: &connections[connections.count - 1])
+    }
+
+    /// Decodes everything of a connection but its name into `c`, which has empty fields and spec and
+    /// no tunnels; `spec` stays empty when `defaults` is `nil`.
+    private mutating func connectionBody<Node: YAMLNodeView>(_ f: borrowing Fields<Node>, defaults: ConnectionFields?,
+                                                             into c: inout Connection) {
+        connectionFields(f, into: &c.fields)
         if let node = f["tunnels"], let items = d.list(node, f.path("tunnels")) {
             let decoded = items.enumerated().compactMap { tunnel($1, f.path.appending("tunnels", index: $0)) }
-            tunnels = Located(decoded, at: node.mark)
+            c.tunnels = Located(decoded, at: node.mark)
         }
-        let preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
-        guard let name else { return }
-        let spec = defaults.map(fields.merged(over:)) ?? ConnectionFields()
-        connections.append(Connection(name: name, index: index, mark: f.mark, fields: consume fields, spec: spec,
-                                      tunnels: tunnels))
-        connections[connections.count - 1].preventDestroy = preventDestroy
+        c.preventDestroy = f["prevent_destroy"].flatMap { d.bool($0, f.path("prevent_destroy")) }?.value ?? false
+        if let defaults {
+            c.spec = c.fields
+            c.spec.merge(over: defaults)
+        }
     }
 
     private mutating func connectionFields<Node>(_ f: borrowing Fields<Node>) -> ConnectionFields {

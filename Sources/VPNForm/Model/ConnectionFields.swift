@@ -47,15 +47,42 @@ public struct ConnectionFields: Sendable, Equatable {
     }
 
     /// Fills the attributes unset here from `base`, in place (see ``merged(over:)``).
+    /// Written out, the same as applying every entry of ``merges`` (a test holds the two to each other):
+    /// called through the table, each attribute cost a closure call through a reabstraction thunk.
     mutating func merge(over base: ConnectionFields) {
-        for merge in Self.mergeSteps { merge(&self, base) }
+        if cgwID == nil, let v = base.cgwID { cgwID = v }
+        if style == nil, let v = base.style { style = v }
+        if peerSubnets == nil, let v = base.peerSubnets { peerSubnets = v }
+        if tunnelLocalAddress == nil, let v = base.tunnelLocalAddress { tunnelLocalAddress = v }
+        if tunnelPeerAddress == nil, let v = base.tunnelPeerAddress { tunnelPeerAddress = v }
+        if enableNQA == nil, let v = base.enableNQA { enableNQA = v }
+        if enableHub == nil, let v = base.enableHub { enableHub = v }
+        if psk == nil, let v = base.psk { psk = v }
+        if policyRules == nil, let v = base.policyRules { policyRules = v }
+        if let inherited = base.ikePolicyStorage {
+            if let own = ikePolicyStorage {
+                ikePolicyStorage = Shared(own.value.merged(over: inherited.value))
+            } else {
+                ikePolicyStorage = inherited
+            }
+        }
+        if let inherited = base.ipsecPolicyStorage {
+            if let own = ipsecPolicyStorage {
+                ipsecPolicyStorage = Shared(own.value.merged(over: inherited.value))
+            } else {
+                ipsecPolicyStorage = inherited
+            }
+        }
+        if haRole == nil, let v = base.haRole { haRole = v }
+        if tags == nil, let v = base.tags { tags = v }
         if !base.unreadable.isEmpty { unreadable.formUnion(base.unreadable) }
     }
 
     /// Fills one attribute of a connection's fields from `defaults`.
     typealias Merge = @Sendable (inout ConnectionFields, ConnectionFields) -> Void
 
-    /// One merge per YAML key `defaults` may set; a test holds the two to each other. Each assigns only
+    /// One merge per YAML key `defaults` may set; a test holds the two to each other, and ``merge(over:)``
+    /// to this table. Each assigns only
     /// when the connection leaves the attribute unset: `m.x = m.x ?? b.x` copied and reassigned it always.
     static let merges: [String: Merge] = [
         "cgw_id": { m, b in if m.cgwID == nil { m.cgwID = b.cgwID } },
@@ -89,7 +116,4 @@ public struct ConnectionFields: Sendable, Equatable {
         "ha_role": { m, b in if m.haRole == nil { m.haRole = b.haRole } },
         "tags": { m, b in if m.tags == nil { m.tags = b.tags } },
     ]
-
-    /// The merges in the table's order.
-    static let mergeSteps: [Merge] = AttributeTable.defaultsKeys.map { merges[$0]! }
 }

@@ -49,20 +49,38 @@ enum FormatRules {
 
 
     /// A tunnel interface address on its own: `169.254.x.y/30`, a host of its /30, outside 169.254.195.0/24.
-    static func tunnelAddress(_ s: String) -> String? {
+    static func tunnelAddress(_ s: String) -> String? { checkedTunnelAddress(s).problem }
+
+    /// ``tunnelAddress(_:)``'s finding, or the block when there is none.
+    private static func checkedTunnelAddress(_ s: String) -> (cidr: IPv4CIDR?, problem: String?) {
         guard let cidr = IPv4CIDR(s), cidr.prefix == 30, ValueRules.linkLocal.overlaps(cidr) else {
-            return "expected a /30 address in 169.254.0.0/16 such as 169.254.56.225/30, got \"\(NodeDecoder.clip(s))\""
+            let clipped = NodeDecoder.clip(s)
+            return (nil, "expected a /30 address in 169.254.0.0/16 such as 169.254.56.225/30, got \"\(clipped)\"")
         }
-        if ValueRules.reservedTunnelBlock.overlaps(cidr) { return "169.254.195.0/24 is reserved (\(s) is in it); choose another /30" }
+        if ValueRules.reservedTunnelBlock.overlaps(cidr) {
+            return (nil, "169.254.195.0/24 is reserved (\(s) is in it); choose another /30")
+        }
         if cidr.address == cidr.network || cidr.address == cidr.broadcast {
-            return "\(s) is the network or broadcast address of its /30; use \(IPv4Address(cidr.network.value + 1))/30 or \(IPv4Address(cidr.network.value + 2))/30"
+            let hosts = (IPv4Address(cidr.network.value + 1), IPv4Address(cidr.network.value + 2))
+            return (nil, "\(s) is the network or broadcast address of its /30; use \(hosts.0)/30 or \(hosts.1)/30")
         }
-        return nil
+        return (cidr, nil)
     }
 
     /// The pair of tunnel addresses of one connection.
     static func tunnelPair(local: String, peer: String) -> String? {
         guard let l = IPv4CIDR(local), let p = IPv4CIDR(peer) else { return nil }
+        return pairProblem(l, p)
+    }
+
+    /// ``tunnelPair(local:peer:)`` when both addresses pass ``tunnelAddress(_:)``, else `nil`: each address
+    /// parsed once (checked, then paired, each was parsed twice).
+    static func tunnelPairOfValid(local: String, peer: String) -> String? {
+        guard let l = checkedTunnelAddress(local).cidr, let p = checkedTunnelAddress(peer).cidr else { return nil }
+        return pairProblem(l, p)
+    }
+
+    private static func pairProblem(_ l: IPv4CIDR, _ p: IPv4CIDR) -> String? {
         if l.address == p.address { return "must differ from tunnel_local_address" }
         if l.network != p.network { return "tunnel_local_address and tunnel_peer_address must be in the same /30 (\(l.network)/30 and \(p.network)/30)" }
         return nil

@@ -340,9 +340,9 @@ private struct ValidationRun {
             }
             switch (local, peer) {
             case let (l?, p?):
-                if FormatRules.tunnelAddress(l.value) == nil, FormatRules.tunnelAddress(p.value) == nil {
-                    rule("\(at()).tunnel_peer_address", p.mark, FormatRules.tunnelPair(local: l.value, peer: p.value))
-                }
+                // `nil` too when either address is wrong on its own (reported above).
+                rule("\(at()).tunnel_peer_address", p.mark,
+                     FormatRules.tunnelPairOfValid(local: l.value, peer: p.value))
             case let (l?, nil):
                 error("\(at()).tunnel_local_address", l.mark, "tunnel_local_address and tunnel_peer_address go together; tunnel_peer_address is missing")
             case let (nil, p?):

@@ -84,6 +84,23 @@ import VPNForm
         #expect(d.map(\.mark) == d.map(\.mark).sorted())
     }
 
+    @Test("a connection without a name is still decoded for its findings, then dropped")
+    func unnamedConnection() {
+        let text = Self.base
+            .replacingOccurrences(of: "- name: b\n", with: "- prevent_destroy: maybe\n")
+            .replacingOccurrences(of: "style: bgp", with: "style: bgq")
+            .replacingOccurrences(of: "{name: custom-b, ", with: "{name: 7, ")
+        let loaded = load(text)
+        #expect(loaded.diagnostics.map(\.summary) == [
+            "gateways[0].connections[1].name: required field is missing",
+            "gateways[0].connections[1].prevent_destroy: expected true or false, got a string \"maybe\"",
+            "gateways[0].connections[1].style: expected one of static, bgp, policy; got \"bgq\""
+                + " (did you mean \"bgp\"?)",
+            "gateways[0].connections[1].tunnels[0].name: expected a string, got an integer"
+                + " (7; quote it if it is meant as text)",
+        ])
+    }
+
     @Test("a value written but unreadable is not also reported missing")
     func noDoubleReport() {
         let text = Self.base.replacingOccurrences(of: "psk: ${PSK_B}", with: "psk: 12345678")

@@ -39,6 +39,22 @@ import Testing
         #expect(FormatRules.tunnelPair(local: "169.254.56.225/30", peer: "169.254.56.230/30")?.contains("same /30") == true)
     }
 
+    @Test("a pair is checked only when both addresses pass on their own, as the rules were applied before")
+    func tunnelPairsOfValidAddresses() {
+        let addresses = ["169.254.56.225/30", "169.254.56.226/30", "169.254.56.224/30", "169.254.56.227/30",
+                         "169.254.195.1/30", "169.254.56.225/29", "10.0.0.1/30", "169.254.56.230/30", "x", ""]
+        var paired = 0
+        for l in addresses {
+            for p in addresses {
+                let before = FormatRules.tunnelAddress(l) == nil && FormatRules.tunnelAddress(p) == nil
+                    ? FormatRules.tunnelPair(local: l, peer: p) : nil
+                #expect(FormatRules.tunnelPairOfValid(local: l, peer: p) == before, "\(l) \(p)")
+                if before != nil { paired += 1 }
+            }
+        }
+        #expect(paired == 7)  // of the 3 valid addresses: 3 equal pairs, 4 across two /30s
+    }
+
     @Test("literal pre-shared keys: length, characters, three classes; never echoed", arguments: [
         ("Abcdef12", nil as String?), ("abc{def} 12", nil), ("Abc1", "8-128 characters"), (String(repeating: "Aa1", count: 43), "8-128"),
         ("abcdefgh12", "at least 3 of"), ("Abcdef1*", "not allowed"), ("Abcdéf12", "not allowed"),
