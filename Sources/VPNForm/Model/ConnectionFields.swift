@@ -39,16 +39,15 @@ public struct ConnectionFields: Sendable, Equatable {
 
     /// This connection's own fields, falling back to `base` (the file's `defaults`) field by field;
     /// `ikepolicy`, `ipsecpolicy` and `dpd` merge key by key. Every attribute `defaults` may set
-    /// (``AttributeTable/defaultsKeys``) is merged by its entry in ``merges``.
+    /// (``AttributeTable/defaultsKeys``) is merged (`ConnectionFieldsMergeTests` holds the two together).
     public func merged(over base: ConnectionFields) -> ConnectionFields {
         var m = self
         m.merge(over: base)
         return m
     }
 
-    /// Fills the attributes unset here from `base`, in place (see ``merged(over:)``).
-    /// Written out, the same as applying every entry of ``merges`` (a test holds the two to each other):
-    /// called through the table, each attribute cost a closure call through a reabstraction thunk.
+    /// Fills the attributes unset here from `base`, in place (see ``merged(over:)``), written out
+    /// attribute by attribute: through a table of closures, each cost a call through a thunk.
     mutating func merge(over base: ConnectionFields) {
         if cgwID == nil, let v = base.cgwID { cgwID = v }
         if style == nil, let v = base.style { style = v }
@@ -77,43 +76,4 @@ public struct ConnectionFields: Sendable, Equatable {
         if tags == nil, let v = base.tags { tags = v }
         if !base.unreadable.isEmpty { unreadable.formUnion(base.unreadable) }
     }
-
-    /// Fills one attribute of a connection's fields from `defaults`.
-    typealias Merge = @Sendable (inout ConnectionFields, ConnectionFields) -> Void
-
-    /// One merge per YAML key `defaults` may set; a test holds the two to each other, and ``merge(over:)``
-    /// to this table. Each assigns only
-    /// when the connection leaves the attribute unset: `m.x = m.x ?? b.x` copied and reassigned it always.
-    static let merges: [String: Merge] = [
-        "cgw_id": { m, b in if m.cgwID == nil { m.cgwID = b.cgwID } },
-        "style": { m, b in if m.style == nil { m.style = b.style } },
-        "peer_subnets": { m, b in if m.peerSubnets == nil { m.peerSubnets = b.peerSubnets } },
-        "tunnel_local_address": { m, b in
-            if m.tunnelLocalAddress == nil { m.tunnelLocalAddress = b.tunnelLocalAddress }
-        },
-        "tunnel_peer_address": { m, b in if m.tunnelPeerAddress == nil { m.tunnelPeerAddress = b.tunnelPeerAddress } },
-        "enable_nqa": { m, b in if m.enableNQA == nil { m.enableNQA = b.enableNQA } },
-        "enable_hub": { m, b in if m.enableHub == nil { m.enableHub = b.enableHub } },
-        "psk": { m, b in if m.psk == nil { m.psk = b.psk } },
-        "policy_rules": { m, b in if m.policyRules == nil { m.policyRules = b.policyRules } },
-        "ikepolicy": { m, b in
-            // On the boxes: reading `ikePolicy` copies the whole policy out.
-            guard let inherited = b.ikePolicyStorage else { return }
-            if let own = m.ikePolicyStorage {
-                m.ikePolicy = own.value.merged(over: inherited.value)
-            } else {
-                m.ikePolicyStorage = inherited
-            }
-        },
-        "ipsecpolicy": { m, b in
-            guard let inherited = b.ipsecPolicyStorage else { return }
-            if let own = m.ipsecPolicyStorage {
-                m.ipsecPolicy = own.value.merged(over: inherited.value)
-            } else {
-                m.ipsecPolicyStorage = inherited
-            }
-        },
-        "ha_role": { m, b in if m.haRole == nil { m.haRole = b.haRole } },
-        "tags": { m, b in if m.tags == nil { m.tags = b.tags } },
-    ]
 }

@@ -31,10 +31,11 @@ public struct ConnectionAttribute: Sendable, Equatable {
 
 /// The connection attributes, in the desired file's order: the one place that says how each is
 /// spelt and changed (`huawei-vpn-api.md` §2). Read by the decoder's allowed keys (connection,
-/// tunnel, `defaults`), the `defaults` merge (`ConnectionFields.merges`), ``PairSpec``'s writer
-/// (`SpecField`), the request mapping (`RequestField`: batch-create item and update body), the
-/// schema generator (`Tests/Schema/attributes.json`) and the planner's update-or-replace decision. `AttributeTableTests` fails until a new attribute has
-/// its merge, spec writer, request mapping, schema description and emulator answer.
+/// tunnel, `defaults`), ``PairSpec``'s writer (`SpecField`), the request mapping (`RequestField`:
+/// batch-create item and update body), the schema generator (`Tests/Schema/attributes.json`) and
+/// the planner's update-or-replace decision. `AttributeTableTests` fails until a new attribute has
+/// its spec writer, request mapping, schema description and emulator answer, and
+/// `ConnectionFieldsMergeTests` until `ConnectionFields.merge(over:)` merges it.
 public enum AttributeTable {
     /// Every connection attribute `defaults` or a connection may set (besides `name` and `tunnels`).
     public static let connection: [ConnectionAttribute] = [

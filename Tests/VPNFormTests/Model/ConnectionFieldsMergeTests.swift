@@ -2,9 +2,38 @@
 import VPNValues
 import Testing
 
-/// ``ConnectionFields/merge(over:)``, written out, against the per-key table ``ConnectionFields/merges``
-/// it replaced on the decoding path (the table is what a test holds to the keys `defaults` may set).
+/// ``ConnectionFields/merge(over:)``, written out attribute by attribute, against the merge stated
+/// key by key for every key `defaults` may set.
 @Suite struct ConnectionFieldsMergeTests {
+    /// Fills one attribute of a connection's fields from `defaults`.
+    typealias Merge = @Sendable (inout ConnectionFields, ConnectionFields) -> Void
+
+    /// The merge stated key by key, one entry per YAML key `defaults` may set: the oracle
+    /// ``ConnectionFields/merge(over:)`` is held to.
+    static let merges: [String: Merge] = [
+        "cgw_id": { m, b in if m.cgwID == nil { m.cgwID = b.cgwID } },
+        "style": { m, b in if m.style == nil { m.style = b.style } },
+        "peer_subnets": { m, b in if m.peerSubnets == nil { m.peerSubnets = b.peerSubnets } },
+        "tunnel_local_address": { m, b in
+            if m.tunnelLocalAddress == nil { m.tunnelLocalAddress = b.tunnelLocalAddress }
+        },
+        "tunnel_peer_address": { m, b in if m.tunnelPeerAddress == nil { m.tunnelPeerAddress = b.tunnelPeerAddress } },
+        "enable_nqa": { m, b in if m.enableNQA == nil { m.enableNQA = b.enableNQA } },
+        "enable_hub": { m, b in if m.enableHub == nil { m.enableHub = b.enableHub } },
+        "psk": { m, b in if m.psk == nil { m.psk = b.psk } },
+        "policy_rules": { m, b in if m.policyRules == nil { m.policyRules = b.policyRules } },
+        "ikepolicy": { m, b in
+            guard let inherited = b.ikePolicy else { return }
+            m.ikePolicy = m.ikePolicy.map { $0.merged(over: inherited) } ?? inherited
+        },
+        "ipsecpolicy": { m, b in
+            guard let inherited = b.ipsecPolicy else { return }
+            m.ipsecPolicy = m.ipsecPolicy.map { $0.merged(over: inherited) } ?? inherited
+        },
+        "ha_role": { m, b in if m.haRole == nil { m.haRole = b.haRole } },
+        "tags": { m, b in if m.tags == nil { m.tags = b.tags } },
+    ]
+
     /// Fields with the attributes of `keys` set, their values told apart by `text`.
     static func fields(_ text: String, keys: Set<String>, line: Int) -> ConnectionFields {
         let at = Mark(line: line, column: 1)
@@ -40,9 +69,10 @@ import Testing
         return f
     }
 
-    @Test func mergeIsTheTableApplied() {
+    @Test("merging is every key's merge applied, for every key defaults may set")
+    func mergeIsTheTableApplied() {
         let keys = AttributeTable.defaultsKeys
-        #expect(Set(keys) == Set(ConnectionFields.merges.keys))
+        #expect(Set(keys) == Set(Self.merges.keys))
         var random = SplitMix64(seed: 15)
         var subsets: [Set<String>] = [[], Set(keys)]
         for _ in 0..<200 { subsets.append(Set(keys.filter { _ in random.next() % 2 == 0 })) }
@@ -52,7 +82,7 @@ import Testing
                 let own = Self.fields("own", keys: ownKeys, line: i + 1)
                 let base = Self.fields("base", keys: baseKeys, line: i + 2)
                 var expected = own
-                for key in keys { ConnectionFields.merges[key]!(&expected, base) }
+                for key in keys { Self.merges[key]!(&expected, base) }
                 if !base.unreadable.isEmpty { expected.unreadable.formUnion(base.unreadable) }
                 #expect(own.merged(over: base) == expected, "own \(ownKeys.sorted()) over \(baseKeys.sorted())")
                 compared += 1
