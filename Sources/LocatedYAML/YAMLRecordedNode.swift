@@ -65,13 +65,7 @@ public struct YAMLRecordedNode: YAMLNodeView {
     /// The scalar's text when it resolves to a string: quoted, or plain and neither a keyword nor
     /// anything like a number (a plain scalar that might be one is left to ``scalar``).
     @inlinable
-    public var stringValue: String? {
-        let e = event
-        guard e.kind == .scalar else { return nil }
-        let utf8 = text(of: e)
-        guard !e.isPlain || YAMLValue.plainIsString(utf8) else { return nil }
-        return String(utf8)
-    }
+    public var stringValue: String? { withStringUTF8 { String($0) } }
 
     /// `body` applied to the scalar's bytes in the reader's buffer when ``stringValue`` would be a string.
     @inlinable
