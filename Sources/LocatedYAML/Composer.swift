@@ -5,7 +5,8 @@
 ///
 /// With a `streamKey`, the items of the list under that key of the top-level mapping are handed
 /// back one by one as each is complete (``consume(_:)`` returns them) instead of being kept: the
-/// tree then never holds the whole file. The list's node in the tree stays, empty.
+/// tree then never holds the whole file. The list's node in the tree stays, empty. With
+/// `streamsRootList`, the list streamed is the document's root (the second part of a ``YAMLCut``).
 struct Composer {
     fileprivate struct Frame {
         var isMapping: Bool
@@ -38,8 +39,11 @@ struct Composer {
     private let maxAliasExpansion: Int
     private let maxDepth: Int
     private let streamKey: KeyIdentity?
+    private let streamsRootList: Bool
     /// The stack index of the list whose items are streamed, while it is open.
     private var streamFrame: Int?
+    /// Where the streamed list starts and ends, and its items so far.
+    private var streamedList: YAMLDocument.StreamedList?
     /// An item of the streamed list, complete and waiting to be handed out.
     private var streamedItem: YAMLNode?
     private var streamed = false
@@ -51,14 +55,17 @@ struct Composer {
     private var issues: [YAMLIssue] = []
     private(set) var stopped = false
 
-    init(maxAliasExpansion: Int, maxDepth: Int, streamKey: String? = nil) {
+    init(maxAliasExpansion: Int, maxDepth: Int, streamKey: String? = nil, streamsRootList: Bool = false) {
         self.maxAliasExpansion = maxAliasExpansion
         self.maxDepth = maxDepth
         self.streamKey = streamKey.map { KeyIdentity(text: $0, isString: true) }
+        self.streamsRootList = streamsRootList
     }
 
     var result: YAMLDocument {
-        YAMLDocument(root: stopped ? nil : root, issues: issues, itemsStreamed: streamed)
+        var document = YAMLDocument(root: stopped ? nil : root, issues: issues, itemsStreamed: streamed)
+        document.streamedList = streamedList
+        return document
     }
 
     mutating func fail(_ issue: YAMLIssue) {
@@ -115,11 +122,15 @@ struct Composer {
             if !isMapping, event.anchor == nil, startsStreamedList() {
                 streamed = true
                 streamFrame = stack.count
+                streamedList = YAMLDocument.StreamedList(start: mark, end: nil)
             }
             stack.append(Frame(isMapping: isMapping, mark: mark, anchor: event.anchor.map(String.init)))
         case .sequenceEnd, .mappingEnd:
             guard documents == 1, var frame = stack.popLast() else { return }
-            if stack.count == streamFrame { streamFrame = nil }
+            if stack.count == streamFrame {
+                streamFrame = nil
+                streamedList?.end = mark
+            }
             if frame.isMapping { applyMerges(&frame) }
             let node = YAMLNode(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), at: frame.mark)
             if let a = frame.anchor { anchors[a] = (node, frame.size) }
@@ -206,6 +217,7 @@ struct Composer {
     /// `streamKey` (a later duplicate of the key is dropped, so it must not be streamed). An anchored
     /// list is never streamed: an alias to it needs its items.
     private mutating func startsStreamedList() -> Bool {
+        if streamsRootList { return stack.isEmpty }
         guard let streamKey, !streamed, stack.count == 1, stack[0].isMapping, let key = stack[0].pendingKey,
               !key.isMerge, !key.isComplex, key.identity == streamKey
         else { return false }

@@ -61,6 +61,18 @@ public struct YAMLDocument: Sendable {
     /// (``YAMLReader/read(_:streamingItemsOf:to:)``); its node in ``root`` is then an empty list.
     public var itemsStreamed: Bool
 
+    /// Where the streamed list starts and ends, and how many items it handed out: what
+    /// ``YAMLCut/join(_:_:)`` checks.
+    struct StreamedList: Sendable {
+        var start: Mark
+        /// The mark of the list's end, once read.
+        var end: Mark?
+        var count = 0
+    }
+    var streamedList: StreamedList?
+    /// The mark of the end of the input, when it was read to the end.
+    var end: Mark?
+
     /// Creates a document.
     public init(root: YAMLNode?, issues: [YAMLIssue], itemsStreamed: Bool = false) {
         self.root = root

@@ -69,6 +69,15 @@ public struct YAMLReader: Sendable {
     /// - Returns: The composed document, as ``read(_:streamingItemsOf:to:)`` returns it.
     public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
                      offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
+        bytes.withUnsafeBufferPointer { read($0, streamingItemsOf: key, offering: consume) }
+    }
+
+    /// Reads `bytes` as ``read(_:streamingItemsOf:offering:)`` does.
+    /// - Parameters:
+    ///   - rootList: Stream the items of the root list instead of `key`'s (the second part of a ``YAMLCut``).
+    ///   - firstLine: The line breaks before `bytes` in the file they were cut from.
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, streamingItemsOf key: String?, rootList: Bool = false,
+              firstLine: Int = 0, offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
         if bytes.count > maxBytes {
             let mib = maxBytes >> 20
             return YAMLDocument(root: nil, issues: [
@@ -78,7 +87,8 @@ public struct YAMLReader: Sendable {
         if let issue = Self.encodingIssue(bytes) {
             return YAMLDocument(root: nil, issues: [issue])
         }
-        var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key)
+        var composer = Composer(maxAliasExpansion: maxAliasExpansion, maxDepth: maxDepth, streamKey: key,
+                                streamsRootList: rootList)
         let recorder = ItemRecorder()
         // Recorded offsets are 32-bit. An item's bytes are at most 1.5 times the input's (`\L` is two
         // characters for three bytes) plus one event's tag, so a quarter of the range is ample.
@@ -97,10 +107,11 @@ public struct YAMLReader: Sendable {
             return YAMLDocument(root: nil, issues: [YAMLIssue(.syntax, at: .start, "could not initialise the YAML parser")])
         }
         defer { yaml_parser_delete(parser) }
+        var end: Mark?
         // libyaml asserts on a NULL input pointer; an empty array may not have a base address.
-        let input = bytes.isEmpty ? [0] : bytes
-        input.withUnsafeBufferPointer { buffer in
-            yaml_parser_set_input_string(parser, buffer.baseAddress, bytes.count)
+        withUnsafePointer(to: UInt8(0)) { empty in
+            yaml_parser_set_input_string(parser, bytes.baseAddress ?? empty, bytes.count)
+            parser.pointee.mark.line = firstLine
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(parser, &event) == 1 else {
@@ -110,7 +121,10 @@ public struct YAMLReader: Sendable {
                     return
                 }
                 defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT { return }
+                if event.type == YAML_STREAM_END_EVENT {
+                    end = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                    return
+                }
                 let e = ReaderEvent(event)
                 if canRecord, !recorder.isRecording, e.startsNode, composer.awaitsStreamedItem {
                     recorder.begin(depthLeft: maxDepth - composer.depth)
@@ -135,7 +149,10 @@ public struct YAMLReader: Sendable {
                 if composer.stopped { return }
             }
         }
-        return composer.result
+        var document = composer.result
+        document.streamedList?.count = streamedCount
+        document.end = end
+        return document
     }
 
     private static func syntaxIssue(_ p: yaml_parser_t) -> YAMLIssue {
@@ -146,15 +163,12 @@ public struct YAMLReader: Sendable {
     }
 
     /// libyaml accepts UTF-16 with a BOM; vpnform files are UTF-8 only, so say so plainly.
-    private static func encodingIssue(_ b: [UInt8]) -> YAMLIssue? {
+    private static func encodingIssue(_ b: UnsafeBufferPointer<UInt8>) -> YAMLIssue? {
         if b.count >= 2, (b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) {
             return YAMLIssue(.encoding, at: .start, "file is UTF-16; vpnform reads UTF-8 only")
         }
-        let nulAt = b.withUnsafeBufferPointer { p -> Int? in
-            guard let base = p.baseAddress, let hit = memchr(base, 0, p.count) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        }
-        if let nul = nulAt {
+        if let base = b.baseAddress, let hit = memchr(base, 0, b.count) {
+            let nul = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             let line = b[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             return YAMLIssue(.encoding, at: Mark(line: line, column: 1), "file contains a NUL byte; vpnform reads UTF-8 text only")
         }

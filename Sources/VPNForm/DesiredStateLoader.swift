@@ -42,9 +42,15 @@ public enum DesiredStateFileError: Error, Equatable, CustomStringConvertible {
 public struct DesiredStateLoader: Sendable {
     /// The YAML reader and its limits.
     public var reader: YAMLReader
+    /// Whether a large file is read on two threads, its `gateways` cut in two (``YAMLCut``). The
+    /// result is the same; it takes less time and a few more instructions.
+    public var parallel: Bool
 
     /// Creates a loader.
-    public init(reader: YAMLReader = YAMLReader()) { self.reader = reader }
+    public init(reader: YAMLReader = YAMLReader(), parallel: Bool = false) {
+        self.reader = reader
+        self.parallel = parallel
+    }
 
     /// Reads and checks the file at `path`.
     /// - Parameter keepingBytes: Whether the result keeps the file's bytes (for ``LoadedDesiredState/sha256``);
@@ -86,7 +92,8 @@ public struct DesiredStateLoader: Sendable {
         }
         // Each gateway is decoded as soon as it is read, so the YAML tree never holds the whole file.
         var decoder = DesiredStateDecoder(file: file)
-        let document = reader.read(bytes, streamingItemsOf: "gateways") { decoder.decode(streamed: $0, at: $1) }
+        let document = (parallel ? readInTwo(bytes, file: file, into: &decoder) : nil)
+            ?? reader.read(bytes, streamingItemsOf: "gateways") { decoder.decode(streamed: $0, at: $1) }
         if !keepingBytes { bytes = [] }
         var diagnostics = document.issues.map { Diagnostic(.error, file: file, at: $0.mark, path: "", $0.message) }
         if document.issues.contains(where: \.isFatal) {
@@ -97,5 +104,26 @@ public struct DesiredStateLoader: Sendable {
         if let state { diagnostics += Validator().validate(state, file: file) }
         return LoadedDesiredState(state: state, diagnostics: diagnostics.sortedUnique(),
                                   bytes: keepingBytes ? bytes : nil)
+    }
+
+    /// Reads `bytes` in two parts at once, the second on a thread of its own, when the file can be
+    /// cut and the cut holds with nothing to report (a file with findings is read whole, so that
+    /// they are found as one reading finds them): the document, with `decoder` holding every
+    /// streamed gateway; otherwise `nil`, `decoder` untouched.
+    private func readInTwo(_ bytes: [UInt8], file: String, into decoder: inout DesiredStateDecoder) -> YAMLDocument? {
+        guard let cut = reader.cut(bytes, streamingItemsOf: "gateways") else { return nil }
+        let reader = self.reader
+        var first = DesiredStateDecoder(file: file)
+        let (document, (rest, second)) = concurrently({
+            reader.read(bytes, before: cut, streamingItemsOf: "gateways") { first.decode(streamed: $0, at: $1) }
+        }, {
+            var second = DesiredStateDecoder(file: file)
+            let rest = reader.read(bytes, after: cut) { second.decode(streamed: $0, at: $1) }
+            return (rest, second)
+        })
+        guard let firstCount = cut.join(document, rest), first.hasNoFindings, second.hasNoFindings else { return nil }
+        first.append(streamedBy: second, indexOffset: firstCount)
+        decoder = first
+        return document
     }
 }

@@ -42,7 +42,7 @@ enum CommandSupport {
     static func loadDesired(_ path: String, printer: Printer,
                             keepingBytes: Bool = true) -> (state: DesiredState, loaded: LoadedDesiredState)? {
         do {
-            let loaded = try DesiredStateLoader().load(path: path, keepingBytes: keepingBytes)
+            let loaded = try DesiredStateLoader(parallel: true).load(path: path, keepingBytes: keepingBytes)
             printer.diagnostics(loaded.diagnostics)
             guard loaded.isValid, let state = loaded.state else {
                 let errors = loaded.diagnostics.filter { $0.severity == .error }.count

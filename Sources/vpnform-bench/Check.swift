@@ -58,12 +58,12 @@ struct Check {
         let original = try String(contentsOfFile: yaml, encoding: .utf8)
         let noisyPath = yaml.replacingOccurrences(of: ".yaml", with: ".noisy.yaml")
         try Self.sprinkleMistakes(original).write(toFile: noisyPath, atomically: true, encoding: .utf8)
-        let noisy = try DesiredStateLoader().load(path: noisyPath)
+        let noisy = try DesiredStateLoader(parallel: true).load(path: noisyPath)
         text += noisy.diagnostics.map(\.description).joined(separator: "\n")
         text += "\n\(noisy.diagnostics.count) diagnostics\n"
 
         // The plan of the valid file against a state that differs from it.
-        let loaded = try DesiredStateLoader().load(path: yaml)
+        let loaded = try DesiredStateLoader(parallel: true).load(path: yaml)
         guard loaded.isValid, let desired = loaded.state else { fail("\(yaml) is not valid") }
         text += loaded.diagnostics.map(\.description).joined(separator: "\n")
         let state = Self.perturbed(try StateStore(path: StateStore.defaultPath(forDesired: yaml)).load().state)

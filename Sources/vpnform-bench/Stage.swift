@@ -59,11 +59,13 @@ enum Stage: String, CaseIterable {
             guard loaded.isValid else { fail("\(file) is not valid") }
             return loaded.diagnostics.count
         case .plan:
-            // As `vpnform plan` does: the state is read on a second thread meanwhile.
+            // As `vpnform plan` does: the state is read on a second thread meanwhile, and the
+            // desired file in two parts at once (sequential: whole, as callgrind follows one thread).
             let store = StateStore(path: StateStore.defaultPath(forDesired: file))
+            let loader = DesiredStateLoader(parallel: !sequential)
             let (loaded, stateRead) = sequential
-                ? (DesiredStateLoader().load(bytes: bytes, file: file), Self.readState(store))
-                : concurrently({ DesiredStateLoader().load(bytes: bytes, file: file) }, { Self.readState(store) })
+                ? (loader.load(bytes: bytes, file: file), Self.readState(store))
+                : concurrently({ loader.load(bytes: bytes, file: file) }, { Self.readState(store) })
             guard loaded.isValid, let desired = loaded.state else { fail("\(file) is not valid") }
             let state = try stateRead.get()
             let plan = Planner.plan(desired: desired, state: state)

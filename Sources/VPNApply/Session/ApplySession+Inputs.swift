@@ -31,7 +31,7 @@ extension ApplySession {
                     throw .planForOtherState(desired: desiredPath, planned: savedPlan.statePath, state: statePath)
                 }
                 let loaded: LoadedDesiredState
-                do { loaded = try DesiredStateLoader().load(path: desiredPath) } catch {
+                do { loaded = try DesiredStateLoader(parallel: true).load(path: desiredPath) } catch {
                     throw .desiredUnreadable(error)
                 }
                 guard loaded.isValid, let desired = loaded.state else {

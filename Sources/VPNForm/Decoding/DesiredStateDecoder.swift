@@ -8,7 +8,7 @@ import VPNCrypto
 /// Gateways can be decoded one by one while the file is read (``decodeStreamed(gateway:at:)``), so
 /// that the YAML tree never holds them all; their connections' ``Connection/spec`` is then completed
 /// by ``decode(_:gatewaysStreamed:)``, because `defaults` may come after them in the file.
-struct DesiredStateDecoder {
+struct DesiredStateDecoder: Sendable {
     var d: NodeDecoder
     /// Gateways decoded as they were read, their connections' `spec` left empty until `defaults` is known.
     private var streamedGateways: [Gateway] = []
@@ -54,6 +54,19 @@ struct DesiredStateDecoder {
         }
         streamedGateways.append(g)
         return true
+    }
+
+    /// Whether nothing was found to report so far.
+    var hasNoFindings: Bool { d.findings.list.isEmpty }
+
+    /// Takes the gateways `other` decoded from the second part of a cut file (``YAMLCut``), after
+    /// this one's: their indices in the list are counted from `indexOffset`.
+    mutating func append(streamedBy other: consuming DesiredStateDecoder, indexOffset: Int) {
+        streamedGateways.reserveCapacity(streamedGateways.count + other.streamedGateways.count)
+        for var g in other.streamedGateways {
+            g.index += indexOffset
+            streamedGateways.append(g)
+        }
     }
 
     /// Hands a streamed item to ``decodeRecorded(gateway:at:)`` or ``decodeStreamed(gateway:at:)``.

@@ -1,0 +1,133 @@
+import EstateGenerator
+import Foundation
+@testable import LocatedYAML
+import Testing
+import VPNForm
+
+/// A large file's `gateways` cut in two and read on two threads (``YAMLCut``) gives what reading it
+/// whole gives, and the cut is refused wherever the text could mislead it.
+@Suite struct YAMLCutTests {
+    /// 1,000 pairs: about 320 KB, above ``YAMLCut/minimumBytes``.
+    static let estate = EstateGenerator(pairs: 1000, connectionsPerGateway: 7, seed: 5).yaml()
+
+    /// Whether the cut is found and holds: both parts read without issues and join.
+    func cutHolds(_ text: String, reader: YAMLReader = YAMLReader()) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let cut = reader.cut(bytes, streamingItemsOf: "gateways") else { return false }
+        let first = reader.read(bytes, before: cut, streamingItemsOf: "gateways") { _, _ in true }
+        let second = reader.read(bytes, after: cut) { _, _ in true }
+        return cut.join(first, second) != nil
+    }
+
+    /// The loader's model and diagnostics, the file read on two threads and whole.
+    func expectSameReading(_ text: String, reader: YAMLReader = YAMLReader(),
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+        let bytes = Array(text.utf8)
+        let inTwo = DesiredStateLoader(reader: reader, parallel: true).load(bytes: bytes, file: "cut.yaml")
+        let whole = DesiredStateLoader(reader: reader).load(bytes: bytes, file: "cut.yaml")
+        #expect(inTwo.state == whole.state, sourceLocation: sourceLocation)
+        #expect(inTwo.diagnostics == whole.diagnostics, sourceLocation: sourceLocation)
+    }
+
+    @Test("a generated estate is cut after its middle; the two parts give the model and marks of one reading")
+    func estateCut() throws {
+        let bytes = Array(Self.estate.utf8)
+        let cut = try #require(YAMLReader().cut(bytes, streamingItemsOf: "gateways"))
+        #expect(cut.offset >= bytes.count / 2 && cut.offset < bytes.count)
+        #expect(Array(bytes[cut.offset...].prefix(8)) == Array("  - name".utf8))
+        #expect(cutHolds(Self.estate))
+        expectSameReading(Self.estate)
+        let state = try #require(DesiredStateLoader(parallel: true).load(bytes: bytes, file: "e.yaml").state)
+        #expect(state.gateways.map(\.index) == Array(state.gateways.indices))
+    }
+
+    @Test("findings of the rules in both parts come out as one reading reports them, lines and paths alike")
+    func findingsInBothParts() {
+        let text = Self.estate.replacingOccurrences(of: "lifetime_seconds: 3600", with: "lifetime_seconds: 3")
+            .replacingOccurrences(of: "tier: t1}", with: "tier: \"#1\"}")
+        #expect(cutHolds(text))
+        expectSameReading(text)
+    }
+
+    @Test("CRLF line ends and a list written without indentation are cut too")
+    func lineEndsAndIndentation() {
+        let crlf = Self.estate.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(cutHolds(crlf))
+        expectSameReading(crlf)
+        let list = Self.estate.range(of: "\ngateways:\n")!.upperBound
+        let indentless = String(Self.estate[..<list]) + Self.estate[list...].split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.dropFirst(2) }
+            .joined(separator: "\n")
+        #expect(indentless.contains("\n- name: "))
+        #expect(cutHolds(indentless))
+        expectSameReading(indentless)
+    }
+
+    @Test("a problem in the second part is found as one reading finds it", arguments: [
+        ("style: bgp", "style: bgp\n        colour: blue"),  // unknown key: the decoder's (the cut holds)
+        ("style: bgp", "style: bgp\n        style: bgp"),  // duplicate key: the composer's
+        ("style: bgp", "style: [bgp"),  // syntax error
+    ])
+    func problemInSecondPart(replacing: String, with replacement: String) throws {
+        let yamlProblem = !replacement.contains("colour")
+        let bytes = Self.estate
+        let cutAt = try #require(YAMLReader().cut(Array(bytes.utf8), streamingItemsOf: "gateways")).offset
+        let head = String(decoding: Array(bytes.utf8)[..<cutAt], as: UTF8.self)
+        var tail = String(decoding: Array(bytes.utf8)[cutAt...], as: UTF8.self)
+        let range = try #require(tail.range(of: replacing))
+        tail.replaceSubrange(range, with: replacement)
+        let text = head + tail
+        #expect(cutHolds(text) == !yamlProblem)
+        expectSameReading(text)
+        #expect(!DesiredStateLoader(parallel: true).load(bytes: Array(text.utf8), file: "cut.yaml").diagnostics.isEmpty)
+    }
+
+    @Test("a cut is refused where the text could mislead it", arguments: [
+        // The list ends before the cut; the candidate line is an item of a later top-level list.
+        "moved-after",
+        // A top-level block scalar after the list holds lines that look like items.
+        "block-scalar",
+        // An alias in the second part may name an anchor of the first.
+        "alias",
+        // A Unicode line separator: libyaml counts it as a line break, the cut's count does not.
+        "line-separator",
+    ])
+    func misleadingText(_ kind: String) {
+        let gatewaysEnd = Self.estate.count / 3
+        var text: String
+        switch kind {
+        case "moved-after":
+            let head = String(Self.estate.prefix(gatewaysEnd))
+            let lastItem = head.range(of: "\n  - name: ", options: .backwards)!.lowerBound
+            text = String(head[..<lastItem]) + "\nmoved:\n"
+                + String(repeating: "  - {from: a/b, to: c/d}\n", count: 20_000)
+        case "block-scalar":
+            text = Self.estate + "notes: |\n" + String(repeating: "  - name: not-a-gateway\n", count: 20_000)
+        case "alias":
+            text = Self.estate.replacingOccurrences(of: "version: 1\n", with: "version: &v 1\n")
+                + "  - &g {name: gw-extra, id: 0000000a-0000-4000-8000-0000000fffff, ips: [0000000e-0000-4000-8000-000000000000], connections: []}\n"
+                + "  - *g\n"
+        default:
+            text = Self.estate.replacingOccurrences(of: "version: 1\n", with: "# \u{2028}\nversion: 1\n")
+        }
+        #expect(!cutHolds(text))
+        expectSameReading(text)
+    }
+
+    @Test("the depth limit falls where it falls in one reading", arguments: 5...12)
+    func depthLimit(maxDepth: Int) {
+        // Eight collections deep in the file: the mapping, gateways, a gateway, connections, a
+        // connection, tags, and two lists.
+        let text = Self.estate.replacingOccurrences(of: "tier: t2}", with: "tier: [[t2]]}")
+        let reader = YAMLReader(maxDepth: maxDepth)
+        #expect(cutHolds(text, reader: reader) == reader.read(Array(text.utf8)).issues.isEmpty)
+        #expect(cutHolds(text, reader: reader) == (maxDepth >= 8))
+        expectSameReading(text, reader: reader)
+    }
+
+    @Test("a small file is not cut")
+    func smallFile() {
+        let small = EstateGenerator(pairs: 50, connectionsPerGateway: 7, seed: 5).yaml()
+        #expect(YAMLReader().cut(Array(small.utf8), streamingItemsOf: "gateways") == nil)
+    }
+}
