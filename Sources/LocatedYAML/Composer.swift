@@ -101,12 +101,12 @@ struct Composer {
             let utf8 = event.value
             let text = String(utf8)
             let tag = event.tag == nil ? nil : coreTag(event.tag, at: mark, expected: Self.scalarTags)
-            let scalar = YAMLScalar(
-                text: text,
-                utf8: utf8,
-                plain: event.isPlain,
-                tag: tag.flatMap(YAMLScalar.CoreTag.init(rawValue:))
-            )
+                .flatMap(YAMLScalar.CoreTag.init(rawValue:))
+            let scalar = YAMLScalar(text: text, utf8: utf8, plain: event.isPlain, tag: tag)
+            if let tag, let expected = tag.mismatch(scalar.value) {
+                // Without the text: it may be a secret.
+                issues.append(YAMLIssue(.tagMismatch, at: mark, "a value tagged !!\(tag.rawValue) must be \(expected)"))
+            }
             let node = YAMLNode(.scalar(scalar), at: mark)
             if let a = event.anchor { anchors[String(a)] = (node, 1) }
             let isMergeKey = event.isPlain && event.tag == nil && utf8.count == 2 && text == "<<"

@@ -14,6 +14,8 @@ public struct YAMLIssue: Error, Equatable, Sendable, CustomStringConvertible {
         case tooDeep
         /// A node carries a tag outside the YAML core schema.
         case unsupportedTag
+        /// A scalar tagged with a core-schema type its text is not (`!!int static`).
+        case tagMismatch
         /// A mapping key is a list or a mapping.
         case complexKey
         /// A `<<` merge key whose value is not a mapping or a list of mappings.

@@ -38,6 +38,18 @@ public struct YAMLScalar: Sendable, Equatable {
     /// The core-schema tags vpnform accepts on scalars.
     public enum CoreTag: String, Sendable {
         case str, int, float, bool, null
+
+        /// What a value so tagged must be, when `value` (resolved from its text) is not that:
+        /// `!!int static` is no integer. An integer is a number for `!!float`.
+        func mismatch(_ value: YAMLValue) -> String? {
+            switch (self, value) {
+            case (.str, _), (.int, .int), (.float, .float), (.float, .int), (.bool, .bool), (.null, .null): nil
+            case (.int, _): "an integer"
+            case (.float, _): "a number"
+            case (.bool, _): "true or false"
+            case (.null, _): "null"
+            }
+        }
     }
 }
 

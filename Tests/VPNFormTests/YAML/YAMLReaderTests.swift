@@ -136,6 +136,19 @@ import Testing
         #expect(doc.issues.first?.message == "unsupported YAML tag \"!!python/object:os.system\"")
     }
 
+    @Test("a core tag must fit its value's text; the message does not repeat the text")
+    func tagMismatch() {
+        let doc = read("a: !!int static\nb: !!int \"30\"\nc: !!float 1\nd: !!bool yes\ne: !!null ~\nf: !!str 30\ng: !!null x\n")
+        #expect(doc.issues.map(\.kind) == [.tagMismatch, .tagMismatch, .tagMismatch])
+        #expect(doc.issues.map(\.mark.line) == [1, 4, 7])
+        #expect(doc.issues.first?.message == "a value tagged !!int must be an integer")
+        #expect(!doc.issues.contains { $0.message.contains("static") || $0.message.contains("yes") })
+        guard case .mapping(let entries)? = doc.root?.content else { Issue.record("no mapping"); return }
+        #expect(entries.map { entry -> YAMLValue? in
+            if case .scalar(let s) = entry.value.content { s.value } else { nil }
+        }[1] == .int(30))
+    }
+
     @Test("limits: size, depth, encoding")
     func limits() {
         let small = YAMLReader(maxBytes: 16)
