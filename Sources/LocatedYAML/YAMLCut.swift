@@ -42,8 +42,9 @@ extension YAMLReader {
     /// as a block list on the following lines, and the second part hold no alias (an alias there
     /// could name an anchor of the first part). The first part may hold no `%TAG` directive (one
     /// would change what the second part's tags mean).
-    public func cut(_ bytes: [UInt8], streamingItemsOf key: String) -> YAMLCut? {
-        guard bytes.count >= YAMLCut.minimumBytes, bytes.count <= maxBytes else { return nil }
+    /// - Parameter minimumBytes: The smallest file to cut (tests cut small ones).
+    public func cut(_ bytes: [UInt8], streamingItemsOf key: String, minimumBytes: Int = YAMLCut.minimumBytes) -> YAMLCut? {
+        guard bytes.count >= minimumBytes, bytes.count <= maxBytes else { return nil }
         return bytes.withUnsafeBufferPointer { b -> YAMLCut? in
             guard let base = b.baseAddress else { return nil }
             func find(_ text: [UInt8], from: Int, to end: Int) -> Int? {

@@ -125,9 +125,129 @@ import VPNForm
         expectSameReading(text, reader: reader)
     }
 
+    /// What a reading hands out and reports, as text: the items with their indices, the root, the issues.
+    struct Reading: Equatable {
+        var items: [String] = []
+        var root = ""
+        var issues: [String] = []
+    }
+
+    /// `node` with every mark and value, as text.
+    static func dump(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let s): "\(node.mark)=\(s.value)"
+        case .sequence(let items): "\(node.mark)[\(items.map(dump).joined(separator: ","))]"
+        case .mapping(let entries):
+            "\(node.mark){\(entries.map { "\($0.keyMark)\($0.key)/\($0.keyIsString):\(dump($0.value))" }.joined(separator: ","))}"
+        }
+    }
+
+    /// Reads `bytes` whole, or cut (`nil` when no cut is found or it does not join).
+    static func reading(_ bytes: [UInt8], cut: Bool) -> Reading? {
+        let reader = YAMLReader()
+        var items: [String] = []
+        func take(_ base: Int) -> (YAMLStreamedItem, Int) -> Bool {
+            { item, index in
+                if case .composed(let node) = item { items.append("\(base + index): \(dump(node))") }
+                return false  // recorded items are composed and offered again
+            }
+        }
+        func result(_ d: YAMLDocument) -> Reading {
+            Reading(items: items, root: d.root.map(dump) ?? "-", issues: d.issues.map(\.description))
+        }
+        guard cut else { return result(reader.read(bytes, streamingItemsOf: "gateways", offering: take(0))) }
+        guard let cut = reader.cut(bytes, streamingItemsOf: "gateways", minimumBytes: 0) else { return nil }
+        let first = reader.read(bytes, before: cut, streamingItemsOf: "gateways", offering: take(0))
+        let firstItems = items
+        items = []
+        let second = reader.read(bytes, after: cut, offering: take(0))
+        guard let n = cut.join(first, second) else { return nil }
+        items = []
+        _ = reader.read(bytes, after: cut, offering: take(n))
+        items = firstItems + items
+        return result(first)
+    }
+
+    @Test("wherever a cut is taken, it reads what one reading reads: thousands of mutated files")
+    func mutatedFiles() throws {
+        let base = """
+            version: 1   # a comment
+            defaults: &d {tags: {a: b}}
+            note: |
+              - name: not an item
+            gateways:
+              - name: g0
+                id: "x"
+                text: >
+                  folded
+                  lines
+
+              - {name: g1, list: [1, 2,
+                  3]}
+              - name: 'g2'
+                more: "two
+                  lines"
+                # - name: a comment
+              - name: g3
+                deep: [[[[1]]]]
+              - name: g4
+                ? complex
+                : key
+              - name: g5
+                block: |+
+                  keep
+
+              - name: g6
+                plain: a plain
+                  scalar on two lines
+              - name: g7
+                x: y
+              - name: g8
+                y: 1
+              - name: g9
+                tags: {site: s9}
+            """
+        let fragments = ["|\n", "|-\n", "|+\n", ">\n", "|2\n", "  - ", "- ", "\n  - name: x\n", "\"", "'", "[", "]",
+                         "{", "}", "#", " #c", "&a ", "*a ", "? ", "---\n", "...\n", "%TAG !e! tag:x,2000:\n", "\r\n",
+                         "\r", "\u{2028}", "\u{85}", "\t", ": ", "\n", "\n\n", "    ", "<<: ", "!!str ", "!e!x ",
+                         "gateways:\n", "\n- ", "\u{FEFF}", "\nmoved:\n", "\n  -\n"]
+        var rng = SplitMix(seed: 15)
+        var held = 0
+        for _ in 0..<3000 {
+            var bytes = Array(base.utf8)
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(bytes.count + 1))
+                if rng.next() % 4 == 0 {
+                    bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(rng.next() % 4)))
+                } else {
+                    bytes.insert(contentsOf: Array(fragments[Int(rng.next() % UInt64(fragments.count))].utf8), at: at)
+                }
+            }
+            guard let inTwo = Self.reading(bytes, cut: true) else { continue }
+            held += 1
+            let whole = try #require(Self.reading(bytes, cut: false))
+            #expect(inTwo == whole, "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(whole.issues.isEmpty)
+        }
+        #expect(held > 300, "the cut held in only \(held) of 3,000 files")
+    }
+
     @Test("a small file is not cut")
     func smallFile() {
         let small = EstateGenerator(pairs: 50, connectionsPerGateway: 7, seed: 5).yaml()
         #expect(YAMLReader().cut(Array(small.utf8), streamingItemsOf: "gateways") == nil)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for the mutated files.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
