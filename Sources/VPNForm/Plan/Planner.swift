@@ -126,21 +126,33 @@ public enum Planner {
 
     /// Puts `entries` in address order: the order is found on the addresses alone and the entries,
     /// large values, are swapped in place (sorting a copy would hold two arrays of them at once).
+    /// Addresses are compared by their first 16 bytes as two integers, and by all their bytes only
+    /// when those are equal.
     private static func sortByAddress(_ entries: inout [PlanEntry]) {
         var addresses: [PairAddress] = []
+        var keys: [AddressKey] = []
         addresses.reserveCapacity(entries.count)
-        for i in entries.indices { addresses.append(entries[i].address) }
-        if addresses.indices.dropFirst().allSatisfy({ precedes(addresses[$0 - 1], addresses[$0]) }) { return }
-        let order = addresses.indices.sorted { precedes(addresses[$0], addresses[$1]) }
-        // Entry `order[k]` goes to place `k`: each cycle of the permutation is followed with swaps
-        // (of the buffer's memory: the array's `swapAt` copies the entries it swaps).
+        keys.reserveCapacity(entries.count)
+        for i in entries.indices {
+            addresses.append(entries[i].address)
+            keys.append(AddressKey(addresses[i], index: i))
+        }
+        func precedes(_ a: AddressKey, _ b: AddressKey) -> Bool {
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            return addresses[a.index].rawValue.precedesByBytes(addresses[b.index].rawValue)
+        }
+        if keys.indices.dropFirst().allSatisfy({ precedes(keys[$0 - 1], keys[$0]) }) { return }
+        keys.sort(by: precedes)
+        // Entry `keys[k].index` goes to place `k`: each cycle of the permutation is followed with
+        // swaps (of the buffer's memory: the array's `swapAt` copies the entries it swaps).
         var placed = [Bool](repeating: false, count: entries.count)
         entries.withUnsafeMutableBufferPointer { entries in
             for start in entries.indices where !placed[start] {
                 var k = start
                 while true {
                     placed[k] = true
-                    let from = order[k]
+                    let from = keys[k].index
                     if from == start { break }
                     entries.swapAt(k, from)
                     k = from
@@ -149,8 +161,22 @@ public enum Planner {
         }
     }
 
-    /// Whether `a` sorts before `b` by their UTF-8 bytes.
-    private static func precedes(_ a: PairAddress, _ b: PairAddress) -> Bool {
-        a.rawValue.precedesByBytes(b.rawValue)
+    /// An address's first 16 UTF-8 bytes as two big-endian integers (zeros after its end), and its
+    /// entry's index.
+    private struct AddressKey {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var index: Int
+
+        init(_ address: PairAddress, index: Int) {
+            self.index = index
+            var text = address.rawValue
+            text.withUTF8 { bytes in
+                for (i, byte) in bytes.prefix(16).enumerated() {
+                    if i < 8 { high |= UInt64(byte) << (56 - 8 * i) } else { low |= UInt64(byte) << (120 - 8 * i) }
+                }
+            }
+        }
     }
+
 }

@@ -30,6 +30,23 @@ import Testing
         let order = parallel.entries.map(\.address.rawValue)
         #expect(order == order.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
+
+    @Test("entries are in the byte order of their addresses, past a shared first 16 bytes too")
+    func addressOrder() {
+        let lineage = MixedPlan.lineage
+        let created = applyingCreates(Planner.plan(desired: generated(20, seed: 3), state: StateFile(lineage: lineage)),
+                                      to: StateFile(lineage: lineage))
+        let pair = created.pairs.values.first!
+        // Every pair is a delete: only the state has them.
+        let addresses = ["a-long-gateway-name/x", "a-long-gateway-name/conn-b", "a-long-gateway-nam/x",
+                         "a-long-gateway-namex/y", "a-long-gateway-name/conn-a", "a-long-gateway-name/conn-aa",
+                         "\u{FC}/1", "A/1", "a/1", "a/10", "a/9", "a/1\u{0}", "b", "a-long-gateway-name/conn"]
+        var state = StateFile(lineage: lineage)
+        for a in addresses { state.pairs[PairAddress(rawValue: a)] = pair }
+        let order = Planner.plan(desired: desired("version: 1\nregion: cn-north-4\ngateways: []\n"), state: state)
+            .entries.map(\.address.rawValue)
+        #expect(order == addresses.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
 }
 
 /// The text plan is written on two threads from ``TextPlanRenderer/parallelMinimum`` entries on;
