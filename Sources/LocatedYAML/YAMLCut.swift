@@ -8,9 +8,11 @@ import CYAML
 /// line) is read as the file is; the second (the rest) is read as a document whose root is the
 /// list, its marks counted from the cut's line. ``join(_:_:)`` then says whether the two readings
 /// are the file's: both without issues, the list still open at the end of the first part and at
-/// the same column as the second part's root list starting on the cut's line. In YAML's block
-/// structure nothing but an item of that list can start there, so the two parts' items are the
-/// file's items, with the same marks. When ``join(_:_:)`` says no, the file is read whole.
+/// the same column as the second part's root list starting on the cut's line, and no node of the
+/// first part starting on that line (libyaml places the missing value of a `? key` at the next
+/// token, which the first part's end moves). In YAML's block structure nothing but an item of that
+/// list can start there, so the two parts' items are the file's items, with the same marks. When
+/// ``join(_:_:)`` says no, the file is read whole.
 public struct YAMLCut: Sendable {
     /// The byte offset of the first line of the second part.
     public let offset: Int
@@ -29,8 +31,8 @@ public struct YAMLCut: Sendable {
         let cutLine = Mark(line: lineBreaks + 1, column: 1)
         guard first.issues.isEmpty, second.issues.isEmpty,
               let a = first.streamedList, let b = second.streamedList,
-              first.end == cutLine, a.end == cutLine,
-              b.start == Mark(line: lineBreaks + 1, column: column + 1), a.start.column == b.start.column
+              first.end == cutLine, a.end == cutLine, (first.lastNodeStart?.line ?? 0) < cutLine.line,
+              a.start.column == column + 1, b.start == Mark(line: lineBreaks + 1, column: column + 1)
         else { return nil }
         return a.count
     }
@@ -84,7 +86,12 @@ extension YAMLReader {
     /// Reads the first part of a cut file as ``read(_:streamingItemsOf:offering:)`` reads a file.
     public func read(_ bytes: [UInt8], before cut: YAMLCut, streamingItemsOf key: String,
                      offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
-        bytes.withUnsafeBufferPointer { read(UnsafeBufferPointer(rebasing: $0[..<cut.offset]), streamingItemsOf: key, offering: consume) }
+        var lastNode = LastNodeWatch()
+        var document = bytes.withUnsafeBufferPointer {
+            read(UnsafeBufferPointer(rebasing: $0[..<cut.offset]), streamingItemsOf: key, watch: &lastNode, offering: consume)
+        }
+        document.lastNodeStart = lastNode.start
+        return document
     }
 
     /// Reads the second part of a cut file: a document whose root is the rest of the list, its items
@@ -93,10 +100,11 @@ extension YAMLReader {
         // In the file, the list's items are two collections deep (the top-level mapping, the list);
         // here, one: the same limit is one level less.
         var reader = self
-        reader.maxDepth -= 1
+        reader.maxDepth = max(maxDepth, 1) - 1
+        var none = NoEventWatch()
         return bytes.withUnsafeBufferPointer {
             reader.read(UnsafeBufferPointer(rebasing: $0[cut.offset...]), streamingItemsOf: nil, rootList: true,
-                        firstLine: cut.lineBreaks, offering: consume)
+                        firstLine: cut.lineBreaks, watch: &none, offering: consume)
         }
     }
 
@@ -115,5 +123,13 @@ extension YAMLReader {
             return n
         }
         return count(0x0A, skippingBefore: nil) + count(0x0D, skippingBefore: 0x0A)
+    }
+}
+
+/// Notes where the last node of a reading starts.
+struct LastNodeWatch: EventWatch {
+    var start: Mark?
+    mutating func saw(_ event: ReaderEvent) {
+        if event.startsNode { start = event.mark }
     }
 }

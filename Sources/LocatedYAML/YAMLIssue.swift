@@ -74,6 +74,8 @@ public struct YAMLDocument: Sendable {
     var streamedList: StreamedList?
     /// The mark of the end of the input, when it was read to the end.
     var end: Mark?
+    /// Where the last node starts, in the first part of a ``YAMLCut``.
+    var lastNodeStart: Mark?
 
     /// Creates a document.
     public init(root: YAMLNode?, issues: [YAMLIssue], itemsStreamed: Bool = false) {

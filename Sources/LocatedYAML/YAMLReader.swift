@@ -69,15 +69,18 @@ public struct YAMLReader: Sendable {
     /// - Returns: The composed document, as ``read(_:streamingItemsOf:to:)`` returns it.
     public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
                      offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
-        bytes.withUnsafeBufferPointer { read($0, streamingItemsOf: key, offering: consume) }
+        var none = NoEventWatch()
+        return bytes.withUnsafeBufferPointer { read($0, streamingItemsOf: key, watch: &none, offering: consume) }
     }
 
     /// Reads `bytes` as ``read(_:streamingItemsOf:offering:)`` does.
     /// - Parameters:
     ///   - rootList: Stream the items of the root list instead of `key`'s (the second part of a ``YAMLCut``).
     ///   - firstLine: The line breaks before `bytes` in the file they were cut from.
-    func read(_ bytes: UnsafeBufferPointer<UInt8>, streamingItemsOf key: String?, rootList: Bool = false,
-              firstLine: Int = 0, offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
+    ///   - watch: Sees every event (specialised away when it does nothing).
+    func read<Watch: EventWatch>(_ bytes: UnsafeBufferPointer<UInt8>, streamingItemsOf key: String?, rootList: Bool = false,
+                                 firstLine: Int = 0, watch: inout Watch,
+                                 offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
         if bytes.count > maxBytes {
             let mib = maxBytes >> 20
             return YAMLDocument(root: nil, issues: [
@@ -126,6 +129,7 @@ public struct YAMLReader: Sendable {
                     return
                 }
                 let e = ReaderEvent(event)
+                watch.saw(e)
                 if canRecord, !recorder.isRecording, e.startsNode, composer.awaitsStreamedItem {
                     recorder.begin(depthLeft: maxDepth - composer.depth)
                 }
@@ -182,4 +186,14 @@ public enum YAMLStreamedItem {
     case recorded(YAMLRecordedNode)
     /// An item composed as a tree: anchors, aliases, merges and tags applied, its issues reported.
     case composed(YAMLNode)
+}
+
+/// Sees each event of a reading as it comes.
+protocol EventWatch {
+    mutating func saw(_ event: ReaderEvent)
+}
+
+/// Sees nothing: the ordinary reading.
+struct NoEventWatch: EventWatch {
+    @inline(__always) func saw(_ event: ReaderEvent) {}
 }

@@ -232,6 +232,18 @@ import VPNForm
         #expect(held > 300, "the cut held in only \(held) of 3,000 files")
     }
 
+    @Test("no cut after a `? key` without a value: libyaml places the value at the next token, which the cut moves")
+    func explicitKeyBeforeCut() throws {
+        for indent in ["", "  "] {
+            let text = "gateways:\n" + (0..<20).map { "\(indent)- name: g\($0)\n\(indent)  ? extra\n" }.joined()
+            let bytes = Array(text.utf8)
+            let cut = try #require(YAMLReader().cut(bytes, streamingItemsOf: "gateways", minimumBytes: 0))
+            #expect(String(decoding: bytes[..<cut.offset], as: UTF8.self).hasSuffix("? extra\n"))
+            #expect(Self.reading(bytes, cut: true) == nil)
+            #expect(Self.reading(bytes, cut: false)?.issues == [])
+        }
+    }
+
     @Test("a small file is not cut")
     func smallFile() {
         let small = EstateGenerator(pairs: 50, connectionsPerGateway: 7, seed: 5).yaml()
