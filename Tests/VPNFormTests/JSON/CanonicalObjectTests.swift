@@ -131,4 +131,23 @@ struct CanonicalStringTests {
         let found = bytes.withUnsafeBufferPointer { CanonicalString.end(in: $0, from: 1) }
         #expect(found == close, "\(json)")
     }
+
+    @Test("every string the writer escapes, at every offset and length around eight bytes, ends where it ends")
+    func writtenStrings() {
+        let pieces = ["a", "\"", "\\", "\n", "\u{1}", "é", "\u{7F}", "~", "\u{22}\u{22}", "\\\""]
+        for length in 0..<20 {
+            for variant in 0..<pieces.count {
+                // A body of `length` pieces, then a member after it, at each offset from a start of the bytes.
+                let body = (0..<length).map { pieces[($0 * 7 + variant) % pieces.count] }.joined()
+                var writer = JSONWriter(style: .compact)
+                writer.string(body)
+                let quoted = writer.bytes
+                for offset in 0..<9 {
+                    let bytes = Array(repeating: UInt8(ascii: " "), count: offset) + quoted + Array(#","x":1}"#.utf8)
+                    let found = bytes.withUnsafeBufferPointer { CanonicalString.end(in: $0, from: offset + 1) }
+                    #expect(found == offset + quoted.count - 1, "\(body.debugDescription) at \(offset)")
+                }
+            }
+        }
+    }
 }
