@@ -129,7 +129,8 @@ public struct DesiredPair: Sendable, Equatable {
 
     /// The desired pair, its spec written into `scratch`; when that is `current`'s bytes, the pair
     /// shares `current`'s storage instead of keeping a copy (an unchanged pair costs no allocation).
-    init(gateway: Gateway, connection: Connection, current: PairSpec?, scratch: inout CanonicalObject) {
+    /// Borrowed, not taken: an initializer's arguments are the caller's copies otherwise.
+    init(gateway: borrowing Gateway, connection: borrowing Connection, current: PairSpec?, scratch: inout CanonicalObject) {
         gatewayID = gateway.id.value
         cgwID = connection.spec.cgwID?.value ?? CustomerGatewayID("")
         PairSpec.write(gateway: gateway, connection: connection, into: &scratch)
