@@ -42,7 +42,7 @@ struct Composer {
     private let streamsRootList: Bool
     /// The stack index of the list whose items are streamed, while it is open.
     private var streamFrame: Int?
-    /// Where the streamed list starts and ends, and its items so far.
+    /// Where the streamed list starts and ends (the reader counts its items).
     private var streamedList: YAMLDocument.StreamedList?
     /// An item of the streamed list, complete and waiting to be handed out.
     private var streamedItem: YAMLNode?
