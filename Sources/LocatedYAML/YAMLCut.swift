@@ -86,9 +86,9 @@ extension YAMLReader {
     /// Reads the first part of a cut file as ``read(_:streamingItemsOf:offering:)`` reads a file.
     public func read(_ bytes: [UInt8], before cut: YAMLCut, streamingItemsOf key: String,
                      offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
-        var lastNode = LastNodeWatch()
+        let lastNode = LastNodeWatch()
         var document = bytes.withUnsafeBufferPointer {
-            read(UnsafeBufferPointer(rebasing: $0[..<cut.offset]), streamingItemsOf: key, watch: &lastNode, offering: consume)
+            read(UnsafeBufferPointer(rebasing: $0[..<cut.offset]), streamingItemsOf: key, watch: lastNode, offering: consume)
         }
         document.lastNodeStart = lastNode.start
         return document
@@ -101,10 +101,9 @@ extension YAMLReader {
         // here, one: the same limit is one level less.
         var reader = self
         reader.maxDepth = max(maxDepth, 1) - 1
-        var none = NoEventWatch()
         return bytes.withUnsafeBufferPointer {
             reader.read(UnsafeBufferPointer(rebasing: $0[cut.offset...]), streamingItemsOf: nil, rootList: true,
-                        firstLine: cut.lineBreaks, watch: &none, offering: consume)
+                        firstLine: cut.lineBreaks, watch: NoEventWatch(), offering: consume)
         }
     }
 
@@ -127,9 +126,10 @@ extension YAMLReader {
 }
 
 /// Notes where the last node of a reading starts.
-struct LastNodeWatch: EventWatch {
-    var start: Mark?
-    mutating func saw(_ event: ReaderEvent) {
+final class LastNodeWatch: EventWatch {
+    /// Written by the one reading that holds the watch: no access needs checking.
+    @exclusivity(unchecked) var start: Mark?
+    func saw(_ event: ReaderEvent) {
         if event.startsNode { start = event.mark }
     }
 }

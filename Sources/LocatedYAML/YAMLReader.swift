@@ -69,8 +69,7 @@ public struct YAMLReader: Sendable {
     /// - Returns: The composed document, as ``read(_:streamingItemsOf:to:)`` returns it.
     public func read(_ bytes: [UInt8], streamingItemsOf key: String?,
                      offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
-        var none = NoEventWatch()
-        return bytes.withUnsafeBufferPointer { read($0, streamingItemsOf: key, watch: &none, offering: consume) }
+        bytes.withUnsafeBufferPointer { read($0, streamingItemsOf: key, watch: NoEventWatch(), offering: consume) }
     }
 
     /// Reads `bytes` as ``read(_:streamingItemsOf:offering:)`` does.
@@ -79,7 +78,7 @@ public struct YAMLReader: Sendable {
     ///   - firstLine: The line breaks before `bytes` in the file they were cut from.
     ///   - watch: Sees every event (specialised away when it does nothing).
     func read<Watch: EventWatch>(_ bytes: UnsafeBufferPointer<UInt8>, streamingItemsOf key: String?, rootList: Bool = false,
-                                 firstLine: Int = 0, watch: inout Watch,
+                                 firstLine: Int = 0, watch: Watch,
                                  offering consume: (YAMLStreamedItem, Int) -> Bool) -> YAMLDocument {
         if bytes.count > maxBytes {
             let mib = maxBytes >> 20
@@ -188,9 +187,10 @@ public enum YAMLStreamedItem {
     case composed(YAMLNode)
 }
 
-/// Sees each event of a reading as it comes.
+/// Sees each event of a reading as it comes. (Taken by value: an `inout` watch that does nothing is
+/// a zero-sized variable, which every thread's reading would share.)
 protocol EventWatch {
-    mutating func saw(_ event: ReaderEvent)
+    func saw(_ event: ReaderEvent)
 }
 
 /// Sees nothing: the ordinary reading.
