@@ -45,6 +45,8 @@ public struct DesiredStateLoader: Sendable {
     /// Whether a large file is read on two threads, its `gateways` cut in two (``YAMLCut``). The
     /// result is the same; it takes less time and a few more instructions.
     public var parallel: Bool
+    /// The smallest file read on two threads (the fuzzer cuts small ones, to compare the readings).
+    public var parallelMinimumBytes = YAMLCut.minimumBytes
 
     /// Creates a loader.
     public init(reader: YAMLReader = YAMLReader(), parallel: Bool = false) {
@@ -111,7 +113,7 @@ public struct DesiredStateLoader: Sendable {
     /// they are found as one reading finds them): the document, with `decoder` holding every
     /// streamed gateway; otherwise `nil`, `decoder` untouched.
     private func readInTwo(_ bytes: [UInt8], file: String, into decoder: inout DesiredStateDecoder) -> YAMLDocument? {
-        guard let cut = reader.cut(bytes, streamingItemsOf: "gateways") else { return nil }
+        guard let cut = reader.cut(bytes, streamingItemsOf: "gateways", minimumBytes: parallelMinimumBytes) else { return nil }
         let reader = self.reader
         var first = DesiredStateDecoder(file: file)
         let (document, (rest, second)) = concurrently({
